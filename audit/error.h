@@ -1,0 +1,47 @@
+/* error.h: how library code reports failure.
+ *
+ * Library functions (audit/, moderation/) never print and never exit. They return
+ * CA_OK or CA_ERR and fill a ca_error: a status class that cmd/ turns into the exit
+ * status of SPEC §10, one message, and for validation a list of problems in the
+ * form FILE:LINE: column "NAME": what is wrong (value "…").
+ */
+#ifndef CASEAUDIT_ERROR_H
+#define CASEAUDIT_ERROR_H
+
+#include <stddef.h>
+
+enum { CA_OK = 0, CA_ERR = -1 };
+
+/* Status classes; the values are the exit statuses of SPEC §10. */
+enum ca_status {
+    CA_DONE = 0,
+    CA_REFUSED = 1, /* invalid data or a broken rule; nothing changed */
+    CA_USAGE = 2,   /* unknown command or option, missing argument */
+    CA_SYSTEM = 3   /* database locked, I/O, corrupt or too-new database */
+};
+
+#define CA_MAX_PROBLEMS 50
+#define CA_MSG_MAX 1024
+
+typedef struct ca_error {
+    int status;                          /* an enum ca_status; CA_DONE when no error */
+    char msg[CA_MSG_MAX];                /* the headline message, without "error: " */
+    char *problems[CA_MAX_PROBLEMS];     /* owned; freed by ca_error_free */
+    int nproblems;                       /* problems kept */
+    long ntotal;                         /* problems found, kept or not */
+} ca_error;
+
+#define CA_ERROR_INIT {0, {0}, {0}, 0, 0}
+
+/* Sets status and message (printf-style) and returns CA_ERR, so that callers can
+ * write `return ca_fail(err, CA_REFUSED, "...", ...);`. A NULL err is allowed. */
+int ca_fail(ca_error *err, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Records one validation problem; past CA_MAX_PROBLEMS only the count grows. */
+void ca_problem(ca_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Frees the problem list and resets err to "no error". */
+void ca_error_free(ca_error *err);
+
+#endif

@@ -1,0 +1,198 @@
+/* schema.c: the database schema, as numbered migrations (PRAGMA user_version).
+ *
+ * Never edit a migration that has shipped: add the next one. Dates are ISO
+ * yyyy-mm-dd text, times UTC "yyyy-mm-ddThh:mm:ssZ" text, grades 1..4 (SPEC §2),
+ * plan types their §2 codes. Records that people correct are never updated: a
+ * correction is a new row and "the latest" is the highest id.
+ */
+#include "audit/schema.h"
+
+static const char migration_1[] =
+    /* One import: the open cases as at as_of (SPEC §4). */
+    "CREATE TABLE snapshot(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  as_of TEXT NOT NULL,\n"
+    "  rows INTEGER NOT NULL,\n"
+    "  cases INTEGER NOT NULL,\n"
+    "  merged INTEGER NOT NULL,\n"
+    "  closed INTEGER NOT NULL,\n"
+    "  open_eh INTEGER NOT NULL, open_cin INTEGER NOT NULL, open_cp INTEGER NOT NULL,\n"
+    "  open_cla INTEGER NOT NULL, open_cl INTEGER NOT NULL,\n"
+    "  pruned_at TEXT,\n"
+    "  entered_at TEXT NOT NULL,\n"
+    "  entered_by TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE snapshot_file(\n"
+    "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"          /* generic, annex_a2, annex_a6, ... */
+    "  rows INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(snapshot_id, seq)\n"
+    ");\n"
+    "CREATE INDEX snapshot_file_sha ON snapshot_file(sha256);\n"
+    /* The merged cases of a snapshot; prune deletes these, nothing else refers to them. */
+    "CREATE TABLE snapshot_case(\n"
+    "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
+    "  case_id TEXT NOT NULL,\n"
+    "  plan_type TEXT NOT NULL,\n"
+    "  dob TEXT,\n"
+    "  age INTEGER NOT NULL,\n"        /* whole years at as_of; -1 unborn */
+    "  team TEXT,\n"
+    "  worker TEXT,\n"
+    "  plan_start TEXT,\n"
+    "  plan_end TEXT,\n"
+    "  gender TEXT,\n"
+    "  ethnicity TEXT,\n"
+    "  disability TEXT,\n"
+    "  closed INTEGER NOT NULL DEFAULT 0,\n"
+    "  PRIMARY KEY(snapshot_id, case_id)\n"
+    ") WITHOUT ROWID;\n"
+    /* A monthly audit list (SPEC §5). */
+    "CREATE TABLE round(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  label TEXT NOT NULL UNIQUE,\n"
+    "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
+    "  seed TEXT NOT NULL,\n"          /* 16 hex digits */
+    "  size INTEGER NOT NULL,\n"
+    "  strata TEXT NOT NULL,\n"        /* e.g. plan,age */
+    "  alloc TEXT NOT NULL,\n"         /* proportional, equal, neyman, fixed:FILE */
+    "  min_per_stratum INTEGER NOT NULL,\n"
+    "  age_bands TEXT NOT NULL,\n"     /* lower edges, e.g. 0,1,5,10,16,18 */
+    "  exclude_months INTEGER NOT NULL,\n"
+    "  population INTEGER NOT NULL,\n" /* open cases before exclusions */
+    "  excluded_audited INTEGER NOT NULL,\n"
+    "  excluded_pending INTEGER NOT NULL,\n"
+    "  due TEXT,\n"
+    "  entered_at TEXT NOT NULL,\n"
+    "  entered_by TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE round_stratum(\n"
+    "  round_id INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"        /* stratum order */
+    "  stratum TEXT NOT NULL,\n"       /* levels joined with | e.g. CP|1-4 */
+    "  N INTEGER NOT NULL,\n"
+    "  n INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(round_id, seq),\n"
+    "  UNIQUE(round_id, stratum)\n"
+    ");\n"
+    /* The selected cases; copies what the list shows so that prune never changes it. */
+    "CREATE TABLE round_case(\n"
+    "  round_id INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,\n"
+    "  case_id TEXT NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"        /* list order: stratum order, then key */
+    "  stratum TEXT NOT NULL,\n"
+    "  plan_type TEXT NOT NULL,\n"
+    "  age_band TEXT NOT NULL,\n"
+    "  team TEXT,\n"
+    "  worker TEXT,\n"
+    "  sort_key TEXT NOT NULL,\n"      /* the §5 permanent random key, 16 hex digits */
+    "  N INTEGER NOT NULL,\n"
+    "  n INTEGER NOT NULL,\n"
+    "  probability REAL NOT NULL,\n"
+    "  weight REAL NOT NULL,\n"
+    "  auditor TEXT,\n"
+    "  PRIMARY KEY(round_id, case_id)\n"
+    ");\n"
+    "CREATE TABLE auditor(\n"
+    "  name TEXT PRIMARY KEY,\n"
+    "  team TEXT,\n"
+    "  capacity INTEGER\n"
+    ");\n"
+    "CREATE TABLE domain(\n"
+    "  code TEXT PRIMARY KEY,\n"
+    "  label TEXT NOT NULL UNIQUE,\n"
+    "  seq INTEGER NOT NULL\n"
+    ");\n"
+    "INSERT INTO domain(code, label, seq) VALUES\n"
+    "  ('voice', 'Voice and lived experience of the child', 1),\n"
+    "  ('assessment', 'Assessment and analysis of risk and need', 2),\n"
+    "  ('planning', 'Planning', 3),\n"
+    "  ('oversight', 'Management oversight and supervision', 4),\n"
+    "  ('timeliness', 'Timeliness (drift and delay)', 5);\n"
+    /* An auditor's grade (SPEC §7). The latest row per (round, case) counts. */
+    "CREATE TABLE audit(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  round_id INTEGER NOT NULL,\n"
+    "  case_id TEXT NOT NULL,\n"
+    "  grade INTEGER NOT NULL CHECK(grade BETWEEN 1 AND 4),\n"
+    "  auditor TEXT NOT NULL,\n"
+    "  audit_date TEXT NOT NULL,\n"
+    "  note TEXT,\n"
+    "  corrects INTEGER REFERENCES audit(id),\n"
+    "  entered_at TEXT NOT NULL,\n"
+    "  entered_by TEXT NOT NULL,\n"
+    "  FOREIGN KEY(round_id, case_id) REFERENCES round_case(round_id, case_id)\n"
+    ");\n"
+    "CREATE INDEX audit_case ON audit(round_id, case_id);\n"
+    "CREATE INDEX audit_date ON audit(audit_date);\n"
+    "CREATE INDEX audit_case_id ON audit(case_id);\n"
+    "CREATE TABLE audit_domain(\n"
+    "  audit_id INTEGER NOT NULL REFERENCES audit(id),\n"
+    "  domain TEXT NOT NULL REFERENCES domain(code),\n"
+    "  grade INTEGER NOT NULL CHECK(grade BETWEEN 1 AND 4),\n"
+    "  PRIMARY KEY(audit_id, domain)\n"
+    ");\n"
+    "CREATE TABLE action(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  audit_id INTEGER NOT NULL REFERENCES audit(id),\n"
+    "  round_id INTEGER NOT NULL,\n"
+    "  case_id TEXT NOT NULL,\n"
+    "  text TEXT NOT NULL,\n"
+    "  owner TEXT,\n"
+    "  due TEXT,\n"
+    "  done_date TEXT,\n"
+    "  done_at TEXT,\n"                /* when the completion was entered (UTC) */
+    "  entered_at TEXT NOT NULL,\n"
+    "  entered_by TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX action_round ON action(round_id);\n"
+    /* Audits chosen for moderation (SPEC §8). */
+    "CREATE TABLE moderation_pick(\n"
+    "  round_id INTEGER NOT NULL,\n"
+    "  case_id TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL,\n"        /* inadequate | sample */
+    "  seed TEXT NOT NULL,\n"
+    "  entered_at TEXT NOT NULL,\n"
+    "  entered_by TEXT NOT NULL,\n"
+    "  PRIMARY KEY(round_id, case_id),\n"
+    "  FOREIGN KEY(round_id, case_id) REFERENCES round_case(round_id, case_id)\n"
+    ");\n"
+    /* A senior manager's outcome; the latest row per (round, case) counts. */
+    "CREATE TABLE moderation(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  round_id INTEGER NOT NULL,\n"
+    "  case_id TEXT NOT NULL,\n"
+    "  audit_id INTEGER NOT NULL REFERENCES audit(id),\n" /* the audit as it stood */
+    "  grade INTEGER NOT NULL CHECK(grade BETWEEN 1 AND 4),\n"
+    "  moderator TEXT NOT NULL,\n"
+    "  moderation_date TEXT NOT NULL,\n"
+    "  reason TEXT,\n"
+    "  planned INTEGER NOT NULL,\n"    /* 0: moderated without being picked */
+    "  corrects INTEGER REFERENCES moderation(id),\n"
+    "  entered_at TEXT NOT NULL,\n"
+    "  entered_by TEXT NOT NULL,\n"
+    "  FOREIGN KEY(round_id, case_id) REFERENCES round_case(round_id, case_id)\n"
+    ");\n"
+    "CREATE INDEX moderation_case ON moderation(round_id, case_id);\n"
+    /* The append-only event log (SPEC §3). */
+    "CREATE TABLE event(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL,\n"
+    "  by TEXT NOT NULL,\n"
+    "  command TEXT NOT NULL,\n"
+    "  round TEXT,\n"
+    "  case_id TEXT,\n"
+    "  detail TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX event_case ON event(case_id);\n"
+    "CREATE TRIGGER event_append_only_u BEFORE UPDATE ON event\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;\n"
+    "CREATE TRIGGER event_append_only_d BEFORE DELETE ON event\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;\n";
+
+const char *const ca_migrations[] = {
+    migration_1,
+};
+const int ca_nmigrations = sizeof ca_migrations / sizeof ca_migrations[0];

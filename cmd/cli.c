@@ -1,0 +1,72 @@
+#include "cmd/cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "audit/date.h"
+
+const char *cli_db_path;
+const char *cli_by;
+
+int cli_report(const ca_error *err)
+{
+    fprintf(stderr, "error: %s\n", err->msg[0] ? err->msg : "failed");
+    for (int i = 0; i < err->nproblems; i++)
+        fprintf(stderr, "%s\n", err->problems[i]);
+    if (err->ntotal > err->nproblems)
+        fprintf(stderr, "... and %ld more problems not shown\n", err->ntotal - err->nproblems);
+    return err->status ? err->status : CA_REFUSED;
+}
+
+int cli_open_db(ca_db **db, enum ca_db_mode mode)
+{
+    ca_error err = CA_ERROR_INIT;
+    if (db_open(db, cli_db_path, mode, &err) != CA_OK) {
+        int rc = cli_report(&err);
+        ca_error_free(&err);
+        return rc;
+    }
+    if (cli_by)
+        db_set_actor(*db, cli_by);
+    return 0;
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (usage)
+        fprintf(stderr, "%s", usage);
+    return CA_USAGE;
+}
+
+int cli_error(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return status;
+}
+
+int cli_help(const char *text)
+{
+    fputs(text, stdout);
+    return 0;
+}
+
+int cli_parse_date(const char *opt, const char *value, int *day)
+{
+    char why[160];
+    ca_day d;
+    if (date_parse(value, &d, why, sizeof why) != CA_OK)
+        return cli_error(CA_REFUSED, "%s \"%s\": %s", opt, value, why);
+    *day = d;
+    return 0;
+}

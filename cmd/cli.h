@@ -1,0 +1,56 @@
+/* cli.h: what the command implementations share. Only cmd/ talks to the user.
+ *
+ * Every command is `int cmd_NAME(int argc, char **argv)`; argv[0] is the command
+ * name, and the return value is the exit status of SPEC §10.
+ */
+#ifndef CASEAUDIT_CLI_H
+#define CASEAUDIT_CLI_H
+
+#include <stdio.h>
+
+#include "audit/db.h"
+#include "audit/error.h"
+
+/* Global options, set by main() before dispatch. */
+extern const char *cli_db_path;  /* --db, else $CASEAUDIT_DB, else ./caseaudit.db */
+extern const char *cli_by;       /* --by, else $USER; NULL when neither */
+
+/* Opens the database (creating it only with CA_DB_CREATE) and sets the actor.
+ * Returns 0, or prints the error and returns its exit status. */
+int cli_open_db(ca_db **db, enum ca_db_mode mode);
+
+/* Prints "error: MSG" and then each problem on its own line (with "and N more"
+ * past the limit) to standard error, and returns err->status (1 if unset). */
+int cli_report(const ca_error *err);
+
+/* Prints "error: ..." and the command's usage line; returns 2. */
+int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "error: ..." and returns status. */
+int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints the help text (usage plus details) to standard output; returns 0. */
+int cli_help(const char *text);
+
+/* Parses a date argument of option OPT (SPEC §4 formats) or prints why not and
+ * returns 1 (an invalid value is data: exit 1). */
+int cli_parse_date(const char *opt, const char *value, int *day);
+
+/* The commands (one file each, cmd/cmd_NAME.c). */
+int cmd_import(int argc, char **argv);
+int cmd_snapshots(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_rounds(int argc, char **argv);
+int cmd_assign(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
+int cmd_domains(int argc, char **argv);
+int cmd_actions(int argc, char **argv);
+int cmd_action(int argc, char **argv);
+int cmd_moderation(int argc, char **argv);
+int cmd_moderate(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
+
+#endif
