@@ -1,5 +1,6 @@
 #include "cmd/cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -42,6 +43,14 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     if (usage)
         fprintf(stderr, "%s", usage);
     return CA_USAGE;
+}
+
+int cli_bad_option(const char *usage, char **argv, int c)
+{
+    const char *opt = argv[optind - 1];
+    if (c == ':')
+        return cli_usage_error(usage, "option '%s' needs a value", opt);
+    return cli_usage_error(usage, "unknown option '%s'", opt);
 }
 
 int cli_error(int status, const char *fmt, ...)

@@ -26,6 +26,11 @@ int cli_report(const ca_error *err);
 /* Prints "error: ..." and the command's usage line; returns 2. */
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* For getopt_long with opterr = 0 and an optstring starting with ':': turns its
+ * '?' or ':' into "error: unknown option '--x'" or "error: option '--x' needs a
+ * value" plus the usage line; returns 2. */
+int cli_bad_option(const char *usage, char **argv, int c);
+
 /* Prints "error: ..." and returns status. */
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

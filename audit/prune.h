@@ -1,0 +1,21 @@
+/* prune.h: data minimisation (SPEC §3). Deletes the case rows of snapshots that
+ * no round needs; rounds keep their own copy of the cases they drew and their
+ * strata counts, so lists, reports and estimates do not change. */
+#ifndef CASEAUDIT_PRUNE_H
+#define CASEAUDIT_PRUNE_H
+
+#include "audit/date.h"
+#include "audit/db.h"
+
+typedef struct prune_result {
+    long snapshots;   /* snapshots that lose case rows */
+    long case_rows;   /* case rows deleted (or that would be, with dry_run) */
+} prune_result;
+
+/* Without a cutoff (before < 0): every case row of each snapshot that no round
+ * drew from, except the latest snapshot, which is kept for the month's draw.
+ * With a cutoff: also, in snapshots whose as-of date is before it, every case row
+ * that is on no round's list. dry_run counts without deleting. One transaction. */
+int prune_run(ca_db *db, ca_day before, int dry_run, prune_result *out, ca_error *err);
+
+#endif
