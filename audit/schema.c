@@ -72,8 +72,8 @@ static const char migration_1[] =
     "  round_id INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,\n"
     "  seq INTEGER NOT NULL,\n"        /* stratum order */
     "  stratum TEXT NOT NULL,\n"       /* levels joined with | e.g. CP|1-4 */
-    "  N INTEGER NOT NULL,\n"
-    "  n INTEGER NOT NULL,\n"
+    "  frame_n INTEGER NOT NULL,\n"   /* N_h: eligible cases in the stratum */
+    "  sample_n INTEGER NOT NULL,\n"  /* n_h: cases drawn from it */
     "  PRIMARY KEY(round_id, seq),\n"
     "  UNIQUE(round_id, stratum)\n"
     ");\n"
@@ -88,8 +88,8 @@ static const char migration_1[] =
     "  team TEXT,\n"
     "  worker TEXT,\n"
     "  sort_key TEXT NOT NULL,\n"      /* the §5 permanent random key, 16 hex digits */
-    "  N INTEGER NOT NULL,\n"
-    "  n INTEGER NOT NULL,\n"
+    "  frame_n INTEGER NOT NULL,\n"   /* N_h: eligible cases in the stratum */
+    "  sample_n INTEGER NOT NULL,\n"  /* n_h: cases drawn from it */
     "  probability REAL NOT NULL,\n"
     "  weight REAL NOT NULL,\n"
     "  auditor TEXT,\n"
