@@ -47,6 +47,9 @@ static const char migration_1[] =
     "  ethnicity TEXT,\n"
     "  disability TEXT,\n"
     "  closed INTEGER NOT NULL DEFAULT 0,\n"
+    "  src_file INTEGER NOT NULL,\n"   /* snapshot_file.seq of the row that set the plan */
+    "  src_line INTEGER NOT NULL,\n"   /* and its line */
+    "  dup_line INTEGER,\n"            /* during import: the same file's conflicting row */
     "  PRIMARY KEY(snapshot_id, case_id)\n"
     ") WITHOUT ROWID;\n"
     /* A monthly audit list (SPEC §5). */

@@ -1,0 +1,334 @@
+#include "audit/csvread.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/sha256.h"
+#include "audit/vocab.h"
+
+struct row {
+    int first;   /* index into foff */
+    int n;
+    long line;
+};
+
+struct csvr {
+    FILE *f;
+    char *path;
+    struct csv_parser p;
+    iconv_t cd;            /* (iconv_t)-1 unless converting from cp1252 */
+    sha256_ctx sha;
+    char *line;            /* the raw line from getline */
+    size_t linecap;
+    char *conv;            /* the converted line */
+    size_t convcap;
+    long lineno;
+    long pending_start;    /* first line of the record being read, 0 when none */
+    char *buf;             /* field text, each NUL-terminated */
+    size_t nbuf, capbuf;
+    size_t *foff;          /* field offsets into buf */
+    int nf, capf;
+    int row_fields;        /* fields of the record not yet finished */
+    struct row *rows;      /* finished records, not yet returned */
+    int nrows, caprows, next_row;
+    int cur;               /* the record returned last, index into rows */
+    long records;
+    int eof, overflow;
+};
+
+static int grow(void **p, size_t elem, int *cap, int need)
+{
+    if (need <= *cap)
+        return 0;
+    int n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, elem * (size_t)n);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+    csvr *r = data;
+    if (r->overflow)
+        return;
+    if (r->row_fields >= CSVR_MAX_FIELDS) {
+        r->overflow = 1;
+        return;
+    }
+    const char *t = s ? s : "";
+    /* Our exports prefix ' to cells that Excel would read as formulas; take it off. */
+    if (len >= 2 && t[0] == '\'' && strchr("=+-@\t\r", t[1])) {
+        t++;
+        len--;
+    }
+    if (r->nbuf + len + 1 > r->capbuf) {
+        size_t n = r->capbuf ? r->capbuf : 4096;
+        while (n < r->nbuf + len + 1)
+            n *= 2;
+        char *q = realloc(r->buf, n);
+        if (!q) {
+            r->overflow = 2;
+            return;
+        }
+        r->buf = q;
+        r->capbuf = n;
+    }
+    if (grow((void **)&r->foff, sizeof *r->foff, &r->capf, r->nf + 1)) {
+        r->overflow = 2;
+        return;
+    }
+    memcpy(r->buf + r->nbuf, t, len);
+    r->buf[r->nbuf + len] = 0;
+    r->foff[r->nf++] = r->nbuf;
+    r->nbuf += len + 1;
+    r->row_fields++;
+}
+
+static void on_row(int c, void *data)
+{
+    (void)c;
+    csvr *r = data;
+    int n = r->row_fields, first = r->nf - n;
+    r->row_fields = 0;
+    long start = r->pending_start ? r->pending_start : r->lineno;
+    r->pending_start = 0;
+    if (r->overflow)
+        return;
+    int blank = 1;
+    for (int i = first; i < r->nf && blank; i++)
+        blank = r->buf[r->foff[i]] == 0;
+    if (blank) { /* a line of separators only, as spreadsheets leave behind */
+        r->nf = first;
+        return;
+    }
+    if (grow((void **)&r->rows, sizeof *r->rows, &r->caprows, r->nrows + 1)) {
+        r->overflow = 2;
+        return;
+    }
+    r->rows[r->nrows++] = (struct row){first, n, start};
+}
+
+int csvr_open(csvr **out, const char *path, int cp1252, ca_error *err)
+{
+    *out = NULL;
+    csvr *r = calloc(1, sizeof *r);
+    if (!r)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    r->cd = (iconv_t)-1;
+    r->cur = -1;
+    if (!(r->path = strdup(path)))
+        goto nomem;
+    if (!(r->f = fopen(path, "rb"))) {
+        ca_fail(err, errno == ENOENT || errno == EACCES ? CA_REFUSED : CA_SYSTEM, "cannot open '%s': %s", path,
+                strerror(errno));
+        goto fail;
+    }
+    if (cp1252 && (r->cd = iconv_open("UTF-8", "CP1252")) == (iconv_t)-1) {
+        ca_fail(err, CA_SYSTEM, "cannot convert from cp1252: %s", strerror(errno));
+        goto fail;
+    }
+    if (csv_init(&r->p, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
+        goto nomem;
+    sha256_init(&r->sha);
+    *out = r;
+    return CA_OK;
+nomem:
+    ca_fail(err, CA_SYSTEM, "out of memory");
+fail:
+    csvr_close(r);
+    return CA_ERR;
+}
+
+void csvr_close(csvr *r)
+{
+    if (!r)
+        return;
+    if (r->f) {
+        fclose(r->f);
+        csv_free(&r->p);
+    }
+    if (r->cd != (iconv_t)-1)
+        iconv_close(r->cd);
+    free(r->path);
+    free(r->line);
+    free(r->conv);
+    free(r->buf);
+    free(r->foff);
+    free(r->rows);
+    free(r);
+}
+
+/* Length of the valid UTF-8 prefix of s (no NUL bytes, no overlongs, no surrogates). */
+static size_t utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c >= 0x01 && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned min;
+        unsigned cp;
+        if (c >= 0xc2 && c <= 0xdf)
+            len = 2, min = 0x80, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+            len = 3, min = 0x800, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+            len = 4, min = 0x10000, cp = c & 0x07;
+        else
+            return i;
+        if (i + len > n)
+            return i;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+            cp = cp << 6 | (s[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return i;
+        i += len;
+    }
+    return n;
+}
+
+static int to_utf8(csvr *r, const char *in, size_t n, const char **out, size_t *outn, ca_error *err)
+{
+    size_t need = n * 3 + 1;
+    if (need > r->convcap) {
+        char *q = realloc(r->conv, need);
+        if (!q)
+            return ca_fail(err, CA_SYSTEM, "out of memory");
+        r->conv = q;
+        r->convcap = need;
+    }
+    char *ip = (char *)in, *op = r->conv;
+    size_t il = n, ol = need;
+    if (iconv(r->cd, &ip, &il, &op, &ol) == (size_t)-1)
+        return ca_fail(err, CA_REFUSED, "%s:%ld: byte 0x%02x is not a Windows-1252 (cp1252) character", r->path,
+                       r->lineno, (unsigned char)*ip);
+    *out = r->conv;
+    *outn = (size_t)(op - r->conv);
+    return CA_OK;
+}
+
+/* Reads and parses physical lines until at least one record is finished or the file ends. */
+static int fill(csvr *r, ca_error *err)
+{
+    r->nrows = r->next_row = 0;
+    /* Keep only the fields of an unfinished record. */
+    if (r->row_fields) {
+        int first = r->nf - r->row_fields;
+        size_t base = r->foff[first];
+        memmove(r->buf, r->buf + base, r->nbuf - base);
+        for (int i = 0; i < r->row_fields; i++)
+            r->foff[i] = r->foff[first + i] - base;
+        r->nbuf -= base;
+        r->nf = r->row_fields;
+    } else {
+        r->nbuf = 0;
+        r->nf = 0;
+    }
+    while (r->nrows == 0 && !r->eof) {
+        errno = 0;
+        ssize_t got = getline(&r->line, &r->linecap, r->f);
+        if (got < 0) {
+            if (ferror(r->f))
+                return ca_fail(err, CA_SYSTEM, "cannot read '%s': %s", r->path, strerror(errno));
+            r->eof = 1;
+            if (csv_fini(&r->p, on_field, on_row, r) != 0)
+                return ca_fail(err, CA_REFUSED,
+                               "%s:%ld: a quoted field is never closed (a \" without its closing \")", r->path,
+                               r->pending_start ? r->pending_start : r->lineno);
+            break;
+        }
+        r->lineno++;
+        sha256_update(&r->sha, r->line, (size_t)got);
+        if (got > CSVR_MAX_LINE)
+            return ca_fail(err, CA_REFUSED, "%s:%ld: the line is longer than %d bytes: is this a CSV file?",
+                           r->path, r->lineno, CSVR_MAX_LINE);
+        const char *text = r->line;
+        size_t n = (size_t)got;
+        if (r->lineno == 1 && n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+            text += 3, n -= 3;
+        if (r->cd != (iconv_t)-1) {
+            if (memchr(text, 0, n))
+                return ca_fail(err, CA_REFUSED, "%s:%ld: the line holds a NUL byte: is this a CSV file?", r->path,
+                               r->lineno);
+            if (to_utf8(r, text, n, &text, &n, err) != CA_OK)
+                return CA_ERR;
+        } else {
+            size_t ok = utf8_valid((const unsigned char *)text, n);
+            if (ok < n) {
+                if (text[ok] == 0)
+                    return ca_fail(err, CA_REFUSED, "%s:%ld: the line holds a NUL byte: is this a CSV file?",
+                                   r->path, r->lineno);
+                return ca_fail(err, CA_REFUSED,
+                               "%s:%ld: not valid UTF-8 (byte 0x%02x); if the file was saved by Excel on "
+                               "Windows, import it with --encoding cp1252",
+                               r->path, r->lineno, (unsigned char)text[ok]);
+            }
+        }
+        if (!r->pending_start && !r->row_fields && strspn(text, "\r\n") < n)
+            r->pending_start = r->lineno;
+        if (csv_parse(&r->p, text, n, on_field, on_row, r) != n)
+            return ca_fail(err, CA_REFUSED, "%s:%ld: %s", r->path, r->lineno, csv_strerror(csv_error(&r->p)));
+        if (r->overflow == 1)
+            return ca_fail(err, CA_REFUSED, "%s:%ld: more than %d fields in one record: is this a CSV file?",
+                           r->path, r->pending_start ? r->pending_start : r->lineno, CSVR_MAX_FIELDS);
+        if (r->overflow)
+            return ca_fail(err, CA_SYSTEM, "out of memory");
+    }
+    return CA_OK;
+}
+
+int csvr_next(csvr *r, ca_error *err)
+{
+    if (r->next_row >= r->nrows) {
+        if (r->eof)
+            return 0;
+        if (fill(r, err) != CA_OK)
+            return CA_ERR;
+        if (r->nrows == 0)
+            return 0;
+    }
+    r->cur = r->next_row++;
+    r->records++;
+    return 1;
+}
+
+int csvr_count(const csvr *r) { return r->cur >= 0 ? r->rows[r->cur].n : 0; }
+
+const char *csvr_field(const csvr *r, int i)
+{
+    if (r->cur < 0 || i < 0 || i >= r->rows[r->cur].n)
+        return "";
+    return r->buf + r->foff[r->rows[r->cur].first + i];
+}
+
+long csvr_line(const csvr *r) { return r->cur >= 0 ? r->rows[r->cur].line : 0; }
+const char *csvr_path(const csvr *r) { return r->path; }
+long csvr_records(const csvr *r) { return r->records; }
+void csvr_sha256(csvr *r, char out[65]) { sha256_hex(&r->sha, out); }
+
+int csvr_find(char *const *hdr, int nhdr, const char *const *names)
+{
+    char key[128];
+    for (int i = 0; i < nhdr; i++) {
+        vocab_normalise(hdr[i], key, sizeof key);
+        for (const char *const *n = names; *n; n++)
+            if (strcmp(key, *n) == 0)
+                return i;
+    }
+    return -1;
+}

@@ -1,0 +1,44 @@
+/* csvread.h: a streaming CSV reader for the files people send us (SPEC §4, §7, §8).
+ *
+ * Built on libcsv. Reads one physical line at a time, so a file of any length is
+ * read in bounded memory; handles a UTF-8 byte-order mark, CRLF, quoted fields
+ * holding commas, quotes and line breaks; refuses invalid UTF-8 and NUL bytes
+ * (naming the line, and suggesting --encoding cp1252) or converts from Windows-1252
+ * when asked; strips the leading ' that our own CSV exports add for formula safety
+ * (SPEC §10); skips lines that are empty or hold only separators. Hashes the raw
+ * bytes as it goes (SHA-256), for duplicate-file detection.
+ */
+#ifndef CASEAUDIT_CSVREAD_H
+#define CASEAUDIT_CSVREAD_H
+
+#include "audit/error.h"
+
+typedef struct csvr csvr;
+
+enum { CSVR_MAX_FIELDS = 2000, CSVR_MAX_LINE = 1 << 20 };
+
+/* Opens PATH; *out is owned by the caller (csvr_close). cp1252: convert from
+ * Windows-1252 instead of requiring UTF-8. */
+int csvr_open(csvr **out, const char *path, int cp1252, ca_error *err);
+void csvr_close(csvr *r);
+
+/* Reads the next record: 1 when there is one, 0 at the end of the file, CA_ERR when
+ * the file cannot be read on (err: "FILE:LINE: …", CA_REFUSED for bad data,
+ * CA_SYSTEM for I/O). */
+int csvr_next(csvr *r, ca_error *err);
+
+int csvr_count(const csvr *r);                  /* fields in the current record */
+const char *csvr_field(const csvr *r, int i);   /* "" past the end; valid until csvr_next */
+long csvr_line(const csvr *r);                  /* physical line where the record starts */
+const char *csvr_path(const csvr *r);
+long csvr_records(const csvr *r);               /* records returned so far, header included */
+
+/* After csvr_next returned 0: the SHA-256 of the file's bytes, as 64 hex digits. */
+void csvr_sha256(csvr *r, char out[65]);
+
+/* Finds the column whose normalised name (vocab_normalise) equals one of the
+ * NULL-terminated normalised names, in the header record hdr (a copy of the
+ * first record's fields); -1 when none. */
+int csvr_find(char *const *hdr, int nhdr, const char *const *names);
+
+#endif

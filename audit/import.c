@@ -1,0 +1,562 @@
+#include "audit/import.h"
+
+#include <ctype.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/csvread.h"
+
+/* Normalised header names (vocab_normalise) accepted for each column. */
+static const char *const N_CASE_ID[] = {"caseid", NULL};
+static const char *const N_CHILD_ID[] = {"childuniqueid", "uniquechildid", "childuniqueidentifier", NULL};
+static const char *const N_DOB[] = {"dateofbirth", "dob", "birthdate", NULL};
+static const char *const N_AGE[] = {"age", "ageofchildyears", "ageofchild", "ageyears", NULL};
+static const char *const N_PLAN[] = {"plantype", "plan", NULL};
+static const char *const N_TEAM[] = {"team", "allocatedteam", NULL};
+static const char *const N_WORKER[] = {"worker", "allocatedworker", "socialworker", NULL};
+static const char *const N_ADVISOR[] = {"allocatedpersonaladvisor", "allocatedpersonaladviser", "personaladvisor",
+                                        "personaladviser", NULL};
+static const char *const N_START[] = {"planstart", "planstartdate", NULL};
+static const char *const N_END[] = {"planend", "planenddate", NULL};
+static const char *const N_GENDER[] = {"gender", "sex", NULL};
+static const char *const N_ETHNICITY[] = {"ethnicity", NULL};
+static const char *const N_DISABILITY[] = {"disability", "disabled", NULL};
+static const char *const N_A2_START[] = {"assessmentstartdate", NULL};
+static const char *const N_A2_DONE[] = {"assessmentcompletiondate", NULL};
+static const char *const N_A6_START[] = {"cinstartdate", NULL};
+static const char *const N_A6_END[] = {"cinclosuredate", NULL};
+static const char *const N_A6_STATUS[] = {"casestatus", NULL};
+static const char *const N_A7_START[] = {"childprotectionplanstartdate", "cppstartdate", "cpplanstartdate", NULL};
+static const char *const N_A7_END[] = {"childprotectionplanenddate", "cppenddate", "cpplanenddate", NULL};
+static const char *const N_A8_START[] = {"datestartedtobelookedafter", "datestartedlookedafter", NULL};
+static const char *const N_A8_END[] = {"dateceasedtobelookedafter", "dateceasedlookedafter", NULL};
+static const char *const N_A9_ELIG[] = {"eligibilitycategory", "eligibitycategory", "eligiblitycategory", NULL};
+
+const char *import_kind_name(enum import_kind k)
+{
+    static const char *const names[] = {"generic",         "Annex A list 2", "Annex A list 6", "Annex A list 7",
+                                        "Annex A list 8",  "Annex A list 9", "unknown"};
+    return names[k];
+}
+
+enum import_kind import_kind_of(char *const *hdr, int n)
+{
+    if (csvr_find(hdr, n, N_CASE_ID) >= 0)
+        return KIND_GENERIC;
+    if (csvr_find(hdr, n, N_CHILD_ID) < 0)
+        return KIND_UNKNOWN;
+    if (csvr_find(hdr, n, N_A7_START) >= 0 || csvr_find(hdr, n, N_A7_END) >= 0)
+        return KIND_ANNEX_A7;
+    if (csvr_find(hdr, n, N_A8_START) >= 0 || csvr_find(hdr, n, N_A8_END) >= 0)
+        return KIND_ANNEX_A8;
+    if (csvr_find(hdr, n, N_A9_ELIG) >= 0 || csvr_find(hdr, n, N_ADVISOR) >= 0)
+        return KIND_ANNEX_A9;
+    if (csvr_find(hdr, n, N_A6_STATUS) >= 0 || csvr_find(hdr, n, N_A6_START) >= 0)
+        return KIND_ANNEX_A6;
+    if (csvr_find(hdr, n, N_A2_START) >= 0 || csvr_find(hdr, n, N_A2_DONE) >= 0)
+        return KIND_ANNEX_A2;
+    return KIND_UNKNOWN;
+}
+
+/* Column positions in one file; -1 when absent. */
+struct cols {
+    int id, dob, age, plan, team, worker, start, end, gender, ethnicity, disability, status;
+};
+
+/* The winning row of a merge: an open row beats a closed one, then plan precedence
+ * CLA > CP > CIN > CL > EH (SPEC §2). All right-hand sides see the old row. */
+#define RANK(p) "(CASE " p " WHEN 'CLA' THEN 5 WHEN 'CP' THEN 4 WHEN 'CIN' THEN 3 WHEN 'CL' THEN 2 ELSE 1 END)"
+#define WINS                                                                                                  \
+    "(excluded.closed < closed OR (excluded.closed = closed AND " RANK("excluded.plan_type") " > " RANK(   \
+        "plan_type") "))"
+#define TAKE(col) col " = CASE WHEN " WINS " THEN excluded." col " ELSE " col " END"
+#define FILL(col) col " = COALESCE(" col ", excluded." col ")"
+#define DIFFERS(col) " OR " col " IS NOT excluded." col
+
+static const char UPSERT[] =
+    "INSERT INTO snapshot_case(snapshot_id, case_id, plan_type, dob, age, team, worker, plan_start, plan_end,"
+    " gender, ethnicity, disability, closed, src_file, src_line)"
+    " VALUES(:s, :id, :plan, :dob, :age, :team, :worker, :start, :end, :gender, :eth, :dis, :closed, :file, :line)"
+    " ON CONFLICT(snapshot_id, case_id) DO UPDATE SET"
+    " dup_line = CASE WHEN dup_line IS NULL AND src_file = excluded.src_file AND (0" DIFFERS("plan_type")
+        DIFFERS("dob") DIFFERS("age") DIFFERS("team") DIFFERS("worker") DIFFERS("plan_start") DIFFERS("plan_end")
+        DIFFERS("gender") DIFFERS("ethnicity") DIFFERS("disability") DIFFERS("closed")
+    ") THEN excluded.src_line ELSE dup_line END, "
+    TAKE("plan_type") ", " TAKE("plan_start") ", " TAKE("plan_end") ", " TAKE("src_file") ", " TAKE("src_line") ", "
+    "team = CASE WHEN " WINS " THEN COALESCE(excluded.team, team) ELSE COALESCE(team, excluded.team) END, "
+    "worker = CASE WHEN " WINS " THEN COALESCE(excluded.worker, worker) ELSE COALESCE(worker, excluded.worker) END, "
+    "age = CASE WHEN dob IS NULL AND excluded.dob IS NOT NULL THEN excluded.age ELSE age END, "
+    FILL("dob") ", " FILL("gender") ", " FILL("ethnicity") ", " FILL("disability") ", "
+    "closed = MIN(closed, excluded.closed)";
+
+struct ctx {
+    ca_db *db;
+    const import_options *opt;
+    ca_error *err;
+    import_summary *sum;
+    ca_stmt ins;
+    long snapshot;
+    ca_day latest_dob;  /* as_of + 10 months */
+};
+
+/* A field without the spaces around it, copied into buf. */
+static const char *trimmed(const char *s, char *buf, size_t len)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n >= len)
+        n = len - 1;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    return buf;
+}
+
+/* "a) Looked after" -> 'a' */
+static int status_letter(const char *s)
+{
+    while (*s && !isalnum((unsigned char)*s))
+        s++;
+    int c = tolower((unsigned char)*s);
+    if (c < 'a' || c > 'e')
+        return 0;
+    s++;
+    return *s == 0 || *s == ')' || *s == '.' || *s == ' ' || *s == ':' ? c : 0;
+}
+
+static void list_columns(char *const *hdr, int n, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n && o + 4 < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s\"%s\"", i ? ", " : "", hdr[i]);
+}
+
+/* Parses an optional date column into iso (empty when blank). CA_ERR (problem noted) when bad. */
+static int opt_date(struct ctx *c, csvr *r, char *const *hdr, int col, char iso[CA_DATE_ISO_LEN], ca_day *day)
+{
+    iso[0] = 0;
+    if (col < 0)
+        return CA_OK;
+    char v[128], why[160];
+    trimmed(csvr_field(r, col), v, sizeof v);
+    if (!*v)
+        return CA_OK;
+    if (date_parse(v, day, why, sizeof why) != CA_OK) {
+        ca_problem(c->err, "%s:%ld: column \"%s\": %s (value \"%s\")", csvr_path(r), csvr_line(r), hdr[col], why, v);
+        return CA_ERR;
+    }
+    date_iso(*day, iso);
+    return CA_OK;
+}
+
+static void note(import_summary *s, const char *fmt, const char *a, const char *b)
+{
+    if (s->nnotes < IMPORT_MAX_NOTES)
+        snprintf(s->notes[s->nnotes++], sizeof s->notes[0], fmt, a, b);
+}
+
+static int map_columns(struct ctx *c, const char *path, enum import_kind kind, char *const *hdr, int n,
+                       struct cols *k)
+{
+    int generic = kind == KIND_GENERIC;
+    *k = (struct cols){
+        .id = csvr_find(hdr, n, generic ? N_CASE_ID : N_CHILD_ID),
+        .dob = csvr_find(hdr, n, N_DOB),
+        .age = csvr_find(hdr, n, N_AGE),
+        .plan = generic ? csvr_find(hdr, n, N_PLAN) : -1,
+        .team = csvr_find(hdr, n, N_TEAM),
+        .worker = csvr_find(hdr, n, kind == KIND_ANNEX_A9 ? N_ADVISOR : N_WORKER),
+        .start = -1, .end = -1,
+        .gender = csvr_find(hdr, n, N_GENDER),
+        .ethnicity = csvr_find(hdr, n, N_ETHNICITY),
+        .disability = csvr_find(hdr, n, N_DISABILITY),
+        .status = kind == KIND_ANNEX_A6 ? csvr_find(hdr, n, N_A6_STATUS) : -1,
+    };
+    switch (kind) {
+    case KIND_GENERIC: k->start = csvr_find(hdr, n, N_START), k->end = csvr_find(hdr, n, N_END); break;
+    case KIND_ANNEX_A2: k->start = csvr_find(hdr, n, N_A2_START); break;
+    case KIND_ANNEX_A6: k->start = csvr_find(hdr, n, N_A6_START), k->end = csvr_find(hdr, n, N_A6_END); break;
+    case KIND_ANNEX_A7: k->start = csvr_find(hdr, n, N_A7_START), k->end = csvr_find(hdr, n, N_A7_END); break;
+    case KIND_ANNEX_A8: k->start = csvr_find(hdr, n, N_A8_START), k->end = csvr_find(hdr, n, N_A8_END); break;
+    default: break;
+    }
+    if (k->worker < 0 && kind == KIND_ANNEX_A9)
+        k->worker = csvr_find(hdr, n, N_WORKER);
+    char found[1024];
+    list_columns(hdr, n, found, sizeof found);
+    int ok = 1;
+    const char *idname = generic ? "case_id" : "Child Unique ID";
+    if (k->id < 0)
+        ca_problem(c->err, "%s:1: column \"%s\": required column missing (columns found: %s)", path, idname, found),
+            ok = 0;
+    if (k->dob < 0 && k->age < 0)
+        ca_problem(c->err, "%s:1: column \"%s\": required column missing (or give \"age\"; columns found: %s)", path,
+                   generic ? "date_of_birth" : "Date of Birth", found), ok = 0;
+    if (generic && k->plan < 0 && c->opt->plan < 0)
+        ca_problem(c->err, "%s:1: column \"plan_type\": required column missing (or give --plan-type; columns found: "
+                   "%s)", path, found), ok = 0;
+    if (kind == KIND_ANNEX_A6 && k->status < 0)
+        ca_problem(c->err, "%s:1: column \"Case Status\": required column missing (columns found: %s)", path, found),
+            ok = 0;
+    /* Say once which columns are not used, so that a misspelt one is noticed. */
+    char ignored[512];
+    size_t o = 0;
+    ignored[0] = 0;
+    for (int i = 0; i < n; i++) {
+        int used = 0;
+        const int *cols = (const int *)k;
+        for (size_t j = 0; j < sizeof *k / sizeof(int); j++)
+            used |= cols[j] == i;
+        if (!used && o + 4 < sizeof ignored)
+            o += (size_t)snprintf(ignored + o, sizeof ignored - o, "%s\"%s\"", o ? ", " : "", hdr[i]);
+    }
+    if (*ignored)
+        note(c->sum, "%s: columns not used: %s", path, ignored);
+    return ok ? CA_OK : CA_ERR;
+}
+
+static int import_row(struct ctx *c, csvr *r, enum import_kind kind, char *const *hdr, int nhdr,
+                      const struct cols *k, int fileseq)
+{
+    const char *path = csvr_path(r);
+    long line = csvr_line(r);
+    if (csvr_count(r) != nhdr) {
+        ca_problem(c->err, "%s:%ld: the row has %d fields where the header has %d", path, line, csvr_count(r), nhdr);
+        return CA_ERR;
+    }
+    int bad = 0;
+    char id[256], v[256], why[160];
+    trimmed(csvr_field(r, k->id), id, sizeof id);
+    if (!*id)
+        ca_problem(c->err, "%s:%ld: column \"%s\": empty case id", path, line, hdr[k->id]), bad = 1;
+
+    ca_day dob = 0;
+    char dob_iso[CA_DATE_ISO_LEN] = "";
+    int age = -2;
+    if (k->dob >= 0 && *trimmed(csvr_field(r, k->dob), v, sizeof v)) {
+        if (date_parse(v, &dob, why, sizeof why) != CA_OK) {
+            ca_problem(c->err, "%s:%ld: column \"%s\": %s (value \"%s\")", path, line, hdr[k->dob], why, v), bad = 1;
+        } else if (dob > c->latest_dob) {
+            ca_problem(c->err, "%s:%ld: column \"%s\": date of birth more than 10 months after the as-of date "
+                       "(value \"%s\")", path, line, hdr[k->dob], v), bad = 1;
+        } else {
+            date_iso(dob, dob_iso);
+            age = date_age_years(dob, c->opt->as_of);
+        }
+    } else if (k->age >= 0 && *trimmed(csvr_field(r, k->age), v, sizeof v)) {
+        char *end;
+        long a = strtol(v, &end, 10);
+        if (*end || a < 0)
+            ca_problem(c->err, "%s:%ld: column \"%s\": not an age in whole years (value \"%s\")", path, line,
+                       hdr[k->age], v), bad = 1;
+        else
+            age = (int)(a > 1000 ? 1000 : a);
+    } else {
+        int col = k->dob >= 0 ? k->dob : k->age;
+        ca_problem(c->err, "%s:%ld: column \"%s\": empty date of birth", path, line, hdr[col]), bad = 1;
+    }
+    if (age > 25) {
+        int col = dob_iso[0] ? k->dob : k->age;
+        ca_problem(c->err, "%s:%ld: column \"%s\": age %d is over 25: not a children's case (value \"%s\")", path,
+                   line, hdr[col], age, trimmed(csvr_field(r, col), v, sizeof v)), bad = 1;
+    }
+
+    int plan = -1, closed = 0;
+    switch (kind) {
+    case KIND_GENERIC:
+        if (k->plan >= 0 && *trimmed(csvr_field(r, k->plan), v, sizeof v)) {
+            if ((plan = plan_parse(v)) < 0)
+                ca_problem(c->err, "%s:%ld: column \"%s\": unknown plan type; expected " CA_PLAN_EXPECTED
+                           " (value \"%s\")", path, line, hdr[k->plan], v), bad = 1;
+        } else if (c->opt->plan >= 0) {
+            plan = c->opt->plan;
+        } else {
+            ca_problem(c->err, "%s:%ld: column \"%s\": empty plan type (or give --plan-type)", path, line,
+                       k->plan >= 0 ? hdr[k->plan] : "plan_type"), bad = 1;
+        }
+        break;
+    case KIND_ANNEX_A2: plan = CA_PLAN_EH; break;
+    case KIND_ANNEX_A7: plan = CA_PLAN_CP; break;
+    case KIND_ANNEX_A8: plan = CA_PLAN_CLA; break;
+    case KIND_ANNEX_A9: plan = CA_PLAN_CL; break;
+    case KIND_ANNEX_A6:
+        switch (status_letter(trimmed(csvr_field(r, k->status), v, sizeof v))) {
+        case 'a': plan = CA_PLAN_CLA; break;
+        case 'b': plan = CA_PLAN_CP; break;
+        case 'c':
+        case 'd': plan = CA_PLAN_CIN; break;
+        case 'e': plan = CA_PLAN_CIN, closed = 1; break;
+        default:
+            ca_problem(c->err, "%s:%ld: column \"%s\": unknown case status; expected a), b), c), d) or e) "
+                       "(value \"%s\")", path, line, hdr[k->status], v), bad = 1;
+        }
+        break;
+    default: break;
+    }
+
+    char start[CA_DATE_ISO_LEN], end[CA_DATE_ISO_LEN];
+    ca_day sday, eday;
+    if (opt_date(c, r, hdr, k->start, start, &sday) != CA_OK)
+        bad = 1;
+    if (opt_date(c, r, hdr, k->end, end, &eday) != CA_OK)
+        bad = 1;
+    else if (end[0] && eday <= c->opt->as_of)
+        closed = 1;
+    if (bad)
+        return CA_ERR;
+
+    ca_stmt *s = &c->ins;
+    char team[256], worker[256], gender[64], eth[64], dis[64];
+    stmt_bind_int(s, ":s", c->snapshot);
+    stmt_bind_text(s, ":id", id);
+    stmt_bind_text(s, ":plan", plan_code(plan));
+    stmt_bind_text(s, ":dob", dob_iso[0] ? dob_iso : NULL);
+    stmt_bind_int(s, ":age", age);
+#define OPT(name, col, buf) \
+    stmt_bind_text(s, name, col >= 0 && *trimmed(csvr_field(r, col), buf, sizeof buf) ? buf : NULL)
+    OPT(":team", k->team, team);
+    OPT(":worker", k->worker, worker);
+    OPT(":gender", k->gender, gender);
+    OPT(":eth", k->ethnicity, eth);
+    OPT(":dis", k->disability, dis);
+#undef OPT
+    stmt_bind_text(s, ":start", start[0] ? start : NULL);
+    stmt_bind_text(s, ":end", end[0] ? end : NULL);
+    stmt_bind_int(s, ":closed", closed);
+    stmt_bind_int(s, ":file", fileseq);
+    stmt_bind_int(s, ":line", line);
+    int rc = stmt_step(s, c->err);
+    stmt_reset(s);
+    return rc < 0 ? CA_ERR : CA_OK;
+}
+
+/* The same case twice in one file with different data: one problem per case. */
+static int report_conflicts(struct ctx *c, const char *path, int fileseq, const char *idcol)
+{
+    ca_stmt s;
+    if (stmt_prepare(c->db, &s,
+                     "SELECT case_id, src_line, dup_line FROM snapshot_case"
+                     " WHERE snapshot_id = :s AND dup_line IS NOT NULL AND src_file = :f ORDER BY dup_line",
+                     c->err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_int(&s, ":s", c->snapshot);
+    stmt_bind_int(&s, ":f", fileseq);
+    int rc;
+    while ((rc = stmt_step(&s, c->err)) == 1)
+        ca_problem(c->err, "%s:%lld: column \"%s\": case \"%s\" appears again with different data (first on line %lld)",
+                   path, (long long)stmt_int(&s, 2), idcol, stmt_text(&s, 0), (long long)stmt_int(&s, 1));
+    stmt_finalize(&s);
+    return rc < 0 ? CA_ERR : CA_OK;
+}
+
+static int import_file_rows(struct ctx *c, const char *path, int fileseq, import_file *f)
+{
+    csvr *r = NULL;
+    char **hdr = NULL;
+    int nhdr = 0, rc = CA_ERR;
+    if (csvr_open(&r, path, c->opt->cp1252, c->err) != CA_OK)
+        return CA_ERR;
+    int got = csvr_next(r, c->err);
+    if (got < 0)
+        goto done;
+    if (got == 0) {
+        ca_problem(c->err, "%s:1: the file is empty: expected a header row, then one row per case", path);
+        rc = CA_OK;  /* a problem, not a failure to go on */
+        goto done;
+    }
+    nhdr = csvr_count(r);
+    if (!(hdr = calloc((size_t)nhdr, sizeof *hdr)))
+        goto nomem;
+    for (int i = 0; i < nhdr; i++)
+        if (!(hdr[i] = strdup(csvr_field(r, i))))
+            goto nomem;
+    f->kind = import_kind_of(hdr, nhdr);
+    if (f->kind == KIND_UNKNOWN) {
+        char found[1024];
+        list_columns(hdr, nhdr, found, sizeof found);
+        ca_problem(c->err, "%s:1: not a case list: expected a \"case_id\" column (a case list) or \"Child Unique "
+                   "ID\" (an Ofsted Annex A list); columns found: %s", path, found);
+        rc = CA_OK;
+        goto done;
+    }
+    struct cols k;
+    if (map_columns(c, path, f->kind, hdr, nhdr, &k) != CA_OK) {
+        rc = CA_OK;
+        goto done;
+    }
+    while ((got = csvr_next(r, c->err)) == 1) {
+        f->rows++;
+        if (import_row(c, r, f->kind, hdr, nhdr, &k, fileseq) != CA_OK && c->err->status)
+            goto done;  /* a database failure, not a data problem */
+    }
+    if (got < 0)
+        goto done;
+    csvr_sha256(r, f->sha256);
+    rc = report_conflicts(c, path, fileseq, hdr[k.id]);
+    goto done;
+nomem:
+    ca_fail(c->err, CA_SYSTEM, "out of memory");
+done:
+    for (int i = 0; hdr && i < nhdr; i++)
+        free(hdr[i]);
+    free(hdr);
+    csvr_close(r);
+    return rc;
+}
+
+static int check_duplicate_file(struct ctx *c, const char *path, const import_file *f, int fileseq)
+{
+    for (int i = 0; i < fileseq - 1; i++)
+        if (strcmp(c->sum->files[i].sha256, f->sha256) == 0) {
+            ca_problem(c->err, "%s: the same file as %s (SHA-256 %.12s…): give each file once", path,
+                       c->sum->files[i].name, f->sha256);
+            return CA_OK;
+        }
+    ca_stmt s;
+    if (stmt_prepare(c->db, &s,
+                     "SELECT s.id, s.as_of FROM snapshot_file f JOIN snapshot s ON s.id = f.snapshot_id"
+                     " WHERE f.sha256 = :sha AND s.as_of = :as_of AND s.id <> :me", c->err) != CA_OK)
+        return CA_ERR;
+    char as_of[CA_DATE_ISO_LEN];
+    date_iso(c->opt->as_of, as_of);
+    stmt_bind_text(&s, ":sha", f->sha256);
+    stmt_bind_text(&s, ":as_of", as_of);
+    stmt_bind_int(&s, ":me", c->snapshot);
+    int rc = stmt_step(&s, c->err);
+    if (rc == 1) {
+        char uk[CA_DATE_ISO_LEN];
+        date_uk(c->opt->as_of, uk);
+        ca_problem(c->err, "%s: this file was already imported in snapshot %lld as at %s (SHA-256 %.12s…); "
+                   "nothing was imported", path, (long long)stmt_int(&s, 0), uk, f->sha256);
+    }
+    stmt_finalize(&s);
+    return rc < 0 ? CA_ERR : CA_OK;
+}
+
+static int record_snapshot(struct ctx *c)
+{
+    import_summary *sum = c->sum;
+    ca_stmt s;
+    static const char counts[] =
+        "SELECT count(*), coalesce(sum(closed), 0),"
+        " coalesce(sum(plan_type = 'EH' AND NOT closed), 0), coalesce(sum(plan_type = 'CIN' AND NOT closed), 0),"
+        " coalesce(sum(plan_type = 'CP' AND NOT closed), 0), coalesce(sum(plan_type = 'CLA' AND NOT closed), 0),"
+        " coalesce(sum(plan_type = 'CL' AND NOT closed), 0) FROM snapshot_case WHERE snapshot_id = :s";
+    if (stmt_prepare(c->db, &s, counts, c->err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_int(&s, ":s", c->snapshot);
+    int rc = stmt_step(&s, c->err);
+    if (rc == 1) {
+        sum->cases = stmt_int(&s, 0);
+        sum->closed = stmt_int(&s, 1);
+        for (int p = 0; p < CA_NPLANS; p++)
+            sum->open[p] = stmt_int(&s, 2 + p);
+        sum->merged = sum->rows - sum->cases;
+    }
+    stmt_finalize(&s);
+    if (rc != 1)
+        return CA_ERR;
+    if (stmt_prepare(c->db, &s,
+                     "UPDATE snapshot SET rows = :rows, cases = :cases, merged = :merged, closed = :closed,"
+                     " open_eh = :eh, open_cin = :cin, open_cp = :cp, open_cla = :cla, open_cl = :cl WHERE id = :s",
+                     c->err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_int(&s, ":rows", sum->rows);
+    stmt_bind_int(&s, ":cases", sum->cases);
+    stmt_bind_int(&s, ":merged", sum->merged);
+    stmt_bind_int(&s, ":closed", sum->closed);
+    static const char *const names[] = {":eh", ":cin", ":cp", ":cla", ":cl"};
+    for (int p = 0; p < CA_NPLANS; p++)
+        stmt_bind_int(&s, names[p], sum->open[p]);
+    stmt_bind_int(&s, ":s", c->snapshot);
+    rc = stmt_step(&s, c->err);
+    stmt_finalize(&s);
+    if (rc < 0 || stmt_prepare(c->db, &s,
+                               "INSERT INTO snapshot_file(snapshot_id, seq, name, sha256, kind, rows)"
+                               " VALUES(:s, :seq, :name, :sha, :kind, :rows)", c->err) != CA_OK)
+        return CA_ERR;
+    for (int i = 0; i < sum->nfiles && rc >= 0; i++) {
+        stmt_bind_int(&s, ":s", c->snapshot);
+        stmt_bind_int(&s, ":seq", i + 1);
+        stmt_bind_text(&s, ":name", sum->files[i].name);
+        stmt_bind_text(&s, ":sha", sum->files[i].sha256);
+        stmt_bind_text(&s, ":kind", import_kind_name(sum->files[i].kind));
+        stmt_bind_int(&s, ":rows", sum->files[i].rows);
+        rc = stmt_step(&s, c->err);
+        stmt_reset(&s);
+    }
+    stmt_finalize(&s);
+    if (rc < 0)
+        return CA_ERR;
+    char as_of[CA_DATE_ISO_LEN], detail[256];
+    date_uk(sum->as_of, as_of);
+    snprintf(detail, sizeof detail, "snapshot %ld as at %s: %d file%s, %ld rows, %ld cases (%ld closed)", c->snapshot,
+             as_of, sum->nfiles, sum->nfiles == 1 ? "" : "s", sum->rows, sum->cases, sum->closed);
+    return db_event(c->db, "import", NULL, NULL, detail, c->err);
+}
+
+int import_run(ca_db *db, const char *const *paths, int npaths, const import_options *opt,
+               import_summary *out, ca_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->as_of = opt->as_of;
+    if (npaths > IMPORT_MAX_FILES)
+        return ca_fail(err, CA_REFUSED, "at most %d files in one import", IMPORT_MAX_FILES);
+    struct ctx c = {.db = db, .opt = opt, .err = err, .sum = out};
+    c.latest_dob = date_add_months(opt->as_of, 10);
+    int rc = CA_ERR;
+    if (db_begin(db, err) != CA_OK)
+        return CA_ERR;
+    char now[32], as_of[CA_DATE_ISO_LEN];
+    date_now_utc(now);
+    date_iso(opt->as_of, as_of);
+    ca_stmt s;
+    if (stmt_prepare(db, &s,
+                     "INSERT INTO snapshot(as_of, rows, cases, merged, closed, open_eh, open_cin, open_cp,"
+                     " open_cla, open_cl, entered_at, entered_by) VALUES(:as_of, 0, 0, 0, 0, 0, 0, 0, 0, 0, :now, :by)",
+                     err) != CA_OK)
+        goto done;
+    stmt_bind_text(&s, ":as_of", as_of);
+    stmt_bind_text(&s, ":now", now);
+    stmt_bind_text(&s, ":by", db_actor(db));
+    int step = stmt_step(&s, err);
+    stmt_finalize(&s);
+    if (step < 0)
+        goto done;
+    c.snapshot = (long)sqlite3_last_insert_rowid(db_handle(db));
+    if (stmt_prepare(db, &c.ins, UPSERT, err) != CA_OK)
+        goto done;
+    for (int i = 0; i < npaths; i++) {
+        import_file *f = &out->files[out->nfiles++];
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s", paths[i]);
+        snprintf(f->name, sizeof f->name, "%s", basename(tmp));
+        long before = err->ntotal;
+        if (import_file_rows(&c, paths[i], i + 1, f) != CA_OK)
+            goto done;
+        out->rows += f->rows;
+        if (err->ntotal == before && check_duplicate_file(&c, paths[i], f, i + 1) != CA_OK)
+            goto done;
+    }
+    if (err->ntotal > 0) {
+        ca_fail(err, CA_REFUSED, "nothing was imported: %ld problem%s in the file%s", err->ntotal,
+                err->ntotal == 1 ? "" : "s", npaths == 1 ? "" : "s");
+        goto done;
+    }
+    if (record_snapshot(&c) != CA_OK)
+        goto done;
+    rc = CA_OK;
+done:
+    stmt_finalize(&c.ins);
+    if (rc == CA_OK && !opt->dry_run) {
+        out->snapshot_id = c.snapshot;
+        return db_commit(db, err);
+    }
+    db_rollback(db);
+    return rc;
+}
