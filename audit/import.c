@@ -203,7 +203,8 @@ static int map_columns(struct ctx *c, const char *path, enum import_kind kind, c
     if (kind == KIND_ANNEX_A6 && k->status < 0)
         ca_problem(c->err, "%s:1: column \"Case Status\": required column missing (columns found: %s)", path, found),
             ok = 0;
-    /* Say once which columns are not used, so that a misspelt one is noticed. */
+    /* Say once which columns of a generic list are not used, so that a misspelt one is noticed
+     * (Annex A lists carry many columns that the audit has no use for). */
     char ignored[512];
     size_t o = 0;
     ignored[0] = 0;
@@ -215,7 +216,7 @@ static int map_columns(struct ctx *c, const char *path, enum import_kind kind, c
         if (!used && o + 4 < sizeof ignored)
             o += (size_t)snprintf(ignored + o, sizeof ignored - o, "%s\"%s\"", o ? ", " : "", hdr[i]);
     }
-    if (*ignored)
+    if (*ignored && generic)
         note(c->sum, "%s: columns not used: %s", path, ignored);
     return ok ? CA_OK : CA_ERR;
 }
@@ -363,7 +364,7 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
         return CA_ERR;
     int got = csvr_next(r, c->err);
     if (got < 0)
-        goto done;
+        goto unreadable;
     if (got == 0) {
         ca_problem(c->err, "%s:1: the file is empty: expected a header row, then one row per case", path);
         rc = CA_OK;  /* a problem, not a failure to go on */
@@ -395,9 +396,18 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
             goto done;  /* a database failure, not a data problem */
     }
     if (got < 0)
-        goto done;
+        goto unreadable;
     csvr_sha256(r, f->sha256);
     rc = report_conflicts(c, path, fileseq, hdr[k.id]);
+    goto done;
+unreadable:
+    /* The file cannot be read on (bad encoding, an unclosed quote): one more problem. */
+    if (c->err->status == CA_REFUSED) {
+        ca_problem(c->err, "%s", c->err->msg);
+        c->err->status = 0;
+        c->err->msg[0] = 0;
+        rc = CA_OK;
+    }
     goto done;
 nomem:
     ca_fail(c->err, CA_SYSTEM, "out of memory");

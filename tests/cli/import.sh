@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Importing case lists (SPEC §4): the kinds of file, merging, closed cases, the
+# encodings and quoting real exports have, dry runs, duplicates, snapshots.
+source "$SRC/tests/cli/lib.sh"
+
+# A generic list: aliases for plan types, UK dates in every accepted form, an unborn baby,
+# a 10th birthday on the as-of date, a closed case, an unknown column.
+cat > "$tmp/cases.csv" <<'CSV'
+Case ID,Date of Birth,Plan_Type,Team,Worker,Plan End,Favourite colour
+1001,01/11/2016,Child Protection,North,Ann,,blue
+1002,1/2/2020,LAC,South,Bob,,red
+1003,2026-11-01,CiC,South,Bob,,red
+1004,15 Mar 2027,CPP,North,Ann,,
+1005,05-Jun-2010,cin,East,Cy,31.10.2026,
+1006,05.06.2008,Care Leaver,Leaving Care,Di,,
+1007,29/02/2016,eh,Early Help,Ed,,
+CSV
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/11/2026
+expect_out "Snapshot 1 as at 01/11/2026"
+expect_out "Rows read 7, cases 7, merged 0, closed 1"
+expect_out "Open cases 6: EH 1, CIN 0, CP 2, CLA 2, CL 1"
+expect_err 'note: '"$tmp"'/cases.csv: columns not used: "Favourite colour"'
+[ "$(q "SELECT group_concat(case_id || ':' || plan_type || ':' || age || ':' || closed, ' ') FROM snapshot_case")" = \
+  "1001:CP:10:0 1002:CLA:6:0 1003:CLA:0:0 1004:CP:-1:0 1005:CIN:16:1 1006:CL:18:0 1007:EH:10:0" ] ||
+  fail "cases stored wrongly: $(q 'SELECT * FROM snapshot_case')"
+[ "$(stat -c %a "$db")" = 600 ] || fail "the database is not mode 0600"
+
+# Annex A lists 6-9 as Excel writes them: BOM, CRLF, curly quotes, a quoted comma and line break,
+# "Age" for "Age of Child (Years)", "Eligibity Category", an empty line and a line of commas.
+# C2 is CIN in list 6 and CLA in list 8: one case, CLA, with list 8's team. C3 is closed.
+printf '\xef\xbb\xbfChild Unique ID,Gender,Ethnicity,Date of  Birth,Age,CIN Start Date,CIN Closure Date,Case Status,Allocated Team,Allocated Worker\r\n' > "$tmp/list6.csv"
+printf 'C1,F,WBRI,01/01/2015,11,01/01/2026,,c) Child in need plan,"Children in Need, North",Siobh\xc3\xa1n O\xe2\x80\x99Neill\r\n' >> "$tmp/list6.csv"
+printf 'C2,M,WBRI,02/02/2012,14,01/01/2026,,c) Child in need plan,CIN South,"Two\r\nLines"\r\n' >> "$tmp/list6.csv"
+printf 'C6,M,WBRI,02/02/2012,14,01/01/2026,,a) Looked after,CIC,Lee\r\n' >> "$tmp/list6.csv"
+printf 'C3,M,WBRI,03/03/2013,13,01/01/2025,30/06/2026,e) Closed,CIN South,Pat\r\n' >> "$tmp/list6.csv"
+printf '\r\n,,,,,,,,,\r\n' >> "$tmp/list6.csv"
+printf 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Child Protection Plan Start Date,Child Protection Plan End Date\n' > "$tmp/list7.csv"
+printf 'C4,F,ASIA,04-Apr-2019,7,01 Sep 2026,\n' >> "$tmp/list7.csv"
+printf 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Date Started to be Looked After,Date Ceased to be Looked After,Allocated Team\n' > "$tmp/list8.csv"
+printf 'C2,M,WBRI,02/02/2012,14,01/03/2026,,Children in Care\n' >> "$tmp/list8.csv"
+printf 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Eligibity Category,Allocated Personal Advisor\n' > "$tmp/list9.csv"
+printf 'C5,F,WBRI,05/05/2006,20,Former relevant,Kim\n' >> "$tmp/list9.csv"
+expect_exit 0 ca import "$tmp/list6.csv" "$tmp/list7.csv" "$tmp/list8.csv" "$tmp/list9.csv" --as-of 01/11/2026
+expect_out "list6.csv                    Annex A list 6        4 rows"
+expect_out "list9.csv                    Annex A list 9        1 rows"
+expect_out "Rows read 7, cases 6, merged 1, closed 1"
+expect_out "Open cases 5: EH 0, CIN 1, CP 1, CLA 2, CL 1"
+[ "$(q "SELECT plan_type || '|' || team || '|' || worker FROM snapshot_case WHERE snapshot_id = 2 AND case_id = 'C2'")" = \
+  "CLA|Children in Care|$(printf 'Two\r\nLines')" ] || fail "C2 not merged as CLA with list 8's team"
+[ "$(q "SELECT team || '|' || worker FROM snapshot_case WHERE snapshot_id = 2 AND case_id = 'C1'")" = \
+  "Children in Need, North|Siobhán O’Neill" ] || fail "quoted comma or UTF-8 name lost"
+[ "$(q "SELECT worker FROM snapshot_case WHERE snapshot_id = 2 AND case_id = 'C5'")" = Kim ] || fail "list 9 advisor"
+
+# Windows-1252, converted when asked.
+printf 'case_id,date_of_birth,plan_type,worker\n9001,01/01/2015,CP,Ren\xe9e\n' > "$tmp/cp1252.csv"
+expect_exit 1 ca import "$tmp/cp1252.csv" --as-of 01/11/2026
+expect_err "cp1252.csv:2: not valid UTF-8"
+expect_err "--encoding cp1252"
+expect_exit 0 ca import "$tmp/cp1252.csv" --as-of 01/11/2026 --encoding cp1252
+[ "$(q "SELECT worker FROM snapshot_case WHERE case_id = '9001'")" = "Renée" ] || fail "cp1252 not converted"
+
+# --plan-type for a list without plan_type; --dry-run writes nothing.
+printf 'case_id,date_of_birth\n7001,01/01/2015\n7002,01/01/2016\n' > "$tmp/noplan.csv"
+snapshot_db
+expect_exit 0 ca import "$tmp/noplan.csv" --as-of 01/11/2026 --plan-type "Child in Need" --dry-run
+expect_out "Dry run: nothing was written"
+expect_out "Open cases 2: EH 0, CIN 2, CP 0, CLA 0, CL 0"
+expect_db_unchanged
+expect_exit 0 "$CASEAUDIT" --db "$tmp/none.db" import "$tmp/noplan.csv" --plan-type CIN --dry-run
+[ ! -e "$tmp/none.db" ] || fail "a dry run created a database"
+
+# The same file again for the same as-of date is refused; for another date it is a new snapshot.
+snapshot_db
+expect_exit 1 ca import "$tmp/cases.csv" --as-of 01/11/2026
+expect_err "cases.csv: this file was already imported in snapshot 1 as at 01/11/2026"
+expect_db_unchanged
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/12/2026
+
+# snapshots, as a table and as the JSON of SPEC §4.
+expect_exit 0 ca snapshots
+expect_out " 2  01/11/2026      4     7      6       1       1"
+expect_exit 0 ca snapshots --format json
+sha=$(sha256sum "$tmp/cases.csv" | cut -d' ' -f1)
+expect_out '[{"id": 1, "as_of": "2026-11-01", "files": [{"name": "cases.csv", "sha256": "'"$sha"'", "rows": 7}], "rows": 7, "cases": 7, "merged": 0, "closed": 1, "open": {"EH": 1, "CIN": 0, "CP": 2, "CLA": 2, "CL": 1}, "pruned": false}, {"id": 2,'
+
+# The event log records the import, who and when.
+[ "$(q "SELECT by || ' ' || at || ' ' || command FROM event ORDER BY id LIMIT 1")" = "tester 2026-11-24T12:00:00Z import" ] ||
+  fail "import not in the event log"
+pass
