@@ -1,0 +1,433 @@
+/* sample, list and rounds (SPEC §5). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/sample.h"
+#include "cmd/cli.h"
+#include "cmd/output.h"
+
+static const char sample_usage[] =
+    "usage: caseaudit sample ROUND --size N [--strata DIMS] [--alloc proportional|equal|neyman|fixed:FILE]\n"
+    "         [--min-per-stratum K] [--exclude-audited-within MONTHS] [--seed SEED] [--snapshot ID]\n"
+    "         [--due DATE] [--age-bands EDGES] [--replace]\n";
+static const char sample_help[] =
+    "\nDraws the month's audit list ROUND (a label such as 2026-11) from the open cases of a\n"
+    "snapshot by stratified simple random sampling with permanent random keys: anyone can\n"
+    "re-derive the list from the seed.\n\n"
+    "  --size N                       cases to draw in all\n"
+    "  --strata DIMS                  comma list of plan, age, team (default plan,age)\n"
+    "  --alloc METHOD                 proportional (default), equal, neyman, or fixed:FILE\n"
+    "                                 (a CSV of stratum,n)\n"
+    "  --min-per-stratum K            at least min(K, N_h) from every stratum (default 1)\n"
+    "  --exclude-audited-within M     leave out cases audited in the last M months\n"
+    "                                 (default 12; 0 turns this off)\n"
+    "  --seed SEED                    decimal or 0x hex; default from the system's random source\n"
+    "  --snapshot ID                  default the latest\n"
+    "  --due DATE                     when the audits are due\n"
+    "  --age-bands EDGES              lower edges in years (default 0,1,5,10,16,18)\n"
+    "  --replace                      draw an existing round again (only before any grade)\n";
+
+int cmd_sample(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"size", required_argument, NULL, 'n'},
+        {"strata", required_argument, NULL, 's'},
+        {"alloc", required_argument, NULL, 'a'},
+        {"min-per-stratum", required_argument, NULL, 'k'},
+        {"exclude-audited-within", required_argument, NULL, 'x'},
+        {"seed", required_argument, NULL, 'S'},
+        {"snapshot", required_argument, NULL, 'i'},
+        {"due", required_argument, NULL, 'd'},
+        {"age-bands", required_argument, NULL, 'b'},
+        {"replace", no_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    sample_design d = {.min_per_stratum = 1, .exclude_months = 12, .due = -1, .ndims = 2,
+                       .dims = {DIM_PLAN, DIM_AGE}};
+    bands_default(&d.bands);
+    int c, seeded = 0, day;
+    char *end;
+    ca_error err = CA_ERROR_INIT;
+    char why[160];
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n':
+            d.size = strtol(optarg, &end, 10);
+            if (*end || d.size <= 0)
+                return cli_error(CA_REFUSED, "--size \"%s\": expected a whole number of cases above 0", optarg);
+            break;
+        case 's':
+            if (sample_dims_parse(optarg, &d, &err) != CA_OK)
+                return cli_usage_error(sample_usage, "%s", err.msg);
+            break;
+        case 'a':
+            if (strcmp(optarg, "proportional") == 0)
+                d.alloc = ALLOC_PROPORTIONAL;
+            else if (strcmp(optarg, "equal") == 0)
+                d.alloc = ALLOC_EQUAL;
+            else if (strcmp(optarg, "neyman") == 0)
+                d.alloc = ALLOC_NEYMAN;
+            else if (strncmp(optarg, "fixed:", 6) == 0 && optarg[6])
+                d.alloc = ALLOC_FIXED, d.fixed_path = optarg + 6;
+            else
+                return cli_usage_error(sample_usage, "--alloc '%s': expected proportional, equal, neyman or "
+                                       "fixed:FILE", optarg);
+            break;
+        case 'k':
+            d.min_per_stratum = (int)strtol(optarg, &end, 10);
+            if (*end || d.min_per_stratum < 0)
+                return cli_error(CA_REFUSED, "--min-per-stratum \"%s\": expected a whole number", optarg);
+            break;
+        case 'x':
+            d.exclude_months = (int)strtol(optarg, &end, 10);
+            if (*end || d.exclude_months < 0 || d.exclude_months > 1200)
+                return cli_error(CA_REFUSED, "--exclude-audited-within \"%s\": expected a number of months", optarg);
+            break;
+        case 'S':
+            if (sample_seed_parse(optarg, &d.seed) != CA_OK)
+                return cli_error(CA_REFUSED, "--seed \"%s\": expected a 64-bit number, decimal or 0x hex", optarg);
+            seeded = 1;
+            break;
+        case 'i':
+            d.snapshot = strtol(optarg, &end, 10);
+            if (*end || d.snapshot <= 0)
+                return cli_error(CA_REFUSED, "--snapshot \"%s\": expected a snapshot id", optarg);
+            break;
+        case 'd':
+            if (cli_parse_date("--due", optarg, &day))
+                return CA_REFUSED;
+            d.due = day;
+            break;
+        case 'b':
+            if (bands_parse(optarg, &d.bands, why, sizeof why) != CA_OK)
+                return cli_error(CA_REFUSED, "--age-bands: %s", why);
+            break;
+        case 'r': d.replace = 1; break;
+        case 'h': return printf("%s", sample_usage), cli_help(sample_help);
+        default: return cli_bad_option(sample_usage, argv, c);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(sample_usage, "no ROUND given (a label such as 2026-11)");
+    if (optind + 1 < argc)
+        return cli_usage_error(sample_usage, "unexpected argument '%s'", argv[optind + 1]);
+    d.round = argv[optind];
+    if (!d.size && d.alloc != ALLOC_FIXED)
+        return cli_usage_error(sample_usage, "--size is required");
+    if (!seeded && sample_seed_random(&d.seed, &err) != CA_OK)
+        return cli_report(&err);
+
+    ca_db *db;
+    int rc = cli_open_db(&db, CA_DB_EXISTING);
+    if (rc)
+        return rc;
+    sample_result res;
+    if (sample_draw(db, &d, &res, &err) != CA_OK) {
+        rc = cli_report(&err);
+    } else {
+        char seed[17], as_of[CA_DATE_ISO_LEN];
+        sample_seed_format(d.seed, seed);
+        date_uk(res.as_of, as_of);
+        printf("Round %s: %ld cases drawn from snapshot %ld (as at %s), seed %s\n", d.round, res.drawn,
+               res.snapshot, as_of, seed);
+        printf("Population %ld open cases; excluded %ld audited within %d months, %ld on a round still being "
+               "graded; eligible %ld\n", res.population, res.excluded_audited, d.exclude_months,
+               res.excluded_pending, res.eligible);
+        out_table *t = otab_new();
+        otab_col(t, "stratum", COL_TEXT);
+        otab_col(t, "N_h", COL_INT);
+        otab_col(t, "n_h", COL_INT);
+        for (int h = 0; h < res.nstrata; h++) {
+            otab_row(t);
+            otab_text(t, res.strata[h].name);
+            otab_int(t, res.strata[h].frame);
+            otab_int(t, res.strata[h].n);
+        }
+        otab_write(t, OUT_TABLE, stdout);
+        otab_free(t);
+    }
+    sample_result_free(&res);
+    ca_error_free(&err);
+    db_close(db);
+    return rc;
+}
+
+/* ---- list ---- */
+
+static const char list_usage[] = "usage: caseaudit list ROUND [--format table|csv|json|md|xlsx] [-o FILE]\n";
+
+/* Looks up a round by label; 0 and a printed error when there is none. */
+static long round_id(ca_db *db, const char *label, int *rc)
+{
+    ca_error err = CA_ERROR_INIT;
+    ca_stmt s;
+    long id = 0;
+    *rc = 0;
+    if (stmt_prepare(db, &s, "SELECT id FROM round WHERE label = :l", &err) == CA_OK) {
+        stmt_bind_text(&s, ":l", label);
+        int got = stmt_step(&s, &err);
+        if (got == 1)
+            id = stmt_int(&s, 0);
+        else if (got == 0)
+            *rc = cli_error(CA_REFUSED, "there is no round '%s' (see 'caseaudit rounds')", label);
+        stmt_finalize(&s);
+    }
+    if (err.status)
+        *rc = cli_report(&err);
+    ca_error_free(&err);
+    return id;
+}
+
+int cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    enum out_format fmt = OUT_TABLE;
+    const char *path = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+                                 OUT_ALLOW(OUT_MD) | OUT_ALLOW(OUT_XLSX), &fmt))
+                return CA_USAGE;
+            break;
+        case 'o': path = optarg; break;
+        case 'h':
+            return printf("%s", list_usage), cli_help(
+                "\nExports the round's audit list: the sheet auditors fill in (grade, audit_date,\n"
+                "domain grades, action, action_due, note) and return with 'caseaudit grade ROUND\n"
+                "--file FILE'. Files are written with mode 0600.\n"
+                "  --format FMT   table (default), csv, json, md or xlsx (xlsx needs -o)\n"
+                "  -o FILE        write to FILE instead of standard output\n");
+        default: return cli_bad_option(list_usage, argv, c);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(list_usage, "no ROUND given");
+    if (optind + 1 < argc)
+        return cli_usage_error(list_usage, "unexpected argument '%s'", argv[optind + 1]);
+    if (fmt == OUT_XLSX && (!path || strcmp(path, "-") == 0))
+        return cli_usage_error(list_usage, "--format xlsx needs -o FILE");
+    const char *label = argv[optind];
+    ca_db *db;
+    int rc = cli_open_db(&db, CA_DB_EXISTING);
+    if (rc)
+        return rc;
+    long rid = round_id(db, label, &rc);
+    if (!rid) {
+        db_close(db);
+        return rc;
+    }
+    ca_error err = CA_ERROR_INIT;
+    ca_stmt s = {0}, dom = {0}, strata = {0}, r = {0};
+    out_table *t = otab_new();
+    char **domains = NULL;
+    int ndomains = 0;
+    if (stmt_prepare(db, &dom, "SELECT code FROM domain ORDER BY seq", &err) != CA_OK)
+        goto fail;
+    while ((rc = stmt_step(&dom, &err)) == 1) {
+        char **d = realloc(domains, sizeof *d * (size_t)(ndomains + 1));
+        if (!d)
+            goto fail;
+        domains = d;
+        domains[ndomains++] = strdup(stmt_text(&dom, 0));
+    }
+    if (rc < 0)
+        goto fail;
+    static const char *const cols[] = {"round", "case_id", "plan_type", "age_band", "team", "worker", "auditor"};
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        otab_col(t, cols[i], COL_TEXT);
+    otab_col(t, "due", COL_DATE);
+    otab_col(t, "stratum", COL_TEXT);
+    if (fmt == OUT_JSON) {
+        otab_col(t, "probability", COL_REAL);
+        otab_col(t, "weight", COL_REAL);
+    } else {
+        otab_col(t, "grade", COL_GRADE);
+        otab_col(t, "audit_date", COL_DATE);
+        for (int i = 0; i < ndomains; i++) {
+            char name[80];
+            snprintf(name, sizeof name, "domain:%s", domains[i]);
+            otab_col(t, name, COL_GRADE);
+        }
+        otab_col(t, "action", COL_TEXT);
+        otab_col(t, "action_due", COL_DATE);
+        otab_col(t, "note", COL_TEXT);
+    }
+    if (stmt_prepare(db, &s,
+                     "SELECT rc.case_id, rc.plan_type, rc.age_band, rc.team, rc.worker, rc.auditor, r.due,"
+                     " rc.stratum, rc.probability, rc.weight FROM round_case rc JOIN round r ON r.id = rc.round_id"
+                     " WHERE rc.round_id = :r ORDER BY rc.seq", &err) != CA_OK)
+        goto fail;
+    stmt_bind_int(&s, ":r", rid);
+    while ((rc = stmt_step(&s, &err)) == 1) {
+        otab_row(t);
+        otab_text(t, label);
+        for (int k = 0; k < 8; k++)
+            otab_text(t, stmt_is_null(&s, k) ? NULL : stmt_text(&s, k));
+        if (fmt == OUT_JSON) {
+            otab_real(t, stmt_double(&s, 8));
+            otab_real(t, stmt_double(&s, 9));
+        } else {
+            for (int k = 0; k < ndomains + 5; k++)
+                otab_null(t);
+        }
+    }
+    if (rc < 0)
+        goto fail;
+    out_file of;
+    if (fmt == OUT_XLSX) {
+        out_xlsx *x = out_xlsx_open(path);
+        if (!x) {
+            rc = CA_SYSTEM;
+            goto done;
+        }
+        rc = out_xlsx_sheet(x, label, t);
+        rc = out_xlsx_close(x, rc == 0) ? CA_SYSTEM : rc;
+    } else if ((rc = out_open(&of, path)) == 0) {
+        if (fmt == OUT_JSON) {
+            json_writer j;
+            char seed[17] = "";
+            json_begin(&j, of.f);
+            json_object(&j);
+            json_key(&j, "round"), json_string(&j, label);
+            if (stmt_prepare(db, &r, "SELECT seed, snapshot_id FROM round WHERE id = :r", &err) != CA_OK)
+                goto fail;
+            stmt_bind_int(&r, ":r", rid);
+            if (stmt_step(&r, &err) == 1)
+                snprintf(seed, sizeof seed, "%s", stmt_text(&r, 0));
+            json_key(&j, "seed"), json_string(&j, seed);
+            json_key(&j, "snapshot"), json_int(&j, stmt_int(&r, 1));
+            json_key(&j, "strata"), json_array(&j);
+            if (stmt_prepare(db, &strata, "SELECT stratum, frame_n, sample_n FROM round_stratum WHERE round_id = :r"
+                             " ORDER BY seq", &err) != CA_OK)
+                goto fail;
+            stmt_bind_int(&strata, ":r", rid);
+            while ((rc = stmt_step(&strata, &err)) == 1) {
+                json_object(&j);
+                json_key(&j, "stratum"), json_string(&j, stmt_text(&strata, 0));
+                json_key(&j, "N"), json_int(&j, stmt_int(&strata, 1));
+                json_key(&j, "n"), json_int(&j, stmt_int(&strata, 2));
+                json_end_object(&j);
+            }
+            json_end_array(&j);
+            json_key(&j, "cases"), json_table(&j, t);
+            json_end_object(&j);
+            json_finish(&j);
+            if (rc < 0) {
+                out_close(&of, 0);
+                goto fail;
+            }
+            rc = 0;
+        } else {
+            rc = otab_write(t, fmt, of.f) ? CA_SYSTEM : 0;
+        }
+        rc = out_close(&of, rc == 0) ? CA_SYSTEM : rc;
+    }
+    goto done;
+fail:
+    rc = cli_report(&err);
+done:
+    for (int i = 0; i < ndomains; i++)
+        free(domains[i]);
+    free(domains);
+    stmt_finalize(&s), stmt_finalize(&dom), stmt_finalize(&strata), stmt_finalize(&r);
+    otab_free(t);
+    ca_error_free(&err);
+    db_close(db);
+    return rc;
+}
+
+/* ---- rounds ---- */
+
+static const char rounds_usage[] = "usage: caseaudit rounds [--format table|json]\n";
+
+int cmd_rounds(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    enum out_format fmt = OUT_TABLE;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_JSON), &fmt))
+                return CA_USAGE;
+            break;
+        case 'h':
+            return printf("%s", rounds_usage), cli_help(
+                "\nLists the rounds with their progress: cases sampled, graded, overdue (ungraded\n"
+                "past the round's due date) and moderated.\n");
+        default: return cli_bad_option(rounds_usage, argv, c);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(rounds_usage, "unexpected argument '%s'", argv[optind]);
+    ca_db *db;
+    int rc = cli_open_db(&db, CA_DB_EXISTING);
+    if (rc)
+        return rc;
+    ca_error err = CA_ERROR_INIT;
+    ca_stmt s;
+    out_table *t = otab_new();
+    char today[CA_DATE_ISO_LEN];
+    date_iso(date_today(), today);
+    static const char sql[] =
+        "SELECT r.label, r.snapshot_id, s.as_of, r.seed, r.due,"
+        " (SELECT count(*) FROM round_case rc WHERE rc.round_id = r.id),"
+        " (SELECT count(DISTINCT a.case_id) FROM audit a WHERE a.round_id = r.id),"
+        " CASE WHEN r.due < :today THEN (SELECT count(*) FROM round_case rc WHERE rc.round_id = r.id AND NOT EXISTS"
+        "   (SELECT 1 FROM audit a WHERE a.round_id = rc.round_id AND a.case_id = rc.case_id)) ELSE 0 END,"
+        " (SELECT count(DISTINCT m.case_id) FROM moderation m WHERE m.round_id = r.id)"
+        " FROM round r JOIN snapshot s ON s.id = r.snapshot_id ORDER BY r.label";
+    if (stmt_prepare(db, &s, sql, &err) != CA_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    stmt_bind_text(&s, ":today", today);
+    static const char *const names[] = {"round", "snapshot", "as_of", "seed", "due", "sampled", "graded",
+                                        "overdue", "moderated"};
+    static const enum out_col_type types[] = {COL_TEXT, COL_INT, COL_DATE, COL_TEXT, COL_DATE,
+                                              COL_INT,  COL_INT, COL_INT,  COL_INT};
+    for (int k = 0; k < 9; k++)
+        otab_col(t, names[k], types[k]);
+    while ((rc = stmt_step(&s, &err)) == 1) {
+        otab_row(t);
+        otab_text(t, stmt_text(&s, 0));
+        otab_int(t, stmt_int(&s, 1));
+        otab_text(t, stmt_text(&s, 2));
+        otab_text(t, stmt_text(&s, 3));
+        otab_text(t, stmt_is_null(&s, 4) ? NULL : stmt_text(&s, 4));
+        for (int k = 5; k < 9; k++)
+            otab_int(t, stmt_int(&s, k));
+    }
+    stmt_finalize(&s);
+    if (rc < 0) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    if (fmt == OUT_TABLE && otab_nrows(t) == 0)
+        fprintf(stderr, "No rounds yet: draw one with 'caseaudit sample ROUND --size N'.\n");
+    else
+        otab_write(t, fmt, stdout);
+    rc = 0;
+done:
+    otab_free(t);
+    ca_error_free(&err);
+    db_close(db);
+    return rc;
+}
