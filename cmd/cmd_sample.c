@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/assign.h"
 #include "audit/sample.h"
 #include "cmd/cli.h"
 #include "cmd/output.h"
@@ -427,6 +428,76 @@ int cmd_rounds(int argc, char **argv)
     rc = 0;
 done:
     otab_free(t);
+    ca_error_free(&err);
+    db_close(db);
+    return rc;
+}
+
+/* ---- assign ---- */
+
+static const char assign_usage[] = "usage: caseaudit assign ROUND --auditors FILE\n";
+
+int cmd_assign(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"auditors", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *file = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a': file = optarg; break;
+        case 'h':
+            return printf("%s", assign_usage), cli_help(
+                "\nAllocates the round's ungraded cases to the auditors in FILE (a CSV of name, team\n"
+                "and an optional capacity). Nobody audits a case of their own team or their own\n"
+                "case; loads differ by at most one among auditors without a capacity; the result\n"
+                "depends only on the round's seed. If some case cannot be placed, nothing is\n"
+                "assigned and the cases are listed with the reason.\n");
+        default: return cli_bad_option(assign_usage, argv, c);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(assign_usage, "no ROUND given");
+    if (optind + 1 < argc)
+        return cli_usage_error(assign_usage, "unexpected argument '%s'", argv[optind + 1]);
+    if (!file)
+        return cli_usage_error(assign_usage, "--auditors FILE is required");
+    ca_db *db;
+    int rc = cli_open_db(&db, CA_DB_EXISTING);
+    if (rc)
+        return rc;
+    ca_error err = CA_ERROR_INIT;
+    assign_result res;
+    if (assign_round(db, argv[optind], file, &res, &err) != CA_OK) {
+        rc = cli_report(&err);
+    } else {
+        printf("Round %s: %ld cases assigned to %d auditors", argv[optind], res.assigned, res.nauditors);
+        if (res.kept)
+            printf(" (%ld graded cases keep their auditor)", res.kept);
+        printf("\n");
+        out_table *t = otab_new();
+        otab_col(t, "auditor", COL_TEXT);
+        otab_col(t, "team", COL_TEXT);
+        otab_col(t, "capacity", COL_INT);
+        otab_col(t, "cases", COL_INT);
+        for (int a = 0; a < res.nauditors; a++) {
+            otab_row(t);
+            otab_text(t, res.auditors[a].name);
+            otab_text(t, res.auditors[a].team);
+            if (res.auditors[a].capacity >= 0)
+                otab_int(t, res.auditors[a].capacity);
+            else
+                otab_null(t);
+            otab_int(t, res.auditors[a].load);
+        }
+        otab_write(t, OUT_TABLE, stdout);
+        otab_free(t);
+    }
+    assign_result_free(&res);
     ca_error_free(&err);
     db_close(db);
     return rc;
