@@ -1,0 +1,79 @@
+/* history (SPEC §3): the append-only event log, all of it or one case's. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cli.h"
+#include "cmd/output.h"
+
+static const char history_usage[] = "usage: caseaudit history [CASE_ID] [--format table|csv|json]\n";
+
+int cmd_history(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    enum out_format fmt = OUT_TABLE;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
+                return CA_USAGE;
+            break;
+        case 'h':
+            return printf("%s", history_usage), cli_help(
+                "\nThe event log: who did what and when (UTC), for every change, in time order.\n"
+                "With CASE_ID, that case's sampling, assignment, grades, corrections, moderation\n"
+                "and actions.\n");
+        default: return cli_bad_option(history_usage, argv, c);
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error(history_usage, "unexpected argument '%s'", argv[optind + 1]);
+    const char *case_id = optind < argc ? argv[optind] : NULL;
+    ca_db *db;
+    int rc = cli_open_db(&db, CA_DB_EXISTING);
+    if (rc)
+        return rc;
+    ca_error err = CA_ERROR_INIT;
+    ca_stmt s;
+    out_table *t = otab_new();
+    static const char *const names[] = {"at", "by", "command", "round", "case_id", "detail"};
+    for (int k = 0; k < 6; k++)
+        otab_col(t, names[k], COL_TEXT);
+    if (stmt_prepare(db, &s, "SELECT at, by, command, round, case_id, detail FROM event"
+                             " WHERE :case IS NULL OR case_id = :case ORDER BY id", &err) == CA_OK) {
+        stmt_bind_text(&s, ":case", case_id);
+        while ((rc = stmt_step(&s, &err)) == 1) {
+            otab_row(t);
+            const char *at = stmt_text(&s, 0);
+            char when[32];
+            int y, mo, d, h, mi;
+            /* People read dd/mm/yyyy hh:mm (UTC); machines get the ISO time. */
+            if (fmt == OUT_TABLE && sscanf(at, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5)
+                snprintf(when, sizeof when, "%02d/%02d/%04d %02d:%02d", d % 100, mo % 100, y % 10000, h % 100,
+                         mi % 100);
+            else
+                snprintf(when, sizeof when, "%s", at);
+            otab_text(t, when);
+            for (int k = 1; k < 6; k++)
+                otab_text(t, stmt_is_null(&s, k) ? NULL : stmt_text(&s, k));
+        }
+        stmt_finalize(&s);
+    }
+    if (err.status)
+        rc = cli_report(&err);
+    else if (fmt == OUT_TABLE && otab_nrows(t) == 0)
+        rc = case_id ? cli_error(CA_REFUSED, "nothing is recorded for case '%s'", case_id)
+                     : (fprintf(stderr, "The event log is empty.\n"), 0);
+    else
+        rc = otab_write(t, fmt, stdout) ? CA_SYSTEM : 0;
+    otab_free(t);
+    ca_error_free(&err);
+    db_close(db);
+    return rc;
+}
