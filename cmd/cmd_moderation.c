@@ -1,0 +1,355 @@
+/* moderation pick, moderation list and moderate (SPEC §8). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/sample.h"
+#include "audit/vocab.h"
+#include "cmd/cli.h"
+#include "cmd/output.h"
+#include "moderation/moderate.h"
+#include "moderation/pick.h"
+
+static const char moderation_usage[] =
+    "usage: caseaudit moderation pick (ROUND | --quarter Q) [--rate R] [--all-inadequate] [--seed SEED]\n"
+    "       caseaudit moderation list (ROUND | --quarter Q) [--pending] [--format table|csv|json|md|xlsx] "
+    "[-o FILE]\n";
+
+static int parse_quarter(const char *s, ca_period *p)
+{
+    char why[160];
+    if (period_parse_quarter(s, p, why, sizeof why) != CA_OK)
+        return cli_error(CA_REFUSED, "--quarter \"%s\": %s", s, why);
+    return 0;
+}
+
+static int moderation_pick(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"quarter", required_argument, NULL, 'q'}, {"rate", required_argument, NULL, 'r'},
+        {"all-inadequate", no_argument, NULL, 'i'}, {"seed", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    ca_period quarter;
+    pick_scope scope = {NULL, NULL};
+    double rate = 0.25;
+    int c, all_inadequate = 0, has_seed = 0;
+    uint64_t seed = 0;
+    char *end;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case 'q':
+            if (parse_quarter(optarg, &quarter))
+                return CA_REFUSED;
+            scope.quarter = &quarter;
+            break;
+        case 'r':
+            rate = strtod(optarg, &end);
+            if (*end || end == optarg || !(rate > 0 && rate <= 1))
+                return cli_error(CA_REFUSED, "--rate \"%s\": expected a share above 0 and at most 1, such as 0.25",
+                                 optarg);
+            break;
+        case 'i': all_inadequate = 1; break;
+        case 's':
+            if (sample_seed_parse(optarg, &seed) != CA_OK)
+                return cli_error(CA_REFUSED, "--seed \"%s\": expected a 64-bit number, decimal or 0x hex", optarg);
+            has_seed = 1;
+            break;
+        case 'h':
+            return printf("%s", moderation_usage), cli_help(
+                "\nChooses graded audits for moderation, among those not yet moderated or picked:\n"
+                "every inadequate audit with --all-inadequate, plus for each auditor\n"
+                "max(1, ceil(R x n)) of their other audits (n: all their audits in scope), those with\n"
+                "the smallest permanent random keys. --rate R defaults to 0.25. The seed defaults to\n"
+                "the round's; for a quarter, one from the system's random source.\n");
+        default: return cli_bad_option(moderation_usage, argv, c);
+        }
+    }
+    if (optind < argc)
+        scope.round = argv[optind++];
+    if (optind < argc)
+        return cli_usage_error(moderation_usage, "unexpected argument '%s'", argv[optind]);
+    if (!scope.round == !scope.quarter)
+        return cli_usage_error(moderation_usage, "give a ROUND or --quarter Q (one of them)");
+    ca_db *db;
+    int rc = cli_open_db(&db, CA_DB_EXISTING);
+    if (rc)
+        return rc;
+    ca_error err = CA_ERROR_INIT;
+    pick_result res;
+    if (pick_run(db, &scope, rate, all_inadequate, has_seed, seed, &res, &err) != CA_OK) {
+        rc = cli_report(&err);
+    } else {
+        char hex[17];
+        sample_seed_format(res.seed, hex);
+        printf("Picked %ld of %ld graded audits not yet moderated in %s for moderation (rate %g%s; seed %s)\n",
+               res.picked, res.in_scope, scope.round ? scope.round : quarter.label, rate,
+               all_inadequate ? ", every inadequate audit" : "", hex);
+        out_table *t = otab_new();
+        otab_col(t, "auditor", COL_TEXT);
+        otab_col(t, "audits", COL_INT);
+        otab_col(t, "inadequate", COL_INT);
+        otab_col(t, "sampled", COL_INT);
+        otab_col(t, "picked", COL_INT);
+        for (int a = 0; a < res.nauditors; a++) {
+            otab_row(t);
+            otab_text(t, res.auditors[a].name);
+            otab_int(t, res.auditors[a].in_scope);
+            otab_int(t, res.auditors[a].inadequate);
+            otab_int(t, res.auditors[a].sampled);
+            otab_int(t, res.auditors[a].inadequate + res.auditors[a].sampled);
+        }
+        if (res.nauditors)
+            otab_write(t, OUT_TABLE, stdout);
+        otab_free(t);
+    }
+    free(res.auditors);
+    ca_error_free(&err);
+    db_close(db);
+    return rc;
+}
+
+static int moderation_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"quarter", required_argument, NULL, 'q'}, {"pending", no_argument, NULL, 'p'},
+        {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    ca_period quarter;
+    int have_quarter = 0, pending = 0, c;
+    enum out_format fmt = OUT_TABLE;
+    const char *path = NULL, *round = NULL;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'q':
+            if (parse_quarter(optarg, &quarter))
+                return CA_REFUSED;
+            have_quarter = 1;
+            break;
+        case 'p': pending = 1; break;
+        case 'f':
+            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+                                 OUT_ALLOW(OUT_MD) | OUT_ALLOW(OUT_XLSX), &fmt))
+                return CA_USAGE;
+            break;
+        case 'o': path = optarg; break;
+        case 'h':
+            return printf("%s", moderation_usage), cli_help(
+                "\nExports the audits picked for moderation, with moderated_grade, moderator,\n"
+                "moderation_date and reason to fill in and return with 'caseaudit moderate ROUND\n"
+                "--file FILE'. --pending: only those without an outcome yet.\n");
+        default: return cli_bad_option(moderation_usage, argv, c);
+        }
+    }
+    if (optind < argc)
+        round = argv[optind++];
+    if (optind < argc)
+        return cli_usage_error(moderation_usage, "unexpected argument '%s'", argv[optind]);
+    if (!round == !have_quarter)
+        return cli_usage_error(moderation_usage, "give a ROUND or --quarter Q (one of them)");
+    if (fmt == OUT_XLSX && (!path || strcmp(path, "-") == 0))
+        return cli_usage_error(moderation_usage, "--format xlsx needs -o FILE");
+    ca_db *db;
+    int rc = cli_open_db(&db, CA_DB_EXISTING);
+    if (rc)
+        return rc;
+    ca_error err = CA_ERROR_INIT;
+    ca_stmt s;
+    out_table *t = otab_new();
+    static const char *const names[] = {"round", "case_id", "plan_type", "age_band", "team", "auditor",
+                                        "audited_grade", "audit_date", "moderated_grade", "moderator",
+                                        "moderation_date", "reason"};
+    static const enum out_col_type types[] = {COL_TEXT, COL_TEXT,  COL_TEXT, COL_TEXT,  COL_TEXT, COL_TEXT,
+                                              COL_TEXT, COL_DATE, COL_GRADE, COL_TEXT, COL_DATE, COL_TEXT};
+    for (int k = 0; k < 12; k++)
+        otab_col(t, names[k], types[k]);
+    char from[CA_DATE_ISO_LEN] = "", to[CA_DATE_ISO_LEN] = "";
+    if (have_quarter) {
+        date_iso(quarter.from, from);
+        date_iso(quarter.to, to);
+    }
+    if (round) {
+        ca_stmt r;
+        int exists = stmt_prepare(db, &r, "SELECT 1 FROM round WHERE label = :l", &err) == CA_OK;
+        if (exists) {
+            stmt_bind_text(&r, ":l", round);
+            exists = stmt_step(&r, &err);
+            stmt_finalize(&r);
+        }
+        if (exists == 0 && !err.status) {
+            rc = cli_error(CA_REFUSED, "there is no round '%s' (see 'caseaudit rounds')", round);
+            goto done;
+        }
+    }
+    if (!err.status &&
+        stmt_prepare(db, &s,
+                     "SELECT r.label, k.case_id, rc.plan_type, rc.age_band, rc.team, a.auditor, a.grade, a.audit_date,"
+                     " m.grade, m.moderator, m.moderation_date, m.reason"
+                     " FROM moderation_pick k JOIN round r ON r.id = k.round_id"
+                     " JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id"
+                     " JOIN audit a ON a.id = (SELECT max(id) FROM audit b WHERE b.round_id = k.round_id"
+                     "   AND b.case_id = k.case_id)"
+                     " LEFT JOIN moderation m ON m.id = (SELECT max(id) FROM moderation x WHERE x.round_id ="
+                     "   k.round_id AND x.case_id = k.case_id)"
+                     " WHERE ((:round IS NOT NULL AND r.label = :round) OR (:round IS NULL AND a.audit_date BETWEEN"
+                     "   :from AND :to)) AND (:pending = 0 OR m.id IS NULL)"
+                     " ORDER BY r.label, rc.seq", &err) == CA_OK) {
+        stmt_bind_text(&s, ":round", round);
+        stmt_bind_text(&s, ":from", from);
+        stmt_bind_text(&s, ":to", to);
+        stmt_bind_int(&s, ":pending", pending);
+        while ((rc = stmt_step(&s, &err)) == 1) {
+            otab_row(t);
+            for (int k = 0; k < 12; k++) {
+                if (k == 6 || k == 8)
+                    otab_text(t, stmt_is_null(&s, k) ? NULL : grade_label((int)stmt_int(&s, k)));
+                else
+                    otab_text(t, stmt_is_null(&s, k) ? NULL : stmt_text(&s, k));
+            }
+        }
+        stmt_finalize(&s);
+    }
+    if (err.status) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    if (fmt == OUT_XLSX) {
+        out_xlsx *x = out_xlsx_open(path);
+        rc = x ? out_xlsx_sheet(x, "Moderation", t) : CA_SYSTEM;
+        if (x)
+            rc = out_xlsx_close(x, rc == 0) ? CA_SYSTEM : rc;
+    } else {
+        out_file of;
+        if ((rc = out_open(&of, path)) == 0) {
+            if (fmt == OUT_JSON) {
+                json_writer j;
+                json_begin(&j, of.f);
+                json_object(&j);
+                json_key(&j, "cases"), json_table(&j, t);
+                json_end_object(&j);
+                json_finish(&j);
+            } else if (fmt == OUT_TABLE && otab_nrows(t) == 0) {
+                fprintf(stderr, "No audits %s for moderation%s.\n", pending ? "waiting" : "picked",
+                        round ? "" : " in that quarter");
+            } else {
+                otab_write(t, fmt, of.f);
+            }
+            rc = out_close(&of, 1) ? CA_SYSTEM : 0;
+        }
+    }
+done:
+    otab_free(t);
+    ca_error_free(&err);
+    db_close(db);
+    return rc;
+}
+
+int cmd_moderation(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "pick") == 0)
+        return moderation_pick(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "list") == 0)
+        return moderation_list(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return cli_help(moderation_usage);
+    return cli_usage_error(moderation_usage, argc < 2 ? "expected 'moderation pick' or 'moderation list'"
+                                                      : "unknown subcommand '%s'", argc < 2 ? "" : argv[1]);
+}
+
+static const char moderate_usage[] =
+    "usage: caseaudit moderate ROUND CASE_ID --grade G --moderator NAME [--date DATE] [--reason TEXT] [--correct]\n"
+    "       caseaudit moderate ROUND --file FILE\n";
+
+int cmd_moderate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"grade", required_argument, NULL, 'g'}, {"moderator", required_argument, NULL, 'm'},
+        {"date", required_argument, NULL, 'd'},  {"reason", required_argument, NULL, 'r'},
+        {"correct", no_argument, NULL, 'c'},     {"file", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    mod_input m = {.date = -1};
+    const char *file = NULL;
+    int c, rc = 0, day, single = 0;
+    opterr = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        single |= c != 'f' && c != 'h';
+        switch (c) {
+        case 'g':
+            if (!(m.grade = grade_parse(optarg)))
+                rc = cli_error(CA_REFUSED, "--grade \"%s\": not a grade; expected " CA_GRADE_EXPECTED, optarg);
+            break;
+        case 'm': free(m.moderator), m.moderator = strdup(optarg); break;
+        case 'd':
+            if (cli_parse_date("--date", optarg, &day))
+                rc = CA_REFUSED;
+            m.date = day;
+            break;
+        case 'r': free(m.reason), m.reason = strdup(optarg); break;
+        case 'c': m.correct = 1; break;
+        case 'f': file = optarg; break;
+        case 'h':
+            mod_input_free(&m);
+            return printf("%s", moderate_usage), cli_help(
+                "\nRecords a senior manager's moderation of an audit: the grade they would give.\n"
+                "The outcome (agreed, downgraded, upgraded) is derived. The moderator may not be\n"
+                "the auditor; a reason is required when the grade changes; the date is neither\n"
+                "before the audit date nor in the future. A second outcome needs --correct.\n"
+                "--file reads the returned moderation list (blank moderated_grade: skipped); a\n"
+                "row's round column, where filled in, names its round.\n");
+        default: rc = cli_bad_option(moderate_usage, argv, c);
+        }
+    }
+    int nargs = argc - optind;
+    if (rc == 0) {
+        if (nargs < 1)
+            rc = cli_usage_error(moderate_usage, "no ROUND given");
+        else if (file && (nargs > 1 || single))
+            rc = cli_usage_error(moderate_usage, "--file takes no CASE_ID and no other option");
+        else if (!file && nargs != 2)
+            rc = cli_usage_error(moderate_usage, nargs < 2 ? "no CASE_ID given" : "too many arguments");
+        else if (!file && !m.grade)
+            rc = cli_usage_error(moderate_usage, "--grade is required");
+        else if (!file && !m.moderator)
+            rc = cli_usage_error(moderate_usage, "--moderator is required");
+    }
+    ca_db *db = NULL;
+    if (rc || (rc = cli_open_db(&db, CA_DB_EXISTING))) {
+        mod_input_free(&m);
+        return rc;
+    }
+    ca_error err = CA_ERROR_INIT;
+    mod_summary sum;
+    mod_input *many = NULL;
+    long n = 0, skipped = 0;
+    if (file) {
+        if (moderation_read_file(argv[optind], file, &many, &n, &skipped, &err) != CA_OK ||
+            moderation_record(db, many, n, &sum, &err) != CA_OK)
+            rc = cli_report(&err);
+        else
+            printf("%ld outcome%s recorded, %ld corrected (%ld agreed, %ld downgraded, %ld upgraded; %ld unplanned); "
+                   "%ld row%s without a moderated grade skipped\n", sum.recorded, sum.recorded == 1 ? "" : "s",
+                   sum.corrected, sum.agreed, sum.downgraded, sum.upgraded, sum.unplanned, skipped,
+                   skipped == 1 ? "" : "s");
+        for (long i = 0; i < n; i++)
+            mod_input_free(&many[i]);
+        free(many);
+    } else {
+        m.round = strdup(argv[optind]);
+        m.case_id = strdup(argv[optind + 1]);
+        if (moderation_record(db, &m, 1, &sum, &err) != CA_OK)
+            rc = cli_report(&err);
+        else
+            printf("Round %s, case %s: %s%s%s\n", m.round, m.case_id,
+                   sum.downgraded ? "downgraded" : sum.upgraded ? "upgraded" : "agreed",
+                   sum.corrected ? " (a correction)" : "", sum.unplanned ? " (unplanned: not picked)" : "");
+    }
+    mod_input_free(&m);
+    ca_error_free(&err);
+    db_close(db);
+    return rc;
+}

@@ -1,0 +1,299 @@
+#include "moderation/moderate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "audit/csvread.h"
+#include "audit/vocab.h"
+#include "moderation/outcome.h"
+
+void mod_input_free(mod_input *in)
+{
+    free(in->round);
+    free(in->case_id);
+    free(in->moderator);
+    free(in->reason);
+}
+
+static const char *where(const mod_input *in, const char *col, char *buf, size_t len)
+{
+    if (!in->src)
+        return "";
+    snprintf(buf, len, "%s:%ld: column \"%s\": ", in->src, in->line, col);
+    return buf;
+}
+
+struct target {
+    long round_id, audit_id, previous;
+    int audited, planned;
+    ca_day audit_date;
+    char auditor[256];
+};
+
+int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct target *t = calloc((size_t)(n ? n : 1), sizeof *t);
+    ca_stmt look = {0}, ins = {0}, ev = {0};
+    ca_day today = date_today();
+    int rc = CA_ERR, got = 0;
+    char w[512], why[160];
+    if (!t)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    if (db_begin(db, err) != CA_OK) {
+        free(t);
+        return CA_ERR;
+    }
+    if (stmt_prepare(db, &look,
+                     "SELECT a.round_id, a.id, a.grade, a.auditor, a.audit_date,"
+                     " (SELECT max(id) FROM moderation m WHERE m.round_id = a.round_id AND m.case_id = a.case_id),"
+                     " EXISTS (SELECT 1 FROM moderation_pick k WHERE k.round_id = a.round_id AND k.case_id = a.case_id)"
+                     " FROM audit a JOIN round r ON r.id = a.round_id WHERE r.label = :l AND a.case_id = :c"
+                     " ORDER BY a.id DESC LIMIT 1", err) != CA_OK)
+        goto done;
+    for (long i = 0; i < n; i++) {
+        mod_input *m = &in[i];
+        for (long j = 0; j < i; j++)
+            if (strcmp(in[j].case_id, m->case_id) == 0 && strcmp(in[j].round, m->round) == 0)
+                ca_problem(err, "%scase \"%s\" appears twice (first on line %ld): give one outcome per audit",
+                           where(m, "case_id", w, sizeof w), m->case_id, in[j].line);
+        stmt_bind_text(&look, ":l", m->round);
+        stmt_bind_text(&look, ":c", m->case_id);
+        got = stmt_step(&look, err);
+        if (got < 0)
+            break;
+        if (got == 0) {
+            ca_problem(err, "%scase \"%s\" has no audit in round %s to moderate", where(m, "case_id", w, sizeof w),
+                       m->case_id, m->round);
+            stmt_reset(&look);
+            continue;
+        }
+        t[i].round_id = stmt_int(&look, 0);
+        t[i].audit_id = stmt_int(&look, 1);
+        t[i].audited = (int)stmt_int(&look, 2);
+        snprintf(t[i].auditor, sizeof t[i].auditor, "%s", stmt_text(&look, 3));
+        date_parse(stmt_text(&look, 4), &t[i].audit_date, why, sizeof why);
+        t[i].previous = stmt_is_null(&look, 5) ? 0 : stmt_int(&look, 5);
+        t[i].planned = (int)stmt_int(&look, 6);
+        stmt_reset(&look);
+        if (!m->moderator || !*m->moderator)
+            ca_problem(err, "%sno moderator given", where(m, "moderator", w, sizeof w));
+        else if (strcasecmp(m->moderator, t[i].auditor) == 0)
+            ca_problem(err, "%s%s audited case \"%s\" and cannot moderate their own audit",
+                       where(m, "moderator", w, sizeof w), m->moderator, m->case_id);
+        if (m->grade != t[i].audited && (!m->reason || !*m->reason))
+            ca_problem(err, "%sa reason is required when the grade changes (%s \xe2\x86\x92 %s)",
+                       where(m, "reason", w, sizeof w), grade_label(t[i].audited), grade_label(m->grade));
+        if (m->date < 0)
+            m->date = today;
+        char uk[CA_DATE_ISO_LEN], other[CA_DATE_ISO_LEN];
+        date_uk(m->date, uk);
+        if (m->date > today) {
+            date_uk(today, other);
+            ca_problem(err, "%sthe moderation date %s is in the future (today is %s)",
+                       where(m, "moderation_date", w, sizeof w), uk, other);
+        } else if (m->date < t[i].audit_date) {
+            date_uk(t[i].audit_date, other);
+            ca_problem(err, "%sthe moderation date %s is before the audit date %s",
+                       where(m, "moderation_date", w, sizeof w), uk, other);
+        }
+        if (t[i].previous && !m->correct)
+            ca_problem(err, "%scase \"%s\" in round %s has already been moderated: to change the outcome, record it "
+                       "as a correction (--correct, or a \"correct\" column set to yes)",
+                       where(m, "moderated_grade", w, sizeof w), m->case_id, m->round);
+    }
+    if (got < 0)
+        goto done;
+    if (err->ntotal) {
+        ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s", err->ntotal, err->ntotal == 1 ? "" : "s");
+        goto done;
+    }
+    char now[32];
+    date_now_utc(now);
+    if (stmt_prepare(db, &ins, "INSERT INTO moderation(round_id, case_id, audit_id, grade, moderator, moderation_date,"
+                               " reason, planned, corrects, entered_at, entered_by) VALUES(:r, :c, :a, :g, :m, :d,"
+                               " :reason, :planned, :corrects, :now, :by)", err) != CA_OK ||
+        stmt_prepare(db, &ev, "INSERT INTO event(at, by, command, round, case_id, detail)"
+                              " VALUES(:now, :by, 'moderate', :round, :c, :detail)", err) != CA_OK)
+        goto done;
+    for (long i = 0; i < n && got >= 0; i++) {
+        mod_input *m = &in[i];
+        char iso[CA_DATE_ISO_LEN], uk[CA_DATE_ISO_LEN], detail[1024];
+        date_iso(m->date, iso);
+        date_uk(m->date, uk);
+        stmt_bind_int(&ins, ":r", t[i].round_id);
+        stmt_bind_text(&ins, ":c", m->case_id);
+        stmt_bind_int(&ins, ":a", t[i].audit_id);
+        stmt_bind_int(&ins, ":g", m->grade);
+        stmt_bind_text(&ins, ":m", m->moderator);
+        stmt_bind_text(&ins, ":d", iso);
+        stmt_bind_text(&ins, ":reason", m->reason && *m->reason ? m->reason : NULL);
+        stmt_bind_int(&ins, ":planned", t[i].planned);
+        if (t[i].previous)
+            stmt_bind_int(&ins, ":corrects", t[i].previous);
+        else
+            stmt_bind_null(&ins, ":corrects");
+        stmt_bind_text(&ins, ":now", now);
+        stmt_bind_text(&ins, ":by", db_actor(db));
+        got = stmt_step(&ins, err);
+        stmt_reset(&ins);
+        enum ca_outcome o = outcome_of(t[i].audited, m->grade);
+        int by = abs(m->grade - t[i].audited);
+        int len = snprintf(detail, sizeof detail, "%s by %s on %s: %s", t[i].previous ? "moderation corrected" :
+                           "moderated", m->moderator, uk, outcome_name(o));
+        if (o != CA_AGREED)
+            len += snprintf(detail + len, sizeof detail - (size_t)len, " by %d grade%s", by, by == 1 ? "" : "s");
+        len += snprintf(detail + len, sizeof detail - (size_t)len, " (%s \xe2\x86\x92 %s)",
+                        grade_label(t[i].audited), grade_label(m->grade));
+        if (!t[i].planned)
+            len += snprintf(detail + len, sizeof detail - (size_t)len, "; unplanned: not picked for moderation");
+        if (m->reason && *m->reason && len < (int)sizeof detail)
+            snprintf(detail + len, sizeof detail - (size_t)len, "; reason: %s", m->reason);
+        stmt_bind_text(&ev, ":now", now);
+        stmt_bind_text(&ev, ":by", db_actor(db));
+        stmt_bind_text(&ev, ":round", m->round);
+        stmt_bind_text(&ev, ":c", m->case_id);
+        stmt_bind_text(&ev, ":detail", detail);
+        if (got >= 0)
+            got = stmt_step(&ev, err);
+        stmt_reset(&ev);
+        out->recorded += !t[i].previous;
+        out->corrected += t[i].previous != 0;
+        out->unplanned += !t[i].planned;
+        out->agreed += o == CA_AGREED;
+        out->downgraded += o == CA_DOWNGRADED;
+        out->upgraded += o == CA_UPGRADED;
+    }
+    if (got >= 0)
+        rc = CA_OK;
+done:
+    stmt_finalize(&look), stmt_finalize(&ins), stmt_finalize(&ev);
+    free(t);
+    if (rc == CA_OK)
+        return db_commit(db, err);
+    db_rollback(db);
+    return CA_ERR;
+}
+
+static char *trimmed_dup(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    return strndup(s, n);
+}
+
+int moderation_read_file(const char *default_round, const char *path, mod_input **out, long *n, long *skipped,
+                         ca_error *err)
+{
+    *out = NULL;
+    *n = *skipped = 0;
+    size_t plen = strlen(path);
+    if (plen >= 5 && strcasecmp(path + plen - 5, ".xlsx") == 0)
+        return ca_fail(err, CA_REFUSED, "cannot read '%s': returns in .xlsx are not read yet; in Excel use "
+                       "File > Save As > CSV UTF-8, then give the .csv file", path);
+    csvr *r;
+    if (csvr_open(&r, path, 0, err) != CA_OK)
+        return CA_ERR;
+    char **hdr = NULL;
+    int nhdr = 0, rc = CA_ERR;
+    long cap = 0;
+    int got = csvr_next(r, err);
+    if (got <= 0) {
+        if (got == 0)
+            ca_fail(err, CA_REFUSED, "%s:1: the file is empty: expected the moderation list with outcomes filled in",
+                    path);
+        goto done;
+    }
+    nhdr = csvr_count(r);
+    if (!(hdr = calloc((size_t)nhdr, sizeof *hdr)))
+        goto done;
+    for (int i = 0; i < nhdr; i++)
+        hdr[i] = strdup(csvr_field(r, i));
+    static const char *const N_ROUND[] = {"round", NULL}, *const N_ID[] = {"caseid", NULL},
+                             *const N_GRADE[] = {"moderatedgrade", NULL}, *const N_MOD[] = {"moderator", NULL},
+                             *const N_DATE[] = {"moderationdate", NULL}, *const N_REASON[] = {"reason", NULL},
+                             *const N_CORRECT[] = {"correct", NULL};
+    int c_round = csvr_find(hdr, nhdr, N_ROUND), c_id = csvr_find(hdr, nhdr, N_ID),
+        c_grade = csvr_find(hdr, nhdr, N_GRADE), c_mod = csvr_find(hdr, nhdr, N_MOD),
+        c_date = csvr_find(hdr, nhdr, N_DATE), c_reason = csvr_find(hdr, nhdr, N_REASON),
+        c_corr = csvr_find(hdr, nhdr, N_CORRECT);
+    if (c_id < 0)
+        ca_problem(err, "%s:1: column \"case_id\": required column missing", path);
+    if (c_grade < 0)
+        ca_problem(err, "%s:1: column \"moderated_grade\": required column missing", path);
+    if (c_mod < 0)
+        ca_problem(err, "%s:1: column \"moderator\": required column missing", path);
+    while (!err->ntotal && (got = csvr_next(r, err)) == 1) {
+        long line = csvr_line(r);
+        if (csvr_count(r) != nhdr) {
+            ca_problem(err, "%s:%ld: the row has %d fields where the header has %d", path, line, csvr_count(r), nhdr);
+            continue;
+        }
+        const char *gv = csvr_field(r, c_grade);
+        char k[64];
+        vocab_normalise(gv, k, sizeof k);
+        if (!*k) {
+            (*skipped)++;
+            continue;
+        }
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            mod_input *m = realloc(*out, sizeof *m * (size_t)cap);
+            if (!m) {
+                ca_fail(err, CA_SYSTEM, "out of memory");
+                goto done;
+            }
+            *out = m;
+        }
+        mod_input *m = &(*out)[(*n)++];
+        memset(m, 0, sizeof *m);
+        m->src = path;
+        m->line = line;
+        m->date = -1;
+        m->round = trimmed_dup(c_round >= 0 && *csvr_field(r, c_round) ? csvr_field(r, c_round) : default_round);
+        m->case_id = trimmed_dup(csvr_field(r, c_id));
+        m->moderator = trimmed_dup(csvr_field(r, c_mod));
+        if (!(m->grade = grade_parse(gv)))
+            ca_problem(err, "%s:%ld: column \"%s\": not a grade; expected " CA_GRADE_EXPECTED " (value \"%s\")", path,
+                       line, hdr[c_grade], gv);
+        if (c_date >= 0 && *csvr_field(r, c_date)) {
+            char why[160];
+            ca_day d;
+            if (date_parse(csvr_field(r, c_date), &d, why, sizeof why) != CA_OK)
+                ca_problem(err, "%s:%ld: column \"%s\": %s (value \"%s\")", path, line, hdr[c_date], why,
+                           csvr_field(r, c_date));
+            else
+                m->date = d;
+        }
+        if (c_reason >= 0 && *csvr_field(r, c_reason))
+            m->reason = trimmed_dup(csvr_field(r, c_reason));
+        if (c_corr >= 0) {
+            vocab_normalise(csvr_field(r, c_corr), k, sizeof k);
+            m->correct = strcmp(k, "yes") == 0 || strcmp(k, "y") == 0 || strcmp(k, "true") == 0;
+        }
+    }
+    if (got < 0) {
+        if (err->status != CA_REFUSED)
+            goto done;
+        ca_problem(err, "%s", err->msg);
+        err->status = 0;
+    }
+    if (err->ntotal) {
+        ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s in %s", err->ntotal,
+                err->ntotal == 1 ? "" : "s", path);
+        goto done;
+    }
+    rc = CA_OK;
+done:
+    for (int i = 0; hdr && i < nhdr; i++)
+        free(hdr[i]);
+    free(hdr);
+    csvr_close(r);
+    return rc;
+}
