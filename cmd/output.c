@@ -150,7 +150,7 @@ static void real_text(double v, char *buf, size_t len)
 }
 
 /* Whole percent, rounded half up; the epsilon keeps 0.205 (stored as 0.20499…) at 21%. */
-static long long whole_percent(double p) { return (long long)floor(p * 100.0 + 0.5 + 1e-9); }
+long long out_percent(double p) { return (long long)floor(p * 100.0 + 0.5 + 1e-9); }
 
 /* The cell as people read it (table, md): dates dd/mm/yyyy, percentages whole. */
 static void human_text(const struct cell *c, enum out_col_type type, char *buf, size_t len)
@@ -164,7 +164,7 @@ static void human_text(const struct cell *c, enum out_col_type type, char *buf, 
         break;
     case CELL_REAL:
         if (type == COL_PERCENT)
-            snprintf(buf, len, "%lld%%", whole_percent(c->v.r));
+            snprintf(buf, len, "%lld%%", out_percent(c->v.r));
         else
             real_text(c->v.r, buf, len);
         break;

@@ -43,6 +43,9 @@ int otab_nrows(const out_table *t);
  * table). Not for xlsx (see out_xlsx_*). */
 int otab_write(const out_table *t, enum out_format format, FILE *f);
 
+/* A share as a whole percent, rounded half up (SPEC §9): 0.205 -> 21. */
+long long out_percent(double share);
+
 /* Formula safety (SPEC §10): a cell beginning with = + - @ tab or CR gets a
  * leading '. Writes the quoted, escaped CSV field. */
 void csv_write_field(FILE *f, const char *s);
