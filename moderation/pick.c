@@ -48,6 +48,11 @@ void pick_choose(pick_audit *a, long n, double rate, int all_inadequate)
     free(p);
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const pick_auditor_count *)a)->name, ((const pick_auditor_count *)b)->name);
+}
+
 /* Latest audits in scope that are neither moderated nor picked. */
 static const char SCOPE[] =
     "SELECT a.round_id, a.case_id, a.auditor, a.grade, r.seed FROM audit a JOIN round r ON r.id = a.round_id"
@@ -189,6 +194,7 @@ int pick_run(ca_db *db, const pick_scope *scope, double rate, int all_inadequate
     stmt_finalize(&ev);
     if (got < 0)
         goto done;
+    qsort(out->auditors, (size_t)out->nauditors, sizeof *out->auditors, by_name);
     char detail[300];
     snprintf(detail, sizeof detail, "picked %ld of %ld audits for moderation (rate %g%s, seed %s)", out->picked, n,
              rate, all_inadequate ? ", every inadequate audit" : "", hex);
