@@ -35,7 +35,7 @@ history_quarter() {
   for m in "${months[@]}"; do
     local round="$year-$m" last
     last=$(date -d "$year-$m-01 +1 month -1 day" +%d)
-    ca sample "$round" --size "${sizes[$i]}" --strata plan --seed "$seed$i" --due "$last/$m/$year" >/dev/null
+    ca sample "$round" --size "${sizes[$i]}" --strata plan --min-per-stratum 2 --seed "$seed$i" --due "$last/$m/$year" >/dev/null
     ca assign "$round" --auditors "$data/auditors.csv" >/dev/null
     return_grades "$round" "$offset" "$counts" "$seed" "05/$m/$year" "$((last - 2))/$m/$year" >/dev/null
     offset=$((offset + sizes[i]))

@@ -45,6 +45,13 @@ static void field(FILE *f, const char *s, int last)
     fputs(last ? "\r\n" : ",", f);
 }
 
+static void free_header(char **hdr, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(hdr[i]);
+    free(hdr);
+}
+
 static csvr *open_list(const char *path, char ***hdr, int *n)
 {
     ca_error err = CA_ERROR_INIT;
@@ -148,6 +155,8 @@ static int grades(int argc, char **argv)
     }
     fclose(f);
     csvr_close(r);
+    free_header(hdr, n);
+    free(seq);
     return 0;
 }
 
@@ -200,6 +209,7 @@ static int moderation(int argc, char **argv)
     }
     fclose(f);
     csvr_close(r);
+    free_header(hdr, n);
     if (g_ri || ri_i || filled < fill) {
         fprintf(stderr, "gen_returns: the moderation list cannot give those outcomes (%ld, %ld left; %ld of %ld)\n",
                 g_ri, ri_i, filled, fill);
