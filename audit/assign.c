@@ -62,10 +62,15 @@ static long room(const assign_auditor *a, long level)
 
 long assign_solve(assign_auditor *au, int na, assign_case *cases, long nc)
 {
+    for (long i = 0; i < nc; i++)
+        cases[i].auditor = -1;
+    if (na <= 0)
+        return nc;
     for (int a = 0; a < na; a++)
         au[a].load = 0;
-    int *order = malloc(sizeof *order * (size_t)(na ? na : 1));
-    char *seen = malloc((size_t)(na ? na : 1));
+    size_t nseen = (size_t)na;
+    int *order = malloc(sizeof *order * nseen);
+    char *seen = malloc(nseen);
     long unplaced = 0;
     if (!order || !seen) {
         free(order), free(seen);
@@ -87,7 +92,7 @@ long assign_solve(assign_auditor *au, int na, assign_case *cases, long nc)
             int someone_has_room = 0;
             for (int a = 0; a < na; a++)
                 someone_has_room |= room(&au[a], level) > 0;
-            memset(seen, 0, (size_t)na);
+            memset(seen, 0, nseen);
             if (someone_has_room && augment(au, na, cases, i, level, seen, order))
                 break;
             int can_grow = 0;
