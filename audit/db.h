@@ -46,10 +46,16 @@ int db_exec(ca_db *db, const char *sql, ca_error *err);
 
 /* A prepared statement. Bind by name (":name"); binding a name the statement
  * does not have is a programming error reported by the next stmt_step. */
+enum { CA_STMT_NAMES = 24 };
 typedef struct ca_stmt {
     sqlite3_stmt *st;
     ca_db *db;
     const char *bad_bind;
+    /* Parameter indexes by the address of the name: the names are string literals,
+     * and SQLite's own lookup compares strings, which shows in a million-row import. */
+    const char *names[CA_STMT_NAMES];
+    int index[CA_STMT_NAMES];
+    int nnames;
 } ca_stmt;
 
 int stmt_prepare(ca_db *db, ca_stmt *s, const char *sql, ca_error *err);

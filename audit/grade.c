@@ -99,7 +99,7 @@ static void check_twice(grade_input *in, long n, ca_error *err)
 int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_summary *out, ca_error *err)
 {
     memset(out, 0, sizeof *out);
-    ca_stmt look = {0}, ins = {0}, dom = {0}, act = {0}, ev = {0};
+    ca_stmt look = {0}, ins = {0}, dom = {0}, act = {0}, ev = {0}, sup = {0};
     struct domains *domains = calloc(1, sizeof *domains);
     long rid = 0;
     ca_day as_of = 0, today = date_today();
@@ -210,7 +210,8 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
         stmt_prepare(db, &act, "INSERT INTO action(audit_id, round_id, case_id, text, owner, due, entered_at,"
                                " entered_by) VALUES(:a, :r, :c, :text, :owner, :due, :now, :by)", err) != CA_OK ||
         stmt_prepare(db, &ev, "INSERT INTO event(at, by, command, round, case_id, detail)"
-                              " VALUES(:now, :by, 'grade', :round, :c, :detail)", err) != CA_OK)
+                              " VALUES(:now, :by, 'grade', :round, :c, :detail)", err) != CA_OK ||
+        stmt_prepare(db, &sup, "UPDATE audit SET superseded_at = :now WHERE id = :id", err) != CA_OK)
         got = -1;
     for (long i = 0; i < n && got >= 0; i++) {
         grade_input *g = &in[i];
@@ -232,6 +233,12 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
         got = stmt_step(&ins, err);
         stmt_reset(&ins);
         long audit = (long)sqlite3_last_insert_rowid(db_handle(db));
+        if (previous[i] && got >= 0) {
+            stmt_bind_text(&sup, ":now", now);
+            stmt_bind_int(&sup, ":id", previous[i]);
+            got = stmt_step(&sup, err);
+            stmt_reset(&sup);
+        }
         int o = snprintf(detail, sizeof detail, "%s %s by %s, audited %s", previous[i] ? "corrected to" : "graded",
                          grade_label(g->grade), g->auditor, uk);
         if (previous[i])
@@ -285,6 +292,7 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
         rc = CA_OK;
 done:
     stmt_finalize(&look), stmt_finalize(&ins), stmt_finalize(&dom), stmt_finalize(&act), stmt_finalize(&ev);
+    stmt_finalize(&sup);
     free(domains);
     if (rc == CA_OK)
         return db_commit(db, err);

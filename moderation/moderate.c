@@ -37,7 +37,7 @@ int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_err
 {
     memset(out, 0, sizeof *out);
     struct target *t = calloc((size_t)(n ? n : 1), sizeof *t);
-    ca_stmt look = {0}, ins = {0}, ev = {0};
+    ca_stmt look = {0}, ins = {0}, ev = {0}, sup = {0};
     ca_day today = date_today();
     int rc = CA_ERR, got = 0;
     char w[512], why[160];
@@ -117,7 +117,8 @@ int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_err
                                " reason, planned, corrects, entered_at, entered_by) VALUES(:r, :c, :a, :g, :m, :d,"
                                " :reason, :planned, :corrects, :now, :by)", err) != CA_OK ||
         stmt_prepare(db, &ev, "INSERT INTO event(at, by, command, round, case_id, detail)"
-                              " VALUES(:now, :by, 'moderate', :round, :c, :detail)", err) != CA_OK)
+                              " VALUES(:now, :by, 'moderate', :round, :c, :detail)", err) != CA_OK ||
+        stmt_prepare(db, &sup, "UPDATE moderation SET superseded_at = :now WHERE id = :id", err) != CA_OK)
         goto done;
     for (long i = 0; i < n && got >= 0; i++) {
         mod_input *m = &in[i];
@@ -140,6 +141,12 @@ int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_err
         stmt_bind_text(&ins, ":by", db_actor(db));
         got = stmt_step(&ins, err);
         stmt_reset(&ins);
+        if (t[i].previous && got >= 0) {
+            stmt_bind_text(&sup, ":now", now);
+            stmt_bind_int(&sup, ":id", t[i].previous);
+            got = stmt_step(&sup, err);
+            stmt_reset(&sup);
+        }
         enum ca_outcome o = outcome_of(t[i].audited, m->grade);
         int by = abs(m->grade - t[i].audited);
         int len = snprintf(detail, sizeof detail, "%s by %s on %s: %s", t[i].previous ? "moderation corrected" :
@@ -170,7 +177,7 @@ int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_err
     if (got >= 0)
         rc = CA_OK;
 done:
-    stmt_finalize(&look), stmt_finalize(&ins), stmt_finalize(&ev);
+    stmt_finalize(&look), stmt_finalize(&ins), stmt_finalize(&ev), stmt_finalize(&sup);
     free(t);
     if (rc == CA_OK)
         return db_commit(db, err);

@@ -1,5 +1,6 @@
 #include "moderation/report.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,32 +67,67 @@ struct stratum_acc {
     long N, n, final[5];
 };
 
-/* The audits that count: the latest per (round, case) entered by the end of the
- * as-at day, dated in the period or the three quarters before it (for the trend).
- * q is 0 for the period itself, 1..3 for the trend quarters. */
-static int make_scope(ca_db *db, const char *asat, const char *from, const char *to, const char q[4][CA_DATE_ISO_LEN],
-                      ca_error *err)
+/* Interned level names of one dimension, for the one pass over the period's audits. */
+struct names {
+    char **key;
+    int *val;
+    size_t cap, n;
+};
+
+static uint64_t hash_str(const char *s)
 {
-    if (db_exec(db, "PRAGMA temp_store = MEMORY; DROP TABLE IF EXISTS temp.scope;"
-                    " CREATE TEMP TABLE scope(id INTEGER PRIMARY KEY, q INTEGER NOT NULL)", err) != CA_OK)
-        return CA_ERR;
-    ca_stmt s;
-    if (stmt_prepare(db, &s,
-                     "INSERT INTO temp.scope(id, q) SELECT a.id, CASE WHEN a.audit_date >= :q0 THEN 0"
-                     " WHEN a.audit_date >= :q1 THEN 1 WHEN a.audit_date >= :q2 THEN 2 ELSE 3 END"
-                     " FROM (SELECT max(id) AS id FROM audit WHERE entered_at < :asat GROUP BY round_id, case_id) l"
-                     " JOIN audit a ON a.id = l.id WHERE a.audit_date BETWEEN :from AND :to", err) != CA_OK)
-        return CA_ERR;
-    stmt_bind_text(&s, ":q0", q[0]);
-    stmt_bind_text(&s, ":q1", q[1]);
-    stmt_bind_text(&s, ":q2", q[2]);
-    stmt_bind_text(&s, ":asat", asat);
-    stmt_bind_text(&s, ":from", from);
-    stmt_bind_text(&s, ":to", to);
-    int rc = stmt_step(&s, err);
-    stmt_finalize(&s);
-    return rc < 0 ? CA_ERR : CA_OK;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h;
 }
+
+/* The index stored for key, adding it with value next when new; -1 out of memory. */
+static int names_get(struct names *t, const char *key, int next)
+{
+    if (t->n * 2 >= t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        char **k = calloc(cap, sizeof *k);
+        int *v = calloc(cap, sizeof *v);
+        if (!k || !v) {
+            free(k), free(v);
+            return -1;
+        }
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->key[i]) {
+                size_t j = hash_str(t->key[i]) & (cap - 1);
+                while (k[j])
+                    j = (j + 1) & (cap - 1);
+                k[j] = t->key[i], v[j] = t->val[i];
+            }
+        free(t->key), free(t->val);
+        t->key = k, t->val = v, t->cap = cap;
+    }
+    size_t j = hash_str(key) & (t->cap - 1);
+    while (t->key[j]) {
+        if (strcmp(t->key[j], key) == 0)
+            return t->val[j];
+        j = (j + 1) & (t->cap - 1);
+    }
+    if (!(t->key[j] = strdup(key)))
+        return -1;
+    t->val[j] = next;
+    t->n++;
+    return next;
+}
+
+static void names_free(struct names *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        free(t->key[i]);
+    free(t->key), free(t->val);
+}
+
+/* The audits that count: the latest per (round, case) as at the end of the as-at
+ * day (entered before it, not yet superseded then), dated in the period. */
+#define IN_SCOPE                                                                                            \
+    " a.audit_date BETWEEN :from AND :to AND a.entered_at < :asat"                                         \
+    " AND (a.superseded_at IS NULL OR a.superseded_at >= :asat)"
 
 int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum report_dim *dims, int ndims,
                  report *out, ca_error *err)
@@ -131,61 +167,68 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     snprintf(from, sizeof from, "%s", q[out->ntrend - 1]);
     if (db_begin(db, err) != CA_OK) /* one consistent view of the database */
         return CA_ERR;
-    if (make_scope(db, asat, from, to, q, err) != CA_OK)
-        goto done;
 
-    /* One pass, aggregated in SQL over everything the report breaks down by. */
+    /* One pass over the period's audits (and the trend's), an index range scan;
+     * the counts are kept in memory, keyed by interned level names. */
     static const char main_sql[] =
         "SELECT a.round_id, rc.stratum, rc.plan_type, rc.age_band, coalesce(rc.team, '(no team)'), a.auditor,"
-        " a.grade, m.grade, m.planned, sc.q, count(*)"
-        " FROM temp.scope sc JOIN audit a ON a.id = sc.id"
-        " JOIN round_case rc ON rc.round_id = a.round_id AND rc.case_id = a.case_id"
-        " LEFT JOIN moderation m ON m.id = (SELECT max(x.id) FROM moderation x WHERE x.round_id = a.round_id"
-        "   AND x.case_id = a.case_id AND x.entered_at < :asat)"
-        " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
+        " a.grade, m.grade, m.planned, a.audit_date"
+        " FROM audit a JOIN round_case rc ON rc.round_id = a.round_id AND rc.case_id = a.case_id"
+        " LEFT JOIN moderation m ON m.round_id = a.round_id AND m.case_id = a.case_id AND m.entered_at < :asat"
+        "   AND (m.superseded_at IS NULL OR m.superseded_at >= :asat)"
+        " WHERE" IN_SCOPE;
+    struct names dimnames[REPORT_NDIMS] = {{0}}, stratnames = {0};
     if (stmt_prepare(db, &s, main_sql, err) != CA_OK)
         goto done;
     stmt_bind_text(&s, ":asat", asat);
+    stmt_bind_text(&s, ":from", from);
+    stmt_bind_text(&s, ":to", to);
     int got;
     long nrounds = 0;
     while ((got = stmt_step(&s, err)) == 1) {
         int g = (int)stmt_int(&s, 6), mod = !stmt_is_null(&s, 7), mg = mod ? (int)stmt_int(&s, 7) : g;
-        int qi = (int)stmt_int(&s, 9);
-        long n = stmt_int(&s, 10);
+        const char *date = stmt_text(&s, 9);
+        int qi = strcmp(date, q[0]) >= 0 ? 0 : strcmp(date, q[1]) >= 0 ? 1 : strcmp(date, q[2]) >= 0 ? 2 : 3;
         if (g < 1 || g > 4 || mg < 1 || mg > 4)
             continue;
-        out->trend[qi].audits += n;
-        out->trend[qi].final[mg] += n;
+        out->trend[qi].audits++;
+        out->trend[qi].final[mg]++;
         if (qi != 0)
             continue;
         long round_id = stmt_int(&s, 0);
-        out->audits += n;
-        out->audited[g] += n;
-        out->final[mg] += n;
+        out->audits++;
+        out->audited[g]++;
+        out->final[mg]++;
         enum ca_outcome o = outcome_of(g, mg);
         if (mod) {
-            out->moderated += n;
-            out->transitions[g - 1][mg - 1] += n;
-            out->agreed += o == CA_AGREED ? n : 0;
-            out->downgraded += o == CA_DOWNGRADED ? n : 0;
-            out->upgraded += o == CA_UPGRADED ? n : 0;
-            out->unplanned += stmt_int(&s, 8) ? 0 : n;
+            out->moderated++;
+            out->transitions[g - 1][mg - 1]++;
+            out->agreed += o == CA_AGREED;
+            out->downgraded += o == CA_DOWNGRADED;
+            out->upgraded += o == CA_UPGRADED;
+            out->unplanned += !stmt_int(&s, 8);
         }
         for (int i = 0; i < out->nby; i++) {
             int col = out->by[i].dim == BY_PLAN ? 2 : out->by[i].dim == BY_AGE ? 3 : out->by[i].dim == BY_TEAM ? 4 : 5;
-            report_level *l = level(&out->by[i], stmt_text(&s, col));
+            report_breakdown *b = &out->by[i];
+            int k = names_get(&dimnames[i], stmt_text(&s, col), b->nlevels);
+            report_level *l = k < 0 ? NULL : k < b->nlevels ? &b->levels[k] : level(b, stmt_text(&s, col));
             if (!l) {
                 got = ca_fail(err, CA_SYSTEM, "out of memory");
                 break;
             }
-            l->audits += n;
-            l->final[mg] += n;
-            l->moderated += mod ? n : 0;
-            l->downgraded += mod && o == CA_DOWNGRADED ? n : 0;
+            l->audits++;
+            l->final[mg]++;
+            l->moderated += mod;
+            l->downgraded += mod && o == CA_DOWNGRADED;
         }
-        int k = 0;
-        while (k < nstrata && !(strata[k].round_id == round_id && strcmp(strata[k].name, stmt_text(&s, 1)) == 0))
-            k++;
+        char skey[200];
+        snprintf(skey, sizeof skey, "%ld|%s", round_id, stmt_text(&s, 1));
+        int k = names_get(&stratnames, skey, nstrata);
+        if (k < 0) {
+            got = ca_fail(err, CA_SYSTEM, "out of memory");
+            break;
+        }
         if (k == nstrata) {
             struct stratum_acc *a = realloc(strata, sizeof *a * (size_t)(nstrata + 1));
             if (!a) {
@@ -210,10 +253,13 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
                 rounds[nrounds++] = round_id;
             }
         }
-        strata[k].n += n;
-        strata[k].final[mg] += n;
+        strata[k].n++;
+        strata[k].final[mg]++;
     }
     stmt_finalize(&s);
+    for (int i = 0; i < REPORT_NDIMS; i++)
+        names_free(&dimnames[i]);
+    names_free(&stratnames);
     if (got < 0)
         goto done;
     out->rounds = nrounds;
@@ -278,9 +324,14 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     /* Domains. */
     if (stmt_prepare(db, &s,
                      "SELECT dm.code, dm.label, count(d.audit_id), coalesce(sum(d.grade <= 2), 0) FROM domain dm"
-                     " LEFT JOIN (SELECT ad.* FROM audit_domain ad JOIN temp.scope sc ON sc.id = ad.audit_id"
-                     "   AND sc.q = 0) d ON d.domain = dm.code GROUP BY dm.code ORDER BY dm.seq", err) != CA_OK)
+                     " LEFT JOIN (SELECT ad.* FROM audit a JOIN audit_domain ad ON ad.audit_id = a.id WHERE" IN_SCOPE
+                     ") d ON d.domain = dm.code GROUP BY dm.code ORDER BY dm.seq", err) != CA_OK)
         goto done;
+    char pfrom[CA_DATE_ISO_LEN];
+    date_iso(period->from, pfrom);
+    stmt_bind_text(&s, ":asat", asat);
+    stmt_bind_text(&s, ":from", pfrom);
+    stmt_bind_text(&s, ":to", to);
     while ((got = stmt_step(&s, err)) == 1) {
         report_domain *d = realloc(out->domains, sizeof *d * (size_t)(out->ndomains + 1));
         if (!d) {
@@ -305,8 +356,6 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
                      " FROM action ac JOIN audit a ON a.id = ac.audit_id"
                      " WHERE ac.entered_at < :asat AND a.audit_date BETWEEN :from AND :to", err) != CA_OK)
         goto done;
-    char pfrom[CA_DATE_ISO_LEN];
-    date_iso(period->from, pfrom);
     stmt_bind_text(&s, ":asat", asat);
     stmt_bind_text(&s, ":ref", ref);
     stmt_bind_text(&s, ":from", pfrom);
@@ -323,7 +372,7 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
 done:
     free(strata);
     free(rounds);
-    db_rollback(db); /* read only: the temporary table goes with the connection */
+    db_rollback(db); /* read only */
     if (rc != CA_OK)
         report_free(out);
     return rc;
