@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The quarterly report (SPEC §9) on a small fixed data set: golden JSON and Markdown,
+# every format, --as-at, financial-year quarters, an empty period, a stratum with
+# one audit, suppression, and no child's identifier anywhere.
+source "$SRC/tests/cli/lib.sh"
+golden=$SRC/tests/data/report
+
+{ echo "case_id,date_of_birth,plan_type,team,worker"
+  for i in $(seq 1 24); do
+    case $((i % 3)) in 0) p=CP ;; 1) p=CIN ;; *) p=CLA ;; esac
+    echo "K$i,01/01/201$((i % 10)),$p,Team $((i % 2)),Worker $i"
+  done
+  echo "K99,01/01/2015,EH,Team 0,Worker 99"; } > "$tmp/cases.csv"
+printf 'name,team\nAnn,Team 7\nBob,Team 8\n' > "$tmp/auditors.csv"
+export CASEAUDIT_NOW=2026-10-05T09:00:00Z
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/07/2026
+expect_exit 0 ca sample 2026-07 --size 13 --strata plan --seed 11 --due 31/07/2026
+expect_exit 0 ca assign 2026-07 --auditors "$tmp/auditors.csv"
+mapfile -t cases < <(q "SELECT case_id FROM round_case ORDER BY seq")
+grades=(Good RI RI Inadequate Good RI Outstanding RI Good RI Inadequate RI Good)
+{ echo "case_id,grade,audit_date,domain:voice,action,action_due"
+  for i in "${!cases[@]}"; do
+    act=""; due=""
+    [ $i -lt 3 ] && act="Review the plan" && due="0$((i + 1))/09/2026"
+    echo "${cases[$i]},${grades[$i]},1$((i % 9))/07/2026,$([ $((i % 2)) = 0 ] && echo Good || echo RI),$act,$due"
+  done; } > "$tmp/grades.csv"
+expect_exit 0 ca grade 2026-07 --file "$tmp/grades.csv"
+expect_exit 0 ca action done 1 --date 20/08/2026
+expect_exit 0 ca moderation pick 2026-07 --rate 0.5 --all-inadequate --seed 5
+mapfile -t picked < <(q "SELECT k.case_id || ' ' || a.grade || ' ' || a.auditor FROM moderation_pick k JOIN audit a USING (round_id, case_id) ORDER BY k.case_id")
+for p in "${picked[@]}"; do
+  set -- $p
+  mod=Sam; [ "$3" = Sam ] && mod=Kim
+  if [ "$2" = 2 ]; then
+    expect_exit 0 ca moderate 2026-07 "$1" --grade RI --moderator "$mod" --date 30/07/2026 --reason "Drift"
+  else
+    expect_exit 0 ca moderate 2026-07 "$1" --grade "$2" --moderator "$mod" --date 30/07/2026
+  fi
+done
+
+# A correction entered later: the report as at an earlier day ignores it.
+export CASEAUDIT_NOW=2026-10-20T09:00:00Z
+expect_exit 0 ca grade 2026-07 "${cases[1]}" --grade Good --auditor Ann --date 12/07/2026 --correct
+
+export CASEAUDIT_NOW=2026-11-24T12:00:00Z
+expect_exit 0 ca report --quarter 2026Q3 --by plan,age,team,auditor --format json
+cp "$tmp/out" "$tmp/report.json"
+# UPDATE_GOLDEN=1 rewrites the golden files (then read the diff before committing it).
+[ -n "${UPDATE_GOLDEN:-}" ] && cp "$tmp/report.json" "$golden/2026Q3.json"
+diff -u "$golden/2026Q3.json" "$tmp/report.json" >&2 || fail "JSON report differs from tests/data/report/2026Q3.json"
+expect_exit 0 ca report --quarter 2026Q3 --format md
+[ -n "${UPDATE_GOLDEN:-}" ] && cp "$tmp/out" "$golden/2026Q3.md"
+diff -u "$golden/2026Q3.md" "$tmp/out" >&2 || fail "Markdown report differs from tests/data/report/2026Q3.md"
+python3 - "$tmp/report.json" <<'PY' || fail "the JSON report does not hold together"
+import json, sys
+r = json.load(open(sys.argv[1]))
+for key in ("period", "audits", "grades", "estimated_share", "moderation", "by", "domains", "actions", "trend"):
+    assert key in r, key
+g = r["grades"]["final"]
+assert sum(v["n"] for v in g.values()) == r["audits"] == 13
+m = r["moderation"]
+assert m["agreed"]["n"] + m["downgraded"]["n"] + m["upgraded"]["n"] == m["moderated"]
+assert r["period"] == {"from": "2026-07-01", "to": "2026-09-30", "label": "2026Q3"}
+# EH has one audit in its stratum: the point estimate stands, its interval is not estimable
+assert r["estimated_share"]["final"]["good"]["estimable"] is False
+assert r["estimated_share"]["final"]["good"]["se"] is None
+PY
+
+# As at 10/10/2026 the correction (entered 20/10) did not exist: RI, not Good.
+expect_exit 0 ca report --quarter 2026Q3 --as-at 10/10/2026 --format json
+python3 - "$tmp/out" "$tmp/report.json" <<'PY' || fail "--as-at did not reproduce the earlier report"
+import json, sys
+then, now = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert then["grades"]["audited"]["good"]["n"] == now["grades"]["audited"]["good"]["n"] - 1
+assert then["grades"]["audited"]["requires_improvement"]["n"] == now["grades"]["audited"]["requires_improvement"]["n"] + 1
+PY
+expect_exit 0 ca report --quarter 2026Q3 --as-at 06/10/2026 --format json
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['actions']['done'] == 1 and r['actions']['raised'] == 3" "$tmp/out" ||
+  fail "actions as at 06/10/2026"
+
+# The financial-year quarter 2026/27Q2 is the same July to September.
+expect_exit 0 ca report --quarter 2026/27Q2 --by plan,age,team,auditor --format json
+sed 's/"label": "2026\/27Q2"/"label": "2026Q3"/g; s/"label": "2026\/27Q1"/"label": "2026Q2"/g; s/"label": "2025\/26Q4"/"label": "2026Q1"/g; s/"label": "2025\/26Q3"/"label": "2025Q4"/g' "$tmp/out" > "$tmp/fy.json"
+cmp -s "$tmp/fy.json" "$tmp/report.json" || fail "2026/27Q2 and 2026Q3 differ"
+
+# An empty period: a clear statement, not a division by zero.
+expect_exit 0 ca report --quarter 2025Q1
+expect_out "No audits in this period (2025Q1): there is nothing to report."
+expect_err "note: no audits in this period (2025Q1)"
+expect_exit 0 ca report --quarter 2025Q1 --format json
+expect_out '"audits": 0,'
+expect_out '"good": {"n": 0, "p": null, "lo": null, "hi": null}'
+expect_exit 0 ca report --from 01/01/2025 --to 31/01/2025 --format csv
+
+# Suppression for public papers.
+expect_exit 0 ca report --quarter 2026Q3 --by team --suppress-below 10 --format json
+expect_out '"audits": "<10"'
+expect_exit 0 ca report --quarter 2026Q3 --by team --suppress-below 10 --format md
+expect_out "Counts below 10 are shown as <10 in the breakdowns."
+
+# Every format; none holds a child's identifier.
+for fmt in table md csv json; do
+  expect_exit 0 ca report --quarter 2026Q3 --by plan,age,team,auditor --format $fmt
+  for c in "${cases[@]}"; do grep -qw "$c" "$tmp/out" && fail "$fmt report shows case id $c"; done
+done
+expect_exit 0 ca report --quarter 2026Q3 --format html -o "$tmp/r.html"
+grep -q '<svg' "$tmp/r.html" || fail "no charts in the html report"
+grep -qiE 'src="http|href="http|@import' "$tmp/r.html" && fail "the html report reaches the network"
+[ "$(stat -c %a "$tmp/r.html")" = 600 ] || fail "html not 0600"
+expect_exit 0 ca report --quarter 2026Q3 --format xlsx -o "$tmp/r.xlsx"
+[ "$(head -c 2 "$tmp/r.xlsx")" = PK ] || fail "xlsx"
+expect_exit 0 ca report --quarter 2026Q3 --format csv
+head -1 "$tmp/out" | grep -q '^section,dimension,level,measure,value,lower,upper' || fail "csv long form header"
+expect_out "moderation,,downgraded,n,"
+
+# Refusals and usage.
+expect_exit 1 ca report --quarter 2026Q5
+expect_err 'expected a calendar quarter such as 2026Q3'
+expect_exit 2 ca report --quarter 2026Q3 --from 01/07/2026 --to 30/09/2026
+expect_exit 2 ca report --from 01/07/2026
+expect_exit 2 ca report --format html
+expect_exit 2 ca report --by region
+expect_exit 1 ca report --as-at 31/02/2026
+pass
