@@ -480,6 +480,13 @@ done:
     free(hdr);
     csvr_close(r);
     free(domains);
+    if (rc != CA_OK) { /* nothing half-read reaches the caller */
+        for (long i = 0; i < *n; i++)
+            grade_input_free(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
     return rc;
 }
 

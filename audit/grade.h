@@ -34,8 +34,9 @@ typedef struct grade_summary {
 int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_summary *out, ca_error *err);
 
 /* Reads a returned audit list (CSV, any column order). Rows with a blank grade are
- * skipped and counted in *skipped. *out (n entries) is owned by the caller: free
- * each with grade_input_free, then free(*out). */
+ * skipped and counted in *skipped. On success *out (n entries) is owned by the
+ * caller: free each with grade_input_free, then free(*out); on failure *out is NULL
+ * and *n is 0. */
 int grade_read_file(ca_db *db, const char *round, const char *path, grade_input **out, long *n, long *skipped,
                     ca_error *err);
 

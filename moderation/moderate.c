@@ -302,5 +302,12 @@ done:
         free(hdr[i]);
     free(hdr);
     csvr_close(r);
+    if (rc != CA_OK) { /* nothing half-read reaches the caller */
+        for (long i = 0; i < *n; i++)
+            mod_input_free(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
     return rc;
 }
