@@ -771,10 +771,10 @@ static void svg_grade_bars(FILE *f, const report *r)
             x += w;
         }
     }
+    static const int legend_x[5] = {0, 110, 230, 320, 490}; /* after each label's width */
     for (int g = 1; g <= 4; g++)
         fprintf(f, "<rect x=\"%d\" y=\"128\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"139\" "
-                   "font-size=\"12\">%s</text>\n", 110 + 130 * (g - 1), grade_colours[g], 126 + 130 * (g - 1),
-                grade_names[g]);
+                   "font-size=\"12\">%s</text>\n", legend_x[g], grade_colours[g], legend_x[g] + 16, grade_names[g]);
     fputs("</svg>\n", f);
 }
 
