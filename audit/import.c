@@ -392,6 +392,8 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
     }
     while ((got = csvr_next(r, c->err)) == 1) {
         f->rows++;
+        if (c->opt->progress && (c->sum->rows + f->rows) % 100000 == 0)
+            c->opt->progress(c->sum->rows + f->rows, c->opt->progress_arg);
         if (import_row(c, r, f->kind, hdr, nhdr, &k, fileseq) != CA_OK && c->err->status)
             goto done;  /* a database failure, not a data problem */
     }

@@ -26,6 +26,10 @@ typedef struct import_options {
     int plan;        /* --plan-type as enum ca_plan, or -1 */
     int cp1252;
     int dry_run;     /* validate and count, write nothing */
+    /* Called every 100,000 rows with the rows read so far (NULL: none); for
+     * progress on a terminal. */
+    void (*progress)(long rows, void *arg);
+    void *progress_arg;
 } import_options;
 
 enum { IMPORT_MAX_FILES = 64, IMPORT_MAX_NOTES = 16 };

@@ -25,6 +25,12 @@ static const char import_help[] =
     "  --dry-run            check the files and print the summary; write nothing\n"
     "Creates the database when it does not exist.\n";
 
+static void show_progress(long rows, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "\rimporting: %ld rows read...", rows);
+}
+
 static void print_summary(const import_summary *s, int dry_run)
 {
     char uk[CA_DATE_ISO_LEN];
@@ -82,6 +88,8 @@ int cmd_import(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error(import_usage, "no file to import");
+    if (isatty(STDERR_FILENO))
+        opt.progress = show_progress;
 
     /* A dry run never creates a database: without one it checks against an empty scratch database. */
     ca_db *db;
@@ -103,7 +111,10 @@ int cmd_import(int argc, char **argv)
         db_close(db);
         return cli_error(CA_SYSTEM, "out of memory");
     }
-    if (import_run(db, (const char *const *)argv + optind, argc - optind, &opt, sum, &err) != CA_OK) {
+    int ok = import_run(db, (const char *const *)argv + optind, argc - optind, &opt, sum, &err) == CA_OK;
+    if (opt.progress)
+        fputs("\r\033[K", stderr); /* clear the progress line */
+    if (!ok) {
         rc = cli_report(&err);
     } else {
         for (int i = 0; i < sum->nnotes; i++)
