@@ -20,13 +20,17 @@ uint64_t sample_fnv1a64(const char *s)
     return h;
 }
 
-uint64_t sample_key(const char *case_id, uint64_t seed)
+/* The §5 key from the case id's hash: the frame computes the hash once for both the
+ * key and its set lookups. */
+static uint64_t key_of_hash(uint64_t h, uint64_t seed)
 {
-    uint64_t z = (sample_fnv1a64(case_id) ^ seed) + 0x9e3779b97f4a7c15ULL;
+    uint64_t z = (h ^ seed) + 0x9e3779b97f4a7c15ULL;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
+
+uint64_t sample_key(const char *case_id, uint64_t seed) { return key_of_hash(sample_fnv1a64(case_id), seed); }
 
 int sample_seed_parse(const char *s, uint64_t *out)
 {
@@ -174,7 +178,6 @@ struct unit {
     uint64_t key;
     const char *id;
     const char *team;
-    const char *worker;
     int stratum;   /* ordinal in stratum order */
     int plan, band;
 };
@@ -319,42 +322,116 @@ static void stratum_name(const struct draw *w, int ordinal, char *buf, size_t le
 /* The team level of a case without one. */
 #define NO_TEAM "(no team)"
 
+/* A set of case ids (the exclusions), by their FNV-1a hash, strings compared. */
+struct idset {
+    uint64_t *hash;
+    const char **id;
+    size_t cap, n;
+};
+
+static int idset_add(struct idset *t, struct arena *a, const char *id)
+{
+    if (t->n * 2 >= t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 1024;
+        uint64_t *h = calloc(cap, sizeof *h);
+        const char **ids = calloc(cap, sizeof *ids);
+        if (!h || !ids) {
+            free(h), free(ids);
+            return CA_ERR;
+        }
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->id[i]) {
+                size_t j = t->hash[i] & (cap - 1);
+                while (ids[j])
+                    j = (j + 1) & (cap - 1);
+                h[j] = t->hash[i], ids[j] = t->id[i];
+            }
+        free(t->hash), free(t->id);
+        t->hash = h, t->id = ids, t->cap = cap;
+    }
+    uint64_t h = sample_fnv1a64(id);
+    size_t j = h & (t->cap - 1);
+    for (; t->id[j]; j = (j + 1) & (t->cap - 1))
+        if (t->hash[j] == h && strcmp(t->id[j], id) == 0)
+            return CA_OK;
+    if (!(t->id[j] = arena_dup(a, id)))
+        return CA_ERR;
+    t->hash[j] = h;
+    t->n++;
+    return CA_OK;
+}
+
+static int idset_has(const struct idset *t, uint64_t h, const char *id)
+{
+    if (!t->n)
+        return 0;
+    for (size_t j = h & (t->cap - 1); t->id[j]; j = (j + 1) & (t->cap - 1))
+        if (t->hash[j] == h && strcmp(t->id[j], id) == 0)
+            return 1;
+    return 0;
+}
+
+static void idset_free(struct idset *t) { free(t->hash), free(t->id); }
+
+/* Fills a set from a query whose first column is a case id. */
+static int idset_load(struct draw *w, struct idset *t, ca_stmt *s)
+{
+    int rc;
+    while ((rc = stmt_step(s, w->err)) == 1)
+        if (idset_add(t, &w->arena, stmt_text(s, 0)) != CA_OK)
+            return ca_fail(w->err, CA_SYSTEM, "out of memory");
+    return rc < 0 ? CA_ERR : CA_OK;
+}
+
+/* Plan codes as stored (the canonical ones); -1 otherwise. */
+static int stored_plan(const char *p)
+{
+    for (int i = 0; i < CA_NPLANS; i++)
+        if (strcmp(p, plan_code(i)) == 0)
+            return i;
+    return plan_parse(p);
+}
+
 static int load_frame(struct draw *w)
 {
-    ca_stmt s;
+    ca_stmt s = {0}, audited = {0}, pending = {0};
+    struct idset recent = {0}, on_list = {0};
     char cutoff[CA_DATE_ISO_LEN] = "9999-12-31";
     ca_day as_of;
     char why[64];
+    int rc = CA_ERR, team_dim = 0;
     if (date_parse(w->as_of, &as_of, why, sizeof why) != CA_OK)
         return ca_fail(w->err, CA_SYSTEM, "snapshot has a bad as-of date '%s'", w->as_of);
     w->res->as_of = as_of;
     if (w->d->exclude_months > 0)
         date_iso(date_add_months(as_of, -w->d->exclude_months), cutoff);
-    /* One pass over the open cases; the exclusions are set lookups, not a query per case. */
-    static const char sql[] =
-        "WITH pending_round(id) AS ("
-        "   SELECT r.id FROM round r WHERE r.id <> :replaced AND EXISTS (SELECT 1 FROM round_case x"
-        "   WHERE x.round_id = r.id AND NOT EXISTS (SELECT 1 FROM audit a"
-        "     WHERE a.round_id = x.round_id AND a.case_id = x.case_id)))"
-        " SELECT c.case_id, c.plan_type, c.age, coalesce(c.team, ''), coalesce(c.worker, ''),"
-        "  CASE WHEN c.case_id IN (SELECT case_id FROM audit WHERE audit_date >= :cutoff) THEN 1"
-        "       WHEN c.case_id IN (SELECT rc.case_id FROM round_case rc WHERE rc.round_id IN pending_round) THEN 2"
-        "       ELSE 0 END"
-        " FROM snapshot_case c WHERE c.snapshot_id = :s AND c.closed = 0";
-    if (stmt_prepare(w->db, &s, sql, w->err) != CA_OK)
-        return CA_ERR;
-    stmt_bind_int(&s, ":replaced", w->replaced_round);
-    stmt_bind_text(&s, ":cutoff", cutoff);
+    for (int i = 0; i < w->d->ndims; i++)
+        team_dim |= w->d->dims[i] == DIM_TEAM;
+    /* The exclusions as sets first, then one pass over the open cases: no query per case. */
+    if (stmt_prepare(w->db, &audited, "SELECT DISTINCT case_id FROM audit WHERE audit_date >= :cutoff",
+                     w->err) != CA_OK ||
+        stmt_prepare(w->db, &pending,
+                     "SELECT rc.case_id FROM round_case rc JOIN round r ON r.id = rc.round_id WHERE r.id <> :replaced"
+                     " AND EXISTS (SELECT 1 FROM round_case x WHERE x.round_id = r.id AND NOT EXISTS (SELECT 1"
+                     "   FROM audit a WHERE a.round_id = x.round_id AND a.case_id = x.case_id))", w->err) != CA_OK ||
+        stmt_prepare(w->db, &s, "SELECT case_id, plan_type, age, coalesce(team, '') FROM snapshot_case"
+                                " WHERE snapshot_id = :s AND closed = 0", w->err) != CA_OK)
+        goto done;
+    stmt_bind_text(&audited, ":cutoff", cutoff);
+    stmt_bind_int(&pending, ":replaced", w->replaced_round);
     stmt_bind_int(&s, ":s", w->res->snapshot);
-    int rc;
-    while ((rc = stmt_step(&s, w->err)) == 1) {
+    if (idset_load(w, &recent, &audited) != CA_OK || idset_load(w, &on_list, &pending) != CA_OK)
+        goto done;
+    int got;
+    while ((got = stmt_step(&s, w->err)) == 1) {
+        const char *id = stmt_text(&s, 0);
+        uint64_t h = sample_fnv1a64(id);
         w->res->population++;
-        int excl = (int)stmt_int(&s, 5);
-        if (excl == 1) {
+        if (idset_has(&recent, h, id)) {
             w->res->excluded_audited++;
             continue;
         }
-        if (excl == 2) {
+        if (idset_has(&on_list, h, id)) {
             w->res->excluded_pending++;
             continue;
         }
@@ -362,27 +439,31 @@ static int load_frame(struct draw *w)
             long cap = w->capunits ? 2 * w->capunits : 4096;
             struct unit *u = realloc(w->units, sizeof *u * (size_t)cap);
             if (!u) {
-                rc = ca_fail(w->err, CA_SYSTEM, "out of memory");
+                got = ca_fail(w->err, CA_SYSTEM, "out of memory");
                 break;
             }
             w->units = u, w->capunits = cap;
         }
         struct unit *u = &w->units[w->nunits++];
         const char *team = stmt_text(&s, 3);
-        u->id = arena_dup(&w->arena, stmt_text(&s, 0));
-        u->team = arena_dup(&w->arena, *team ? team : NO_TEAM);
-        u->worker = arena_dup(&w->arena, stmt_text(&s, 4));
-        if (!u->id || !u->team || !u->worker) {
-            rc = ca_fail(w->err, CA_SYSTEM, "out of memory");
+        u->id = arena_dup(&w->arena, id);
+        /* The team only when it is a dimension; the selected cases' teams and workers are read when stored. */
+        u->team = team_dim ? arena_dup(&w->arena, *team ? team : NO_TEAM) : NO_TEAM;
+        if (!u->id || !u->team) {
+            got = ca_fail(w->err, CA_SYSTEM, "out of memory");
             break;
         }
-        u->plan = plan_parse(stmt_text(&s, 1));
+        u->plan = stored_plan(stmt_text(&s, 1));
         u->band = band_of(&w->d->bands, (int)stmt_int(&s, 2));
-        u->key = sample_key(u->id, w->d->seed);
+        u->key = key_of_hash(h, w->d->seed);
     }
-    stmt_finalize(&s);
+    if (got >= 0)
+        rc = CA_OK;
+done:
+    stmt_finalize(&s), stmt_finalize(&audited), stmt_finalize(&pending);
+    idset_free(&recent), idset_free(&on_list);
     w->res->eligible = w->nunits;
-    return rc < 0 ? CA_ERR : CA_OK;
+    return rc;
 }
 
 static int build_strata(struct draw *w)
@@ -639,9 +720,25 @@ static int store(struct draw *w, const int *ords, int H, struct unit **chosen, l
         stmt_finalize(&s);
         return CA_ERR;
     }
+    ca_stmt who;
+    if (stmt_prepare(db, &who, "SELECT team, worker FROM snapshot_case WHERE snapshot_id = :s AND case_id = :c",
+                     err) != CA_OK) {
+        stmt_finalize(&s), stmt_finalize(&ev);
+        return CA_ERR;
+    }
     int h = 0;
     for (long i = 0; i < nchosen && rc >= 0; i++) {
         struct unit *u = chosen[i];
+        char team[256] = "", worker[256] = "";
+        stmt_bind_int(&who, ":s", w->res->snapshot);
+        stmt_bind_text(&who, ":c", u->id);
+        if ((rc = stmt_step(&who, err)) == 1) {
+            snprintf(team, sizeof team, "%s", stmt_text(&who, 0));
+            snprintf(worker, sizeof worker, "%s", stmt_text(&who, 1));
+        }
+        stmt_reset(&who);
+        if (rc < 0)
+            break;
         while (ords[h] != u->stratum)
             h++;
         const sample_stratum *st = &w->res->strata[h];
@@ -654,8 +751,8 @@ static int store(struct draw *w, const int *ords, int H, struct unit **chosen, l
         stmt_bind_text(&s, ":stratum", st->name);
         stmt_bind_text(&s, ":plan", plan_code(u->plan));
         stmt_bind_text(&s, ":band", band);
-        stmt_bind_text(&s, ":team", strcmp(u->team, NO_TEAM) ? u->team : NULL);
-        stmt_bind_text(&s, ":worker", *u->worker ? u->worker : NULL);
+        stmt_bind_text(&s, ":team", *team ? team : NULL);
+        stmt_bind_text(&s, ":worker", *worker ? worker : NULL);
         stmt_bind_text(&s, ":key", key);
         stmt_bind_int(&s, ":N", st->frame);
         stmt_bind_int(&s, ":n", st->n);
@@ -676,6 +773,7 @@ static int store(struct draw *w, const int *ords, int H, struct unit **chosen, l
     }
     stmt_finalize(&s);
     stmt_finalize(&ev);
+    stmt_finalize(&who);
     if (rc < 0)
         return CA_ERR;
     char detail[1400];
