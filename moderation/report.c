@@ -264,7 +264,8 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         goto done;
     out->rounds = nrounds;
     for (int i = 0; i < out->nby; i++)
-        qsort(out->by[i].levels, (size_t)out->by[i].nlevels, sizeof *out->by[i].levels, cmp_level);
+        if (out->by[i].nlevels > 1)
+            qsort(out->by[i].levels, (size_t)out->by[i].nlevels, sizeof *out->by[i].levels, cmp_level);
 
     /* Each covered round's design (N_h) and progress. */
     if (stmt_prepare(db, &s, "SELECT stratum, frame_n FROM round_stratum WHERE round_id = :r", err) != CA_OK)
