@@ -127,17 +127,18 @@ static int read_auditors(const char *path, assign_result *out, ca_error *err)
         return CA_ERR;
     static const char *const n_name[] = {"name", "auditor", NULL}, *const n_team[] = {"team", NULL},
                              *const n_cap[] = {"capacity", "cap", NULL};
-    int rc = csvr_next(r, err), cn = -1, ct = -1, cc = -1, nh = 0;
-    char *hdr[64];
+    int rc = csvr_next(r, err), cn = -1, ct = -1, cc = -1;
     if (rc == 1) {
-        nh = csvr_count(r) < 64 ? csvr_count(r) : 64;
-        for (int i = 0; i < nh; i++)
-            hdr[i] = strdup(csvr_field(r, i));
+        char **hdr = csvr_copy_fields(r);
+        int nh = csvr_count(r);
+        if (!hdr) {
+            csvr_close(r);
+            return ca_fail(err, CA_SYSTEM, "out of memory");
+        }
         cn = csvr_find(hdr, nh, n_name);
         ct = csvr_find(hdr, nh, n_team);
         cc = csvr_find(hdr, nh, n_cap);
-        for (int i = 0; i < nh; i++)
-            free(hdr[i]);
+        csvr_strings_free(hdr, nh);
         if (cn < 0)
             ca_problem(err, "%s:1: column \"name\": required column missing", path);
     } else if (rc == 0) {

@@ -323,6 +323,35 @@ const char *csvr_path(const csvr *r) { return r->path; }
 long csvr_records(const csvr *r) { return r->records; }
 void csvr_sha256(csvr *r, char out[65]) { sha256_hex(&r->sha, out); }
 
+char **csvr_copy_fields(const csvr *r)
+{
+    int n = csvr_count(r);
+    char **s = calloc((size_t)(n ? n : 1), sizeof *s);
+    for (int i = 0; s && i < n; i++)
+        if (!(s[i] = strdup(csvr_field(r, i)))) {
+            csvr_strings_free(s, i);
+            return NULL;
+        }
+    return s;
+}
+
+void csvr_strings_free(char **s, int n)
+{
+    for (int i = 0; s && i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
+char *csvr_trim_dup(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    return strndup(s, n);
+}
+
 int csvr_find(char *const *hdr, int nhdr, const char *const *names)
 {
     char key[128];

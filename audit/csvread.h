@@ -36,6 +36,14 @@ long csvr_records(const csvr *r);               /* records returned so far, head
 /* After csvr_next returned 0: the SHA-256 of the file's bytes, as 64 hex digits. */
 void csvr_sha256(csvr *r, char out[65]);
 
+/* A copy of the current record's fields, usually the header: owned by the caller,
+ * release with csvr_strings_free. NULL when out of memory. */
+char **csvr_copy_fields(const csvr *r);
+void csvr_strings_free(char **strings, int n);
+
+/* A copy of a string without the spaces around it: owned by the caller. */
+char *csvr_trim_dup(const char *s);
+
 /* Finds the column whose normalised name (vocab_normalise) equals one of the
  * NULL-terminated normalised names, in the header record hdr (a copy of the
  * first record's fields); -1 when none. */

@@ -34,6 +34,13 @@ void ca_problem(ca_error *err, const char *fmt, ...)
         err->problems[err->nproblems++] = copy;
 }
 
+void ca_error_demote(ca_error *err)
+{
+    ca_problem(err, "%s", err->msg);
+    err->status = CA_DONE;
+    err->msg[0] = 0;
+}
+
 void ca_error_free(ca_error *err)
 {
     if (!err)

@@ -41,6 +41,10 @@ int ca_fail(ca_error *err, int status, const char *fmt, ...)
 /* Records one validation problem; past CA_MAX_PROBLEMS only the count grows. */
 void ca_problem(ca_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Turns a refusal (status CA_REFUSED, a message) into one more problem and clears
+ * the status, so that a reader can go on to report its own summary. */
+void ca_error_demote(ca_error *err);
+
 /* Frees the problem list and resets err to "no error". */
 void ca_error_free(ca_error *err);
 

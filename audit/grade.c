@@ -302,21 +302,6 @@ done:
 
 /* ---- returned lists ---- */
 
-static char *trimmed_dup(const char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = 0;
-    }
-    return d;
-}
-
 static int is_yes(const char *s)
 {
     char k[16];
@@ -350,11 +335,10 @@ int grade_read_file(ca_db *db, const char *round, const char *path, grade_input 
         goto done;
     }
     nhdr = csvr_count(r);
-    hdr = calloc((size_t)nhdr, sizeof *hdr);
-    if (!hdr)
+    if (!(hdr = csvr_copy_fields(r))) {
+        ca_fail(err, CA_SYSTEM, "out of memory");
         goto done;
-    for (int i = 0; i < nhdr; i++)
-        hdr[i] = strdup(csvr_field(r, i));
+    }
     static const char *const N_ID[] = {"caseid", "childuniqueid", NULL}, *const N_GRADE[] = {"grade", NULL},
                              *const N_AUDITOR[] = {"auditor", NULL}, *const N_DATE[] = {"auditdate", "date", NULL},
                              *const N_ACTION[] = {"action", NULL}, *const N_DUE[] = {"actiondue", NULL},
@@ -412,7 +396,7 @@ int grade_read_file(ca_db *db, const char *round, const char *path, grade_input 
         g->src = path;
         g->line = line;
         g->date = g->action_due = -1;
-        g->case_id = trimmed_dup(csvr_field(r, c_id));
+        g->case_id = csvr_trim_dup(csvr_field(r, c_id));
         if (!*g->case_id)
             ca_problem(err, "%s:%ld: column \"%s\": empty case id", path, line, hdr[c_id]);
         if (c_round >= 0 && *csvr_field(r, c_round) && strcmp(csvr_field(r, c_round), round) != 0)
@@ -422,7 +406,7 @@ int grade_read_file(ca_db *db, const char *round, const char *path, grade_input 
             ca_problem(err, "%s:%ld: column \"%s\": not a grade; expected " CA_GRADE_EXPECTED " (value \"%s\")", path,
                        line, hdr[c_grade], gv);
         if (c_aud >= 0 && *csvr_field(r, c_aud))
-            g->auditor = trimmed_dup(csvr_field(r, c_aud));
+            g->auditor = csvr_trim_dup(csvr_field(r, c_aud));
         char why[160];
         ca_day day;
         if (c_date >= 0 && *csvr_field(r, c_date)) {
@@ -440,9 +424,9 @@ int grade_read_file(ca_db *db, const char *round, const char *path, grade_input 
                 g->action_due = day;
         }
         if (c_act >= 0 && *csvr_field(r, c_act))
-            g->action = trimmed_dup(csvr_field(r, c_act));
+            g->action = csvr_trim_dup(csvr_field(r, c_act));
         if (c_note >= 0 && *csvr_field(r, c_note))
-            g->note = trimmed_dup(csvr_field(r, c_note));
+            g->note = csvr_trim_dup(csvr_field(r, c_note));
         if (c_corr >= 0)
             g->correct = is_yes(csvr_field(r, c_corr));
         for (int d = 0; d < dcount; d++) {
@@ -464,8 +448,7 @@ int grade_read_file(ca_db *db, const char *round, const char *path, grade_input 
     if (got < 0) {
         if (err->status != CA_REFUSED)
             goto done;
-        ca_problem(err, "%s", err->msg);
-        err->status = 0;
+        ca_error_demote(err);
     }
     if (err->ntotal)
         goto refused;
@@ -475,9 +458,7 @@ refused:
     ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s in %s", err->ntotal, err->ntotal == 1 ? "" : "s",
             path);
 done:
-    for (int i = 0; hdr && i < nhdr; i++)
-        free(hdr[i]);
-    free(hdr);
+    csvr_strings_free(hdr, nhdr);
     csvr_close(r);
     free(domains);
     if (rc != CA_OK) { /* nothing half-read reaches the caller */

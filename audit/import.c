@@ -371,11 +371,8 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
         goto done;
     }
     nhdr = csvr_count(r);
-    if (!(hdr = calloc((size_t)nhdr, sizeof *hdr)))
+    if (!(hdr = csvr_copy_fields(r)))
         goto nomem;
-    for (int i = 0; i < nhdr; i++)
-        if (!(hdr[i] = strdup(csvr_field(r, i))))
-            goto nomem;
     f->kind = import_kind_of(hdr, nhdr);
     if (f->kind == KIND_UNKNOWN) {
         char found[1024];
@@ -405,18 +402,14 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
 unreadable:
     /* The file cannot be read on (bad encoding, an unclosed quote): one more problem. */
     if (c->err->status == CA_REFUSED) {
-        ca_problem(c->err, "%s", c->err->msg);
-        c->err->status = 0;
-        c->err->msg[0] = 0;
+        ca_error_demote(c->err);
         rc = CA_OK;
     }
     goto done;
 nomem:
     ca_fail(c->err, CA_SYSTEM, "out of memory");
 done:
-    for (int i = 0; hdr && i < nhdr; i++)
-        free(hdr[i]);
-    free(hdr);
+    csvr_strings_free(hdr, nhdr);
     csvr_close(r);
     return rc;
 }

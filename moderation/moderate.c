@@ -185,16 +185,6 @@ done:
     return CA_ERR;
 }
 
-static char *trimmed_dup(const char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    return strndup(s, n);
-}
-
 int moderation_read_file(const char *default_round, const char *path, mod_input **out, long *n, long *skipped,
                          ca_error *err)
 {
@@ -218,10 +208,10 @@ int moderation_read_file(const char *default_round, const char *path, mod_input 
         goto done;
     }
     nhdr = csvr_count(r);
-    if (!(hdr = calloc((size_t)nhdr, sizeof *hdr)))
+    if (!(hdr = csvr_copy_fields(r))) {
+        ca_fail(err, CA_SYSTEM, "out of memory");
         goto done;
-    for (int i = 0; i < nhdr; i++)
-        hdr[i] = strdup(csvr_field(r, i));
+    }
     static const char *const N_ROUND[] = {"round", NULL}, *const N_ID[] = {"caseid", NULL},
                              *const N_GRADE[] = {"moderatedgrade", NULL}, *const N_MOD[] = {"moderator", NULL},
                              *const N_DATE[] = {"moderationdate", NULL}, *const N_REASON[] = {"reason", NULL},
@@ -263,9 +253,9 @@ int moderation_read_file(const char *default_round, const char *path, mod_input 
         m->src = path;
         m->line = line;
         m->date = -1;
-        m->round = trimmed_dup(c_round >= 0 && *csvr_field(r, c_round) ? csvr_field(r, c_round) : default_round);
-        m->case_id = trimmed_dup(csvr_field(r, c_id));
-        m->moderator = trimmed_dup(csvr_field(r, c_mod));
+        m->round = csvr_trim_dup(c_round >= 0 && *csvr_field(r, c_round) ? csvr_field(r, c_round) : default_round);
+        m->case_id = csvr_trim_dup(csvr_field(r, c_id));
+        m->moderator = csvr_trim_dup(csvr_field(r, c_mod));
         if (!(m->grade = grade_parse(gv)))
             ca_problem(err, "%s:%ld: column \"%s\": not a grade; expected " CA_GRADE_EXPECTED " (value \"%s\")", path,
                        line, hdr[c_grade], gv);
@@ -279,7 +269,7 @@ int moderation_read_file(const char *default_round, const char *path, mod_input 
                 m->date = d;
         }
         if (c_reason >= 0 && *csvr_field(r, c_reason))
-            m->reason = trimmed_dup(csvr_field(r, c_reason));
+            m->reason = csvr_trim_dup(csvr_field(r, c_reason));
         if (c_corr >= 0) {
             vocab_normalise(csvr_field(r, c_corr), k, sizeof k);
             m->correct = strcmp(k, "yes") == 0 || strcmp(k, "y") == 0 || strcmp(k, "true") == 0;
@@ -288,8 +278,7 @@ int moderation_read_file(const char *default_round, const char *path, mod_input 
     if (got < 0) {
         if (err->status != CA_REFUSED)
             goto done;
-        ca_problem(err, "%s", err->msg);
-        err->status = 0;
+        ca_error_demote(err);
     }
     if (err->ntotal) {
         ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s in %s", err->ntotal,
@@ -298,9 +287,7 @@ int moderation_read_file(const char *default_round, const char *path, mod_input 
     }
     rc = CA_OK;
 done:
-    for (int i = 0; hdr && i < nhdr; i++)
-        free(hdr[i]);
-    free(hdr);
+    csvr_strings_free(hdr, nhdr);
     csvr_close(r);
     if (rc != CA_OK) { /* nothing half-read reaches the caller */
         for (long i = 0; i < *n; i++)

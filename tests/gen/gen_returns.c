@@ -45,13 +45,6 @@ static void field(FILE *f, const char *s, int last)
     fputs(last ? "\r\n" : ",", f);
 }
 
-static void free_header(char **hdr, int n)
-{
-    for (int i = 0; i < n; i++)
-        free(hdr[i]);
-    free(hdr);
-}
-
 static csvr *open_list(const char *path, char ***hdr, int *n)
 {
     ca_error err = CA_ERROR_INIT;
@@ -61,9 +54,7 @@ static csvr *open_list(const char *path, char ***hdr, int *n)
         exit(1);
     }
     *n = csvr_count(r);
-    *hdr = calloc((size_t)*n, sizeof **hdr);
-    for (int i = 0; i < *n; i++)
-        (*hdr)[i] = strdup(csvr_field(r, i));
+    *hdr = csvr_copy_fields(r);
     return r;
 }
 
@@ -155,7 +146,7 @@ static int grades(int argc, char **argv)
     }
     fclose(f);
     csvr_close(r);
-    free_header(hdr, n);
+    csvr_strings_free(hdr, n);
     free(seq);
     return 0;
 }
@@ -209,7 +200,7 @@ static int moderation(int argc, char **argv)
     }
     fclose(f);
     csvr_close(r);
-    free_header(hdr, n);
+    csvr_strings_free(hdr, n);
     if (g_ri || ri_i || filled < fill) {
         fprintf(stderr, "gen_returns: the moderation list cannot give those outcomes (%ld, %ld left; %ld of %ld)\n",
                 g_ri, ri_i, filled, fill);
