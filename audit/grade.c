@@ -205,7 +205,9 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
     date_now_utc(now);
     if (stmt_prepare(db, &ins,
                      "INSERT INTO audit(round_id, case_id, grade, auditor, audit_date, note, corrects, entered_at,"
-                     " entered_by) VALUES(:r, :c, :g, :a, :d, :note, :corrects, :now, :by)", err) != CA_OK ||
+                     " entered_by, stratum, plan_type, age_band, team) SELECT :r, :c, :g, :a, :d, :note, :corrects,"
+                     " :now, :by, rc.stratum, rc.plan_type, rc.age_band, rc.team FROM round_case rc"
+                     " WHERE rc.round_id = :r AND rc.case_id = :c", err) != CA_OK ||
         stmt_prepare(db, &dom, "INSERT INTO audit_domain(audit_id, domain, grade) VALUES(:a, :d, :g)", err) != CA_OK ||
         stmt_prepare(db, &act, "INSERT INTO action(audit_id, round_id, case_id, text, owner, due, entered_at,"
                                " entered_by) VALUES(:a, :r, :c, :text, :owner, :due, :now, :by)", err) != CA_OK ||

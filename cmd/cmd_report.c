@@ -312,7 +312,7 @@ static void summary(const report *r, char *buf, size_t len)
 {
     size_t o = 0;
     if (r->audits == 0) {
-        snprintf(buf, len, "No audits in this period (%s): there is nothing to report.", r->period.label);
+        snprintf(buf, len, "No audits in this period (%.31s): there is nothing to report.", r->period.label);
         return;
     }
     long long pc[5];

@@ -116,6 +116,23 @@ static int names_get(struct names *t, const char *key, int next)
     return next;
 }
 
+/* The stored value for key, or -1. */
+static int names_find(const struct names *t, const char *key)
+{
+    if (!t->n)
+        return -1;
+    for (size_t j = hash_str(key) & (t->cap - 1); t->key[j]; j = (j + 1) & (t->cap - 1))
+        if (strcmp(t->key[j], key) == 0)
+            return t->val[j];
+    return -1;
+}
+
+/* "ROUND_ID|CASE_ID": an audit's key across the moderation and audit passes. */
+static void audit_key(char *buf, size_t len, int64_t round_id, const char *case_id)
+{
+    snprintf(buf, len, "%lld|%s", (long long)round_id, case_id);
+}
+
 static void names_free(struct names *t)
 {
     for (size_t i = 0; i < t->cap; i++)
@@ -168,25 +185,49 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     if (db_begin(db, err) != CA_OK) /* one consistent view of the database */
         return CA_ERR;
 
-    /* One pass over the period's audits (and the trend's), an index range scan;
-     * the counts are kept in memory, keyed by interned level names. */
+    /* The moderations as they stood, once, by audit key; then one pass over the
+     * period's audits (and the trend's) on a covering index, counted in memory by
+     * interned level names. Nothing is joined row by row. */
+    struct names moderated = {0}, dimnames[REPORT_NDIMS] = {{0}}, stratnames = {0};
+    unsigned char *inscope = NULL; /* a bit per audit id in the period itself, for the domains */
+    int64_t maxid = 0;
+    int got;
+    if (db_int(db, &maxid, "SELECT coalesce(max(id), 0) FROM audit", err) != CA_OK ||
+        !(inscope = calloc((size_t)maxid / 8 + 1, 1))) {
+        if (!err->status)
+            ca_fail(err, CA_SYSTEM, "out of memory");
+        goto done;
+    }
+    if (stmt_prepare(db, &s, "SELECT round_id, case_id, grade, planned FROM moderation"
+                             " WHERE entered_at < :asat AND (superseded_at IS NULL OR superseded_at >= :asat)",
+                     err) != CA_OK)
+        goto done;
+    stmt_bind_text(&s, ":asat", asat);
+    while ((got = stmt_step(&s, err)) == 1) {
+        char key[300];
+        audit_key(key, sizeof key, stmt_int(&s, 0), stmt_text(&s, 1));
+        if (names_get(&moderated, key, (int)stmt_int(&s, 2) + 8 * (stmt_int(&s, 3) != 0)) < 0) {
+            got = ca_fail(err, CA_SYSTEM, "out of memory");
+            break;
+        }
+    }
+    stmt_finalize(&s);
+    if (got < 0)
+        goto done;
     static const char main_sql[] =
-        "SELECT a.round_id, rc.stratum, rc.plan_type, rc.age_band, coalesce(rc.team, '(no team)'), a.auditor,"
-        " a.grade, m.grade, m.planned, a.audit_date"
-        " FROM audit a JOIN round_case rc ON rc.round_id = a.round_id AND rc.case_id = a.case_id"
-        " LEFT JOIN moderation m ON m.round_id = a.round_id AND m.case_id = a.case_id AND m.entered_at < :asat"
-        "   AND (m.superseded_at IS NULL OR m.superseded_at >= :asat)"
-        " WHERE" IN_SCOPE;
-    struct names dimnames[REPORT_NDIMS] = {{0}}, stratnames = {0};
+        "SELECT a.round_id, a.stratum, a.plan_type, a.age_band, coalesce(a.team, '(no team)'), a.auditor,"
+        " a.grade, a.case_id, a.id, a.audit_date FROM audit a WHERE" IN_SCOPE;
     if (stmt_prepare(db, &s, main_sql, err) != CA_OK)
         goto done;
     stmt_bind_text(&s, ":asat", asat);
     stmt_bind_text(&s, ":from", from);
     stmt_bind_text(&s, ":to", to);
-    int got;
     long nrounds = 0;
     while ((got = stmt_step(&s, err)) == 1) {
-        int g = (int)stmt_int(&s, 6), mod = !stmt_is_null(&s, 7), mg = mod ? (int)stmt_int(&s, 7) : g;
+        char key[300];
+        audit_key(key, sizeof key, stmt_int(&s, 0), stmt_text(&s, 7));
+        int m = names_find(&moderated, key);
+        int g = (int)stmt_int(&s, 6), mod = m >= 0, mg = mod ? m % 8 : g, planned = m >= 8;
         const char *date = stmt_text(&s, 9);
         int qi = strcmp(date, q[0]) >= 0 ? 0 : strcmp(date, q[1]) >= 0 ? 1 : strcmp(date, q[2]) >= 0 ? 2 : 3;
         if (g < 1 || g > 4 || mg < 1 || mg > 4)
@@ -196,6 +237,9 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         if (qi != 0)
             continue;
         long round_id = stmt_int(&s, 0);
+        int64_t id = stmt_int(&s, 8);
+        if (id >= 0 && id <= maxid)
+            inscope[id / 8] |= (unsigned char)(1u << (id % 8));
         out->audits++;
         out->audited[g]++;
         out->final[mg]++;
@@ -206,7 +250,7 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
             out->agreed += o == CA_AGREED;
             out->downgraded += o == CA_DOWNGRADED;
             out->upgraded += o == CA_UPGRADED;
-            out->unplanned += !stmt_int(&s, 8);
+            out->unplanned += !planned;
         }
         for (int i = 0; i < out->nby; i++) {
             int col = out->by[i].dim == BY_PLAN ? 2 : out->by[i].dim == BY_AGE ? 3 : out->by[i].dim == BY_TEAM ? 4 : 5;
@@ -260,6 +304,7 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     for (int i = 0; i < REPORT_NDIMS; i++)
         names_free(&dimnames[i]);
     names_free(&stratnames);
+    names_free(&moderated);
     if (got < 0)
         goto done;
     out->rounds = nrounds;
@@ -322,17 +367,9 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     out->kappa_linear = stats_kappa((const long(*)[4])out->transitions, 1);
     out->sign_test_p = stats_sign_test(out->downgraded, out->upgraded);
 
-    /* Domains. */
-    if (stmt_prepare(db, &s,
-                     "SELECT dm.code, dm.label, count(d.audit_id), coalesce(sum(d.grade <= 2), 0) FROM domain dm"
-                     " LEFT JOIN (SELECT ad.* FROM audit a JOIN audit_domain ad ON ad.audit_id = a.id WHERE" IN_SCOPE
-                     ") d ON d.domain = dm.code GROUP BY dm.code ORDER BY dm.seq", err) != CA_OK)
+    /* Domains: every domain, with the period's audits that graded it. */
+    if (stmt_prepare(db, &s, "SELECT code, label FROM domain ORDER BY seq", err) != CA_OK)
         goto done;
-    char pfrom[CA_DATE_ISO_LEN];
-    date_iso(period->from, pfrom);
-    stmt_bind_text(&s, ":asat", asat);
-    stmt_bind_text(&s, ":from", pfrom);
-    stmt_bind_text(&s, ":to", to);
     while ((got = stmt_step(&s, err)) == 1) {
         report_domain *d = realloc(out->domains, sizeof *d * (size_t)(out->ndomains + 1));
         if (!d) {
@@ -341,14 +378,32 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         }
         out->domains = d;
         d = &out->domains[out->ndomains++];
+        memset(d, 0, sizeof *d);
         snprintf(d->code, sizeof d->code, "%s", stmt_text(&s, 0));
         snprintf(d->label, sizeof d->label, "%s", stmt_text(&s, 1));
-        d->audits = stmt_int(&s, 2);
-        d->good_or_better = stmt_int(&s, 3);
+    }
+    stmt_finalize(&s);
+    if (got < 0 || stmt_prepare(db, &s, "SELECT audit_id, domain, grade FROM audit_domain", err) != CA_OK)
+        goto done;
+    int last = 0;
+    while ((got = stmt_step(&s, err)) == 1) {
+        int64_t id = stmt_int(&s, 0);
+        if (id < 0 || id > maxid || !(inscope[id / 8] & (1u << (id % 8))))
+            continue;
+        const char *code = stmt_text(&s, 1);
+        if (last >= out->ndomains || strcmp(out->domains[last].code, code) != 0)
+            for (last = 0; last < out->ndomains && strcmp(out->domains[last].code, code) != 0; last++)
+                ;
+        if (last < out->ndomains) {
+            out->domains[last].audits++;
+            out->domains[last].good_or_better += stmt_int(&s, 2) <= 2;
+        }
     }
     stmt_finalize(&s);
     if (got < 0)
         goto done;
+    char pfrom[CA_DATE_ISO_LEN];
+    date_iso(period->from, pfrom);
 
     /* Actions raised by the period's audits. */
     if (stmt_prepare(db, &s,
@@ -373,6 +428,7 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
 done:
     free(strata);
     free(rounds);
+    free(inscope);
     db_rollback(db); /* read only */
     if (rc != CA_OK)
         report_free(out);

@@ -100,7 +100,8 @@ static int gen_audits(const char *path, long n)
                        " :a, :team, :worker, :key, :N, :n, :prob, :w, :auditor)", &err), &err);
     check(stmt_prepare(db, &audit,
                        "INSERT INTO audit(id, round_id, case_id, grade, auditor, audit_date, entered_at,"
-                       " entered_by) VALUES(:id, :r, :c, :g, :auditor, :d, '2026-10-01T09:00:00Z', 'bench')",
+                       " entered_by, stratum, plan_type, age_band, team) VALUES(:id, :r, :c, :g, :auditor, :d,"
+                       " '2026-10-01T09:00:00Z', 'bench', :s, :p, :a, :team)",
                        &err), &err);
     check(stmt_prepare(db, &mod,
                        "INSERT INTO moderation(round_id, case_id, audit_id, grade, moderator, moderation_date,"
@@ -175,6 +176,10 @@ static int gen_audits(const char *path, long n)
                 stmt_bind_int(&audit, ":g", g);
                 stmt_bind_text(&audit, ":auditor", auditor);
                 stmt_bind_text(&audit, ":d", date);
+                stmt_bind_text(&audit, ":s", name);
+                stmt_bind_text(&audit, ":p", plans[s / 7]);
+                stmt_bind_text(&audit, ":a", bands[s % 7]);
+                stmt_bind_text(&audit, ":team", team);
                 step(&audit, &err);
                 stmt_bind_int(&dom, ":a", id);
                 stmt_bind_text(&dom, ":d", domains[pick(5)]);
