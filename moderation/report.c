@@ -67,77 +67,84 @@ struct stratum_acc {
     long N, n, final[5];
 };
 
-/* Interned level names of one dimension, for the one pass over the period's audits. */
+/* Interned names for the one pass over the period's audits: a key is a number (a
+ * round id, or 0) and a string (a case id, a level), so that no key is ever built
+ * with printf a million times. */
 struct names {
+    int64_t *pre;
     char **key;
     int *val;
     size_t cap, n;
 };
 
-static uint64_t hash_str(const char *s)
+static uint64_t hash_key(int64_t pre, const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)pre * 0x9e3779b97f4a7c15ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return h;
+    return h ^ (h >> 29);
 }
 
-/* The index stored for key, adding it with value next when new; -1 out of memory. */
-static int names_get(struct names *t, const char *key, int next)
+static int names_grow(struct names *t)
 {
-    if (t->n * 2 >= t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        char **k = calloc(cap, sizeof *k);
-        int *v = calloc(cap, sizeof *v);
-        if (!k || !v) {
-            free(k), free(v);
-            return -1;
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    int64_t *p = calloc(cap, sizeof *p);
+    char **k = calloc(cap, sizeof *k);
+    int *v = calloc(cap, sizeof *v);
+    if (!p || !k || !v) {
+        free(p), free(k), free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->key[i]) {
+            size_t j = hash_key(t->pre[i], t->key[i]) & (cap - 1);
+            while (k[j])
+                j = (j + 1) & (cap - 1);
+            p[j] = t->pre[i], k[j] = t->key[i], v[j] = t->val[i];
         }
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->key[i]) {
-                size_t j = hash_str(t->key[i]) & (cap - 1);
-                while (k[j])
-                    j = (j + 1) & (cap - 1);
-                k[j] = t->key[i], v[j] = t->val[i];
-            }
-        free(t->key), free(t->val);
-        t->key = k, t->val = v, t->cap = cap;
-    }
-    size_t j = hash_str(key) & (t->cap - 1);
-    while (t->key[j]) {
-        if (strcmp(t->key[j], key) == 0)
-            return t->val[j];
+    free(t->pre), free(t->key), free(t->val);
+    t->pre = p, t->key = k, t->val = v, t->cap = cap;
+    return 0;
+}
+
+/* The slot of (pre, key): its own, or the empty one where it would go. */
+static size_t names_slot(const struct names *t, int64_t pre, const char *key)
+{
+    size_t j = hash_key(pre, key) & (t->cap - 1);
+    while (t->key[j] && !(t->pre[j] == pre && strcmp(t->key[j], key) == 0))
         j = (j + 1) & (t->cap - 1);
-    }
+    return j;
+}
+
+/* The value stored for (pre, key), adding it with value next when new; -1 out of memory. */
+static int names_get(struct names *t, int64_t pre, const char *key, int next)
+{
+    if (t->n * 2 >= t->cap && names_grow(t) != 0)
+        return -1;
+    size_t j = names_slot(t, pre, key);
+    if (t->key[j])
+        return t->val[j];
     if (!(t->key[j] = strdup(key)))
         return -1;
-    t->val[j] = next;
+    t->pre[j] = pre, t->val[j] = next;
     t->n++;
     return next;
 }
 
-/* The stored value for key, or -1. */
-static int names_find(const struct names *t, const char *key)
+/* The value stored for (pre, key), or -1. */
+static int names_find(const struct names *t, int64_t pre, const char *key)
 {
     if (!t->n)
         return -1;
-    for (size_t j = hash_str(key) & (t->cap - 1); t->key[j]; j = (j + 1) & (t->cap - 1))
-        if (strcmp(t->key[j], key) == 0)
-            return t->val[j];
-    return -1;
-}
-
-/* "ROUND_ID|CASE_ID": an audit's key across the moderation and audit passes. */
-static void audit_key(char *buf, size_t len, int64_t round_id, const char *case_id)
-{
-    snprintf(buf, len, "%lld|%s", (long long)round_id, case_id);
+    size_t j = names_slot(t, pre, key);
+    return t->key[j] ? t->val[j] : -1;
 }
 
 static void names_free(struct names *t)
 {
     for (size_t i = 0; i < t->cap; i++)
         free(t->key[i]);
-    free(t->key), free(t->val);
+    free(t->pre), free(t->key), free(t->val);
 }
 
 /* The audits that count: the latest per (round, case) as at the end of the as-at
@@ -204,9 +211,8 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         goto done;
     stmt_bind_text(&s, ":asat", asat);
     while ((got = stmt_step(&s, err)) == 1) {
-        char key[300];
-        audit_key(key, sizeof key, stmt_int(&s, 0), stmt_text(&s, 1));
-        if (names_get(&moderated, key, (int)stmt_int(&s, 2) + 8 * (stmt_int(&s, 3) != 0)) < 0) {
+        if (names_get(&moderated, stmt_int(&s, 0), stmt_text(&s, 1),
+                      (int)stmt_int(&s, 2) + 8 * (stmt_int(&s, 3) != 0)) < 0) {
             got = ca_fail(err, CA_SYSTEM, "out of memory");
             break;
         }
@@ -224,9 +230,7 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     stmt_bind_text(&s, ":to", to);
     long nrounds = 0;
     while ((got = stmt_step(&s, err)) == 1) {
-        char key[300];
-        audit_key(key, sizeof key, stmt_int(&s, 0), stmt_text(&s, 7));
-        int m = names_find(&moderated, key);
+        int m = names_find(&moderated, stmt_int(&s, 0), stmt_text(&s, 7));
         int g = (int)stmt_int(&s, 6), mod = m >= 0, mg = mod ? m % 8 : g, planned = m >= 8;
         const char *date = stmt_text(&s, 9);
         int qi = strcmp(date, q[0]) >= 0 ? 0 : strcmp(date, q[1]) >= 0 ? 1 : strcmp(date, q[2]) >= 0 ? 2 : 3;
@@ -255,7 +259,7 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         for (int i = 0; i < out->nby; i++) {
             int col = out->by[i].dim == BY_PLAN ? 2 : out->by[i].dim == BY_AGE ? 3 : out->by[i].dim == BY_TEAM ? 4 : 5;
             report_breakdown *b = &out->by[i];
-            int k = names_get(&dimnames[i], stmt_text(&s, col), b->nlevels);
+            int k = names_get(&dimnames[i], 0, stmt_text(&s, col), b->nlevels);
             report_level *l = k < 0 ? NULL : k < b->nlevels ? &b->levels[k] : level(b, stmt_text(&s, col));
             if (!l) {
                 got = ca_fail(err, CA_SYSTEM, "out of memory");
@@ -266,9 +270,7 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
             l->moderated += mod;
             l->downgraded += mod && o == CA_DOWNGRADED;
         }
-        char skey[200];
-        snprintf(skey, sizeof skey, "%ld|%s", round_id, stmt_text(&s, 1));
-        int k = names_get(&stratnames, skey, nstrata);
+        int k = names_get(&stratnames, round_id, stmt_text(&s, 1), nstrata);
         if (k < 0) {
             got = ca_fail(err, CA_SYSTEM, "out of memory");
             break;
