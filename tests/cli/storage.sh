@@ -51,6 +51,10 @@ expect_exit 0 "$CASEAUDIT" --help
 expect_out "usage: caseaudit [--db PATH] [--by NAME] COMMAND [OPTIONS]"
 expect_exit 0 "$CASEAUDIT" help snapshots
 expect_out "usage: caseaudit snapshots"
+for c in import snapshots sample list rounds assign grade domains actions action moderation moderate report history prune; do
+  expect_exit 0 "$CASEAUDIT" "$c" --help
+  expect_out "usage: caseaudit $c"
+done
 expect_exit 2 "$CASEAUDIT"
 expect_exit 2 "$CASEAUDIT" --db
 expect_exit 2 "$CASEAUDIT" --frobnicate snapshots
