@@ -176,6 +176,17 @@ int db_begin(ca_db *db, ca_error *err)
     return CA_OK;
 }
 
+int db_begin_read(ca_db *db, ca_error *err)
+{
+    if (db->depth == 0) {
+        if (db_exec(db, "BEGIN", err) != CA_OK)
+            return CA_ERR;
+        db->doomed = 0;
+    }
+    db->depth++;
+    return CA_OK;
+}
+
 int db_commit(ca_db *db, ca_error *err)
 {
     if (db->depth <= 0)

@@ -39,6 +39,9 @@ int db_schema_version(void);
  * waits (busy timeout) for the write lock up front rather than failing later. */
 int db_begin(ca_db *db, ca_error *err);
 int db_commit(ca_db *db, ca_error *err);   /* CA_ERR if an inner level rolled back */
+/* A read-only view that stays consistent across several queries (BEGIN, deferred:
+ * writers are not held up). End it with db_rollback. */
+int db_begin_read(ca_db *db, ca_error *err);
 void db_rollback(ca_db *db);
 
 /* Runs SQL with no parameters (schema, pragmas). */

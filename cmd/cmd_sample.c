@@ -245,8 +245,9 @@ int cmd_list(int argc, char **argv)
     }
     if (rc < 0)
         goto fail;
+    /* JSON names the round once, at the top (SPEC §5); the sheets carry it on every row. */
     static const char *const cols[] = {"round", "case_id", "plan_type", "age_band", "team", "worker", "auditor"};
-    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+    for (size_t i = fmt == OUT_JSON; i < sizeof cols / sizeof *cols; i++)
         otab_col(t, cols[i], COL_TEXT);
     otab_col(t, "due", COL_DATE);
     otab_col(t, "stratum", COL_TEXT);
@@ -273,7 +274,8 @@ int cmd_list(int argc, char **argv)
     stmt_bind_int(&s, ":r", rid);
     while ((rc = stmt_step(&s, &err)) == 1) {
         otab_row(t);
-        otab_text(t, label);
+        if (fmt != OUT_JSON)
+            otab_text(t, label);
         for (int k = 0; k < 8; k++)
             otab_text(t, stmt_is_null(&s, k) ? NULL : stmt_text(&s, k));
         if (fmt == OUT_JSON) {

@@ -189,7 +189,7 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         }
     }
     snprintf(from, sizeof from, "%s", q[out->ntrend - 1]);
-    if (db_begin(db, err) != CA_OK) /* one consistent view of the database */
+    if (db_begin_read(db, err) != CA_OK) /* one consistent view of the database */
         return CA_ERR;
 
     /* The moderations as they stood, once, by audit key; then one pass over the
