@@ -37,6 +37,7 @@ cmp -s "$tmp/list1" "$tmp/list2" || fail "the same seed gave another list when t
 expect_exit 0 ca list 2026-11 --format json
 expect_out '{"round": "2026-11", "seed": "00000000000004d2", "snapshot": 1, "strata": [{"stratum": "CIN|5-9", "N": 10, "n": 2},'
 expect_out '"due": "2026-11-30", "stratum": "CIN|5-9", "probability": 0.2, "weight": 5}'
+expect_out '"cases": [{"case_id": "'
 expect_exit 0 ca list 2026-11 --format csv -o "$tmp/list.csv"
 [ "$(stat -c %a "$tmp/list.csv")" = 600 ] || fail "list file not 0600"
 head -1 "$tmp/list.csv" | grep -qF "round,case_id,plan_type,age_band,team,worker,auditor,due,stratum,grade,audit_date,domain:voice,domain:assessment,domain:planning,domain:oversight,domain:timeliness,action,action_due,note" || fail "list CSV header: $(head -1 "$tmp/list.csv")"
