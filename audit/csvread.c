@@ -277,7 +277,7 @@ static int fill(csvr *r, ca_error *err)
                                    r->path, r->lineno);
                 return ca_fail(err, CA_REFUSED,
                                "%s:%ld: not valid UTF-8 (byte 0x%02x); if the file was saved by Excel on "
-                               "Windows, import it with --encoding cp1252",
+                               "Windows, give --encoding cp1252",
                                r->path, r->lineno, (unsigned char)text[ok]);
             }
         }

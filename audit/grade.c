@@ -99,7 +99,7 @@ static void check_twice(grade_input *in, long n, ca_error *err)
 int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_summary *out, ca_error *err)
 {
     memset(out, 0, sizeof *out);
-    ca_stmt look = {0}, ins = {0}, dom = {0}, act = {0}, ev = {0}, sup = {0};
+    ca_stmt look = {0}, ins = {0}, dom = {0}, act = {0}, ev = {0}, sup = {0}, zeros = {0};
     struct domains *domains = calloc(1, sizeof *domains);
     long rid = 0;
     ca_day as_of = 0, today = date_today();
@@ -134,7 +134,9 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
     if (stmt_prepare(db, &look,
                      "SELECT rc.worker, rc.auditor, (SELECT max(id) FROM audit a WHERE a.round_id = rc.round_id"
                      " AND a.case_id = rc.case_id) FROM round_case rc WHERE rc.round_id = :r AND rc.case_id = :c",
-                     err) != CA_OK)
+                     err) != CA_OK ||
+        stmt_prepare(db, &zeros, "SELECT case_id FROM round_case WHERE round_id = :r AND case_id GLOB '0*'"
+                                 " AND ltrim(case_id, '0') = ltrim(:c, '0') LIMIT 1", err) != CA_OK)
         goto done;
     /* Check every row before writing any. */
     long *previous = calloc((size_t)(n ? n : 1), sizeof *previous);
@@ -152,9 +154,17 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
         if (got < 0)
             break;
         if (got == 0) {
-            ca_problem(err, "%scase \"%s\" is not on the list of round %s", where(g, "case_id", w, sizeof w),
-                       g->case_id, round);
             stmt_reset(&look);
+            char hint[300] = "";
+            /* Excel drops the leading zeros of numeric ids when a CSV is opened and saved. */
+            stmt_bind_int(&zeros, ":r", rid);
+            stmt_bind_text(&zeros, ":c", g->case_id);
+            if (stmt_step(&zeros, err) == 1)
+                snprintf(hint, sizeof hint, " (the list has \"%s\": did a spreadsheet drop its leading zeros?)",
+                         stmt_text(&zeros, 0));
+            stmt_reset(&zeros);
+            ca_problem(err, "%scase \"%s\" is not on the list of round %s%s", where(g, "case_id", w, sizeof w),
+                       g->case_id, round, hint);
             continue;
         }
         owner[i] = stmt_is_null(&look, 0) ? NULL : strdup(stmt_text(&look, 0));
@@ -294,7 +304,7 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
         rc = CA_OK;
 done:
     stmt_finalize(&look), stmt_finalize(&ins), stmt_finalize(&dom), stmt_finalize(&act), stmt_finalize(&ev);
-    stmt_finalize(&sup);
+    stmt_finalize(&sup), stmt_finalize(&zeros);
     free(domains);
     if (rc == CA_OK)
         return db_commit(db, err);
@@ -311,7 +321,8 @@ static int is_yes(const char *s)
     return strcmp(k, "yes") == 0 || strcmp(k, "y") == 0 || strcmp(k, "true") == 0 || strcmp(k, "1") == 0;
 }
 
-int grade_read_file(ca_db *db, const char *round, const char *path, grade_input **out, long *n, long *skipped,
+int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, grade_input **out, long *n,
+                    long *skipped,
                     ca_error *err)
 {
     *out = NULL;
@@ -328,7 +339,7 @@ int grade_read_file(ca_db *db, const char *round, const char *path, grade_input 
     long cap = 0;
     if (!domains)
         return ca_fail(err, CA_SYSTEM, "out of memory");
-    if (load_domains(db, domains, err) != CA_OK || csvr_open(&r, path, 0, err) != CA_OK)
+    if (load_domains(db, domains, err) != CA_OK || csvr_open(&r, path, cp1252, err) != CA_OK)
         goto done;
     int got = csvr_next(r, err);
     if (got <= 0) {

@@ -37,7 +37,8 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
  * skipped and counted in *skipped. On success *out (n entries) is owned by the
  * caller: free each with grade_input_free, then free(*out); on failure *out is NULL
  * and *n is 0. */
-int grade_read_file(ca_db *db, const char *round, const char *path, grade_input **out, long *n, long *skipped,
+int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, grade_input **out, long *n,
+                    long *skipped,
                     ca_error *err);
 
 /* Domains (SPEC §2). */

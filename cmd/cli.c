@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "audit/date.h"
 
@@ -68,6 +69,16 @@ int cli_help(const char *text)
 {
     fputs(text, stdout);
     return 0;
+}
+
+int cli_parse_encoding(const char *usage, const char *value)
+{
+    if (strcmp(value, "cp1252") == 0 || strcmp(value, "windows-1252") == 0)
+        return 1;
+    if (strcmp(value, "utf-8") == 0 || strcmp(value, "utf8") == 0)
+        return 0;
+    cli_usage_error(usage, "--encoding '%s': expected utf-8 or cp1252", value);
+    return -1;
 }
 
 int cli_parse_date(const char *opt, const char *value, int *day)

@@ -37,6 +37,9 @@ int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Prints the help text (usage plus details) to standard output; returns 0. */
 int cli_help(const char *text);
 
+/* Parses --encoding: utf-8 (0) or cp1252 (1); -1 after printing a usage error. */
+int cli_parse_encoding(const char *usage, const char *value);
+
 /* Parses a date argument of option OPT (SPEC §4 formats) or prints why not and
  * returns 1 (an invalid value is data: exit 1). */
 int cli_parse_date(const char *opt, const char *value, int *day);

@@ -13,7 +13,7 @@
 static const char grade_usage[] =
     "usage: caseaudit grade ROUND CASE_ID --grade G --auditor NAME [--date DATE] [--domain CODE=G]...\n"
     "         [--action TEXT [--due DATE]] [--note TEXT] [--correct]\n"
-    "       caseaudit grade ROUND --file FILE\n";
+    "       caseaudit grade ROUND --file FILE [--encoding utf-8|cp1252]\n";
 static const char grade_help[] =
     "\nRecords an auditor's grade for a case on the round's list, or many from the returned\n"
     "audit list (CSV, any column order; rows with a blank grade are skipped). Grades:\n"
@@ -26,7 +26,8 @@ static const char grade_help[] =
     "  --due DATE         when the action is due\n"
     "  --note TEXT        a note\n"
     "  --correct          replace an earlier grade (the earlier one stays in the history)\n"
-    "  --file FILE        the returned list\n";
+    "  --file FILE        the returned list\n"
+    "  --encoding ENC     of the file: utf-8 (default) or cp1252 (Excel on Windows)\n";
 
 int cmd_grade(int argc, char **argv)
 {
@@ -36,14 +37,15 @@ int cmd_grade(int argc, char **argv)
         {"action", required_argument, NULL, 'A'},  {"due", required_argument, NULL, 'u'},
         {"note", required_argument, NULL, 'n'},    {"correct", no_argument, NULL, 'c'},
         {"file", required_argument, NULL, 'f'},    {"help", no_argument, NULL, 'h'},
+        {"encoding", required_argument, NULL, 'e'},
         {NULL, 0, NULL, 0},
     };
     grade_input g = {.date = -1, .action_due = -1};
     const char *file = NULL;
-    int c, day, rc = 0, any_single = 0;
+    int c, day, rc = 0, any_single = 0, cp1252 = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1 && rc == 0) {
-        any_single |= c != 'f' && c != 'h';
+        any_single |= c != 'f' && c != 'h' && c != 'e';
         switch (c) {
         case 'g':
             if (!(g.grade = grade_parse(optarg)))
@@ -83,6 +85,10 @@ int cmd_grade(int argc, char **argv)
         case 'n': free(g.note), g.note = strdup(optarg); break;
         case 'c': g.correct = 1; break;
         case 'f': file = optarg; break;
+        case 'e':
+            if ((cp1252 = cli_parse_encoding(grade_usage, optarg)) < 0)
+                rc = CA_USAGE;
+            break;
         case 'h': grade_input_free(&g); return printf("%s", grade_usage), cli_help(grade_help);
         default: rc = cli_bad_option(grade_usage, argv, c);
         }
@@ -114,7 +120,7 @@ int cmd_grade(int argc, char **argv)
     grade_input *many = NULL;
     long n = 0, skipped = 0;
     if (file) {
-        if (grade_read_file(db, round, file, &many, &n, &skipped, &err) != CA_OK ||
+        if (grade_read_file(db, round, file, cp1252, &many, &n, &skipped, &err) != CA_OK ||
             grade_record(db, round, many, n, &sum, &err) != CA_OK) {
             rc = cli_report(&err);
         } else {

@@ -76,10 +76,8 @@ int cmd_import(int argc, char **argv)
                                  optarg);
             break;
         case 'e':
-            if (strcmp(optarg, "cp1252") == 0 || strcmp(optarg, "windows-1252") == 0)
-                opt.cp1252 = 1;
-            else if (strcmp(optarg, "utf-8") != 0 && strcmp(optarg, "utf8") != 0)
-                return cli_usage_error(import_usage, "--encoding '%s': expected utf-8 or cp1252", optarg);
+            if ((opt.cp1252 = cli_parse_encoding(import_usage, optarg)) < 0)
+                return CA_USAGE;
             break;
         case 'n': opt.dry_run = 1; break;
         case 'h': return cli_help(import_help);

@@ -262,7 +262,7 @@ int cmd_moderation(int argc, char **argv)
 
 static const char moderate_usage[] =
     "usage: caseaudit moderate ROUND CASE_ID --grade G --moderator NAME [--date DATE] [--reason TEXT] [--correct]\n"
-    "       caseaudit moderate ROUND --file FILE\n";
+    "       caseaudit moderate ROUND --file FILE [--encoding utf-8|cp1252]\n";
 
 int cmd_moderate(int argc, char **argv)
 {
@@ -270,14 +270,15 @@ int cmd_moderate(int argc, char **argv)
         {"grade", required_argument, NULL, 'g'}, {"moderator", required_argument, NULL, 'm'},
         {"date", required_argument, NULL, 'd'},  {"reason", required_argument, NULL, 'r'},
         {"correct", no_argument, NULL, 'c'},     {"file", required_argument, NULL, 'f'},
+        {"encoding", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
     };
     mod_input m = {.date = -1};
     const char *file = NULL;
-    int c, rc = 0, day, single = 0;
+    int c, rc = 0, day, single = 0, cp1252 = 0;
     opterr = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        single |= c != 'f' && c != 'h';
+        single |= c != 'f' && c != 'h' && c != 'e';
         switch (c) {
         case 'g':
             if (!(m.grade = grade_parse(optarg)))
@@ -292,6 +293,10 @@ int cmd_moderate(int argc, char **argv)
         case 'r': free(m.reason), m.reason = strdup(optarg); break;
         case 'c': m.correct = 1; break;
         case 'f': file = optarg; break;
+        case 'e':
+            if ((cp1252 = cli_parse_encoding(moderate_usage, optarg)) < 0)
+                rc = CA_USAGE;
+            break;
         case 'h':
             mod_input_free(&m);
             return printf("%s", moderate_usage), cli_help(
@@ -327,7 +332,7 @@ int cmd_moderate(int argc, char **argv)
     mod_input *many = NULL;
     long n = 0, skipped = 0;
     if (file) {
-        if (moderation_read_file(argv[optind], file, &many, &n, &skipped, &err) != CA_OK ||
+        if (moderation_read_file(argv[optind], file, cp1252, &many, &n, &skipped, &err) != CA_OK ||
             moderation_record(db, many, n, &sum, &err) != CA_OK)
             rc = cli_report(&err);
         else

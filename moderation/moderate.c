@@ -185,7 +185,8 @@ done:
     return CA_ERR;
 }
 
-int moderation_read_file(const char *default_round, const char *path, mod_input **out, long *n, long *skipped,
+int moderation_read_file(const char *default_round, const char *path, int cp1252, mod_input **out, long *n,
+                         long *skipped,
                          ca_error *err)
 {
     *out = NULL;
@@ -195,7 +196,7 @@ int moderation_read_file(const char *default_round, const char *path, mod_input 
         return ca_fail(err, CA_REFUSED, "cannot read '%s': returns in .xlsx are not read yet; in Excel use "
                        "File > Save As > CSV UTF-8, then give the .csv file", path);
     csvr *r;
-    if (csvr_open(&r, path, 0, err) != CA_OK)
+    if (csvr_open(&r, path, cp1252, err) != CA_OK)
         return CA_ERR;
     char **hdr = NULL;
     int nhdr = 0, rc = CA_ERR;

@@ -32,7 +32,8 @@ int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_err
  * and counted. Each row's round is its round column, else default_round. On
  * success *out is owned by the caller (mod_input_free each, then free); on failure
  * it is NULL and *n is 0. */
-int moderation_read_file(const char *default_round, const char *path, mod_input **out, long *n, long *skipped,
+int moderation_read_file(const char *default_round, const char *path, int cp1252, mod_input **out, long *n,
+                         long *skipped,
                          ca_error *err);
 
 #endif

@@ -46,7 +46,7 @@ refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,"01/01/2015,CP\n4,01
 refuse '' \
   'bad.csv:1: the file is empty'
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01/2015,CP\n4,01/01/2015,C\xe9P\n' \
-  'bad.csv:4: not valid UTF-8 (byte 0xe9); if the file was saved by Excel on Windows, import it with --encoding cp1252'
+  'bad.csv:4: not valid UTF-8 (byte 0xe9); if the file was saved by Excel on Windows, give --encoding cp1252'
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01\x00/2015,CP\n' \
   'bad.csv:3: the line holds a NUL byte'
 refuse 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),CIN Start Date,CIN Closure Date,Case Status\nC1,F,WBRI,01/01/2015,11,01/01/2026,,f) Unknown\n' \

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fclose(f);
     grade_input *g = NULL;
     long n = 0, skipped = 0;
-    if (grade_read_file(db, "2026-11", path, &g, &n, &skipped, &err) != CA_OK && !err.msg[0])
+    if (grade_read_file(db, "2026-11", path, size > 0 && (data[0] & 1), &g, &n, &skipped, &err) != CA_OK && !err.msg[0])
         abort();
     for (long i = 0; i < n; i++) {
         if (g[i].grade < 1 || g[i].grade > 4 || !g[i].case_id)
@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ca_error_free(&err);
     mod_input *m = NULL;
     n = 0;
-    if (moderation_read_file("2026-11", path, &m, &n, &skipped, &err) != CA_OK && !err.msg[0])
+    if (moderation_read_file("2026-11", path, size > 0 && (data[0] & 2), &m, &n, &skipped, &err) != CA_OK && !err.msg[0])
         abort();
     for (long i = 0; i < n; i++) {
         if (m[i].grade < 1 || m[i].grade > 4 || !m[i].round)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Returns that have been through Excel on Windows: Windows-1252 text, and numeric
+# case ids whose leading zeros Excel dropped.
+source "$SRC/tests/cli/lib.sh"
+printf 'case_id,date_of_birth,plan_type,team,worker\n000123,01/01/2015,CP,North,Ann\n000456,01/01/2016,CIN,North,Ann\n' > "$tmp/cases.csv"
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/11/2026
+expect_exit 0 ca sample 2026-11 --size 2 --strata plan --seed 1
+
+# Saved by Excel as "CSV (Comma delimited)": cp1252, an e-acute and a curly apostrophe.
+printf 'case_id,grade,auditor,audit_date,note\n000123,Good,Ren\xe9e,20/11/2026,Child\x92s views recorded\n' > "$tmp/win.csv"
+snapshot_db
+expect_exit 1 ca grade 2026-11 --file "$tmp/win.csv"
+expect_err "win.csv:2: not valid UTF-8 (byte 0xe9); if the file was saved by Excel on Windows, give --encoding cp1252"
+expect_db_unchanged
+expect_exit 0 ca grade 2026-11 --file "$tmp/win.csv" --encoding cp1252
+[ "$(q "SELECT auditor || '|' || note FROM audit")" = "Renée|Child’s views recorded" ] || fail "cp1252 not converted"
+expect_exit 2 ca grade 2026-11 --file "$tmp/win.csv" --encoding latin9
+
+printf 'round,case_id,moderated_grade,moderator,moderation_date,reason\n2026-11,000123,Good,Jos\xe9,21/11/2026,\n' > "$tmp/mod.csv"
+expect_exit 1 ca moderate 2026-11 --file "$tmp/mod.csv"
+expect_exit 0 ca moderate 2026-11 --file "$tmp/mod.csv" --encoding cp1252
+[ "$(q "SELECT moderator FROM moderation")" = "José" ] || fail "cp1252 moderator not converted"
+
+# Leading zeros lost in a spreadsheet: refused, with the likely cause.
+printf 'case_id,grade,auditor,audit_date\n456,Good,Ann,20/11/2026\n' > "$tmp/zeros.csv"
+snapshot_db
+expect_exit 1 ca grade 2026-11 --file "$tmp/zeros.csv"
+expect_err 'zeros.csv:2: column "case_id": case "456" is not on the list of round 2026-11 (the list has "000456": did a spreadsheet drop its leading zeros?)'
+expect_db_unchanged
+pass
