@@ -154,23 +154,30 @@ static out_table *agreement_table(const report *r)
 {
     out_table *t = otab_new();
     otab_col(t, "measure", COL_TEXT);
-    otab_col(t, "value", COL_REAL);
-    otab_col(t, "lower", COL_REAL);
-    otab_col(t, "upper", COL_REAL);
+    otab_col(t, "value", COL_TEXT);
+    otab_col(t, "lower", COL_TEXT);
+    otab_col(t, "upper", COL_TEXT);
     const stats_kappa_result *k[] = {&r->kappa, &r->kappa_linear};
+    char v[32], lo[32], hi[32];
     const char *names[] = {"Cohen's kappa", "Cohen's kappa, linear-weighted"};
     for (int i = 0; i < 2; i++) {
         otab_row(t);
         otab_text(t, names[i]);
-        if (k[i]->estimable)
-            otab_real(t, round(k[i]->value * 100) / 100), otab_real(t, round(k[i]->lo * 100) / 100),
-                otab_real(t, round(k[i]->hi * 100) / 100);
-        else
-            otab_null(t), otab_null(t), otab_null(t);
+        if (k[i]->estimable) {
+            snprintf(v, sizeof v, "%.2f", k[i]->value);
+            snprintf(lo, sizeof lo, "%.2f", k[i]->lo);
+            snprintf(hi, sizeof hi, "%.2f", k[i]->hi);
+            otab_text(t, v), otab_text(t, lo), otab_text(t, hi);
+        } else {
+            otab_text(t, "not estimable"), otab_null(t), otab_null(t);
+        }
     }
     otab_row(t), otab_text(t, "Sign test, downgrades against upgrades (one-sided p)");
-    otab_real(t, r->sign_test_p < 0.0001 ? 0.0001 : round(r->sign_test_p * 10000) / 10000);
-    otab_null(t), otab_null(t);
+    if (r->sign_test_p < 0.0001)
+        snprintf(v, sizeof v, "<0.0001");
+    else
+        snprintf(v, sizeof v, "%.4f", r->sign_test_p);
+    otab_text(t, v), otab_null(t), otab_null(t);
     return t;
 }
 
