@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit/date.h"
+#include "cmd/output.h"
 
 const char *cli_db_path;
 const char *cli_by;
@@ -69,6 +70,26 @@ int cli_help(const char *text)
 {
     fputs(text, stdout);
     return 0;
+}
+
+int cli_fill_table(out_table *t, ca_stmt *s, ca_error *err)
+{
+    int rc;
+    while ((rc = stmt_step(s, err)) == 1) {
+        otab_row(t);
+        for (int k = 0; k < otab_ncols(t); k++) {
+            enum out_col_type type = otab_col_type(t, k);
+            if (stmt_is_null(s, k))
+                otab_null(t);
+            else if (type == COL_INT)
+                otab_int(t, stmt_int(s, k));
+            else if (type == COL_REAL || type == COL_PERCENT)
+                otab_real(t, stmt_double(s, k));
+            else
+                otab_text(t, stmt_text(s, k));
+        }
+    }
+    return rc < 0 ? CA_ERR : 0;
 }
 
 int cli_parse_encoding(const char *usage, const char *value)

@@ -44,6 +44,11 @@ int cli_parse_encoding(const char *usage, const char *value);
  * returns 1 (an invalid value is data: exit 1). */
 int cli_parse_date(const char *opt, const char *value, int *day);
 
+/* Appends every row of s to t, a cell per result column in the table's column
+ * order and type (NULL stays empty). Returns 0 or CA_ERR with err filled. */
+struct out_table;
+int cli_fill_table(struct out_table *t, ca_stmt *s, ca_error *err);
+
 /* The commands (one file each, cmd/cmd_NAME.c). */
 int cmd_import(int argc, char **argv);
 int cmd_snapshots(int argc, char **argv);

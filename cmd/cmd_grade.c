@@ -196,11 +196,7 @@ int cmd_domains(int argc, char **argv)
         otab_col(t, "code", COL_TEXT);
         otab_col(t, "label", COL_TEXT);
         if (stmt_prepare(db, &s, "SELECT code, label FROM domain ORDER BY seq", &err) == CA_OK) {
-            while ((rc = stmt_step(&s, &err)) == 1) {
-                otab_row(t);
-                otab_text(t, stmt_text(&s, 0));
-                otab_text(t, stmt_text(&s, 1));
-            }
+            cli_fill_table(t, &s, &err);
             stmt_finalize(&s);
         }
         if (err.status)
@@ -271,12 +267,7 @@ int cmd_actions(int argc, char **argv)
         stmt_bind_int(&s, ":open", open);
         stmt_bind_int(&s, ":overdue", overdue);
         stmt_bind_text(&s, ":today", today);
-        while ((rc = stmt_step(&s, &err)) == 1) {
-            otab_row(t);
-            otab_int(t, stmt_int(&s, 0));
-            for (int k = 1; k < 8; k++)
-                otab_text(t, stmt_is_null(&s, k) ? NULL : stmt_text(&s, k));
-        }
+        cli_fill_table(t, &s, &err);
         stmt_finalize(&s);
     }
     if (err.status)

@@ -408,16 +408,7 @@ int cmd_rounds(int argc, char **argv)
                                               COL_INT,  COL_INT, COL_INT,  COL_INT};
     for (int k = 0; k < 9; k++)
         otab_col(t, names[k], types[k]);
-    while ((rc = stmt_step(&s, &err)) == 1) {
-        otab_row(t);
-        otab_text(t, stmt_text(&s, 0));
-        otab_int(t, stmt_int(&s, 1));
-        otab_text(t, stmt_text(&s, 2));
-        otab_text(t, stmt_text(&s, 3));
-        otab_text(t, stmt_is_null(&s, 4) ? NULL : stmt_text(&s, 4));
-        for (int k = 5; k < 9; k++)
-            otab_int(t, stmt_int(&s, k));
-    }
+    rc = cli_fill_table(t, &s, &err);
     stmt_finalize(&s);
     if (rc < 0) {
         rc = cli_report(&err);

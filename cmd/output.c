@@ -92,6 +92,8 @@ void otab_row(out_table *t)
 }
 
 int otab_nrows(const out_table *t) { return t->nrows; }
+int otab_ncols(const out_table *t) { return t->ncols; }
+enum out_col_type otab_col_type(const out_table *t, int col) { return t->cols[col].type; }
 
 static struct cell *next_cell(out_table *t)
 {

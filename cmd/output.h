@@ -37,6 +37,8 @@ void otab_int(out_table *t, long long v);
 void otab_real(out_table *t, double v);
 void otab_null(out_table *t);
 int otab_nrows(const out_table *t);
+int otab_ncols(const out_table *t);
+enum out_col_type otab_col_type(const out_table *t, int col);
 
 /* Writes the table as FORMAT to f: table (aligned columns), csv (formula-safe,
  * RFC 4180, CRLF), json (an array of objects keyed by column name), md (a pipe
