@@ -38,6 +38,8 @@ struct csvr {
     int cur;               /* the record returned last, index into rows */
     long records;
     int eof, overflow;
+    char *const *names;    /* the header's column names, borrowed (csvr_set_names) */
+    int nnames;
 };
 
 static int grow(void **p, size_t elem, int *cap, int need)
@@ -202,6 +204,9 @@ static size_t utf8_valid(const unsigned char *s, size_t n)
     return n;
 }
 
+static const char *in_column(const csvr *r, int field, char *buf, size_t len);
+static int field_at(const csvr *r, const char *text, size_t at);
+
 static int to_utf8(csvr *r, const char *in, size_t n, const char **out, size_t *outn, ca_error *err)
 {
     size_t need = n * 3 + 1;
@@ -214,12 +219,59 @@ static int to_utf8(csvr *r, const char *in, size_t n, const char **out, size_t *
     }
     char *ip = (char *)in, *op = r->conv;
     size_t il = n, ol = need;
-    if (iconv(r->cd, &ip, &il, &op, &ol) == (size_t)-1)
-        return ca_fail(err, CA_REFUSED, "%s:%ld: byte 0x%02x is not a Windows-1252 (cp1252) character", r->path,
-                       r->lineno, (unsigned char)*ip);
+    if (iconv(r->cd, &ip, &il, &op, &ol) == (size_t)-1) {
+        char col[300];
+        return ca_fail(err, CA_REFUSED, "%s:%ld: byte 0x%02x is not a Windows-1252 (cp1252) character%s", r->path,
+                       r->lineno, (unsigned char)*ip, in_column(r, field_at(r, in, (size_t)(ip - in)), col, sizeof col));
+    }
     *out = r->conv;
     *outn = (size_t)(op - r->conv);
     return CA_OK;
+}
+
+void csvr_set_names(csvr *r, char *const *names, int n)
+{
+    r->names = names;
+    r->nnames = n;
+}
+
+/* The index of the field that byte `at` of this line falls in, counting the fields of the
+ * record already read from earlier lines; follows libcsv's quoting closely enough to name
+ * a column in a message. */
+static int field_at(const csvr *r, const char *text, size_t at)
+{
+    int field = r->row_fields;
+    /* libcsv state 2 is FIELD_BEGUN: a quoted field carried over from an earlier line. */
+    int quoted = r->p.quoted && r->p.pstate == 2, at_start = !quoted && r->p.pstate != 2;
+    for (size_t i = 0; i < at; i++) {
+        char c = text[i];
+        if (quoted) {
+            if (c == '"') {
+                if (i + 1 < at && text[i + 1] == '"')
+                    i++;
+                else
+                    quoted = 0;
+            }
+        } else if (c == ',') {
+            field++;
+            at_start = 1;
+        } else if (c == '"' && at_start) {
+            quoted = 1;
+            at_start = 0;
+        } else if (c != ' ' && c != '\t') {
+            at_start = 0;
+        }
+    }
+    return field;
+}
+
+/* ` in column "NAME"` for the field at that index, or "" when no names were lent. */
+static const char *in_column(const csvr *r, int field, char *buf, size_t len)
+{
+    buf[0] = 0;
+    if (r->names && field >= 0 && field < r->nnames)
+        snprintf(buf, len, " in column \"%s\"", r->names[field]);
+    return buf;
 }
 
 /* Reads and parses physical lines until at least one record is finished or the file ends. */
@@ -239,6 +291,7 @@ static int fill(csvr *r, ca_error *err)
         r->nbuf = 0;
         r->nf = 0;
     }
+    char col[300];
     while (r->nrows == 0 && !r->eof) {
         errno = 0;
         ssize_t got = getline(&r->line, &r->linecap, r->f);
@@ -250,8 +303,9 @@ static int fill(csvr *r, ca_error *err)
              * refuses a stray quote inside a field; so look at its state: 2 is FIELD_BEGUN. */
             if ((r->p.quoted && r->p.pstate == 2) || csv_fini(&r->p, on_field, on_row, r) != 0)
                 return ca_fail(err, CA_REFUSED,
-                               "%s:%ld: a quoted field is never closed (a \" without its closing \")", r->path,
-                               r->pending_start ? r->pending_start : r->lineno);
+                               "%s:%ld: a quoted field is never closed%s (a \" without its closing \")", r->path,
+                               r->pending_start ? r->pending_start : r->lineno,
+                               in_column(r, r->row_fields, col, sizeof col));
             break;
         }
         r->lineno++;
@@ -264,21 +318,23 @@ static int fill(csvr *r, ca_error *err)
         if (r->lineno == 1 && n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
             text += 3, n -= 3;
         if (r->cd != (iconv_t)-1) {
-            if (memchr(text, 0, n))
-                return ca_fail(err, CA_REFUSED, "%s:%ld: the line holds a NUL byte: is this a CSV file?", r->path,
-                               r->lineno);
+            const char *nul = memchr(text, 0, n);
+            if (nul)
+                return ca_fail(err, CA_REFUSED, "%s:%ld: the line holds a NUL byte%s: is this a CSV file?", r->path,
+                               r->lineno, in_column(r, field_at(r, text, (size_t)(nul - text)), col, sizeof col));
             if (to_utf8(r, text, n, &text, &n, err) != CA_OK)
                 return CA_ERR;
         } else {
             size_t ok = utf8_valid((const unsigned char *)text, n);
             if (ok < n) {
+                in_column(r, field_at(r, text, ok), col, sizeof col);
                 if (text[ok] == 0)
-                    return ca_fail(err, CA_REFUSED, "%s:%ld: the line holds a NUL byte: is this a CSV file?",
-                                   r->path, r->lineno);
+                    return ca_fail(err, CA_REFUSED, "%s:%ld: the line holds a NUL byte%s: is this a CSV file?",
+                                   r->path, r->lineno, col);
                 return ca_fail(err, CA_REFUSED,
-                               "%s:%ld: not valid UTF-8 (byte 0x%02x); if the file was saved by Excel on "
+                               "%s:%ld: not valid UTF-8 (byte 0x%02x)%s; if the file was saved by Excel on "
                                "Windows, give --encoding cp1252",
-                               r->path, r->lineno, (unsigned char)text[ok]);
+                               r->path, r->lineno, (unsigned char)text[ok], col);
             }
         }
         if (!r->pending_start && !r->row_fields && strspn(text, "\r\n") < n)

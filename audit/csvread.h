@@ -33,6 +33,11 @@ long csvr_line(const csvr *r);                  /* physical line where the recor
 const char *csvr_path(const csvr *r);
 long csvr_records(const csvr *r);               /* records returned so far, header included */
 
+/* Lends the reader the header's column names (borrowed: they must outlive the
+ * reading), so that a file that cannot be read on (invalid UTF-8, a NUL byte, an
+ * unclosed quote) is reported with the column where it happened. */
+void csvr_set_names(csvr *r, char *const *names, int n);
+
 /* After csvr_next returned 0: the SHA-256 of the file's bytes, as 64 hex digits. */
 void csvr_sha256(csvr *r, char out[65]);
 

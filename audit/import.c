@@ -226,8 +226,17 @@ static int import_row(struct ctx *c, csvr *r, enum import_kind kind, char *const
 {
     const char *path = csvr_path(r);
     long line = csvr_line(r);
-    if (csvr_count(r) != nhdr) {
-        ca_problem(c->err, "%s:%ld: the row has %d fields where the header has %d", path, line, csvr_count(r), nhdr);
+    int nf = csvr_count(r);
+    if (nf < nhdr) {
+        ca_problem(c->err, "%s:%ld: column \"%s\": missing: the row has %d fields where the header has %d", path, line,
+                   hdr[nf], nf, nhdr);
+        return CA_ERR;
+    }
+    if (nf > nhdr) {
+        /* Most often a comma inside a value that was not put in quotes. */
+        ca_problem(c->err, "%s:%ld: column \"%s\": the row has %d fields where the header has %d: \"%.60s\" follows "
+                   "the last column (a value holding a comma must be in double quotes)", path, line, hdr[nhdr - 1], nf,
+                   nhdr, csvr_field(r, nhdr));
         return CA_ERR;
     }
     int bad = 0;
@@ -373,6 +382,7 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
     nhdr = csvr_count(r);
     if (!(hdr = csvr_copy_fields(r)))
         goto nomem;
+    csvr_set_names(r, hdr, nhdr);
     f->kind = import_kind_of(hdr, nhdr);
     if (f->kind == KIND_UNKNOWN) {
         char found[1024];

@@ -40,15 +40,22 @@ refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,Adoption\n' \
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01/2016,CIN\n2,01/01/2015,CIN\n' \
   'bad.csv:4: column "case_id": case "2" appears again with different data (first on line 2)'
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP,extra\n' \
-  'bad.csv:2: the row has 4 fields where the header has 3'
+  'bad.csv:2: column "plan_type": the row has 4 fields where the header has 3: "extra" follows the last column (a value holding a comma must be in double quotes)'
+refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015\n' \
+  'bad.csv:2: column "plan_type": missing: the row has 2 fields where the header has 3'
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,"01/01/2015,CP\n4,01/01/2015,CP\n' \
-  'bad.csv:3: a quoted field is never closed'
+  'bad.csv:3: a quoted field is never closed in column "date_of_birth" (a " without its closing ")'
 refuse '' \
   'bad.csv:1: the file is empty'
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01/2015,CP\n4,01/01/2015,C\xe9P\n' \
-  'bad.csv:4: not valid UTF-8 (byte 0xe9); if the file was saved by Excel on Windows, give --encoding cp1252'
+  'bad.csv:4: not valid UTF-8 (byte 0xe9) in column "plan_type"; if the file was saved by Excel on Windows, give --encoding cp1252'
+# The bad byte inside a quoted field that holds a comma, a quote and a line break: still the right column.
+refuse 'case_id,date_of_birth,plan_type,team\n2,01/01/2015,CP,"North,\nEast ""x"" \xe9"\n' \
+  'bad.csv:3: not valid UTF-8 (byte 0xe9) in column "team"'
+refuse 'case_id,date_of_birth,plan_type,team\n2,01/01/2015,CP,Ren\x81e\n' \
+  'bad.csv:2: byte 0x81 is not a Windows-1252 (cp1252) character in column "team"' --encoding cp1252
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01\x00/2015,CP\n' \
-  'bad.csv:3: the line holds a NUL byte'
+  'bad.csv:3: the line holds a NUL byte in column "date_of_birth"'
 refuse 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),CIN Start Date,CIN Closure Date,Case Status\nC1,F,WBRI,01/01/2015,11,01/01/2026,,f) Unknown\n' \
   'bad.csv:2: column "Case Status": unknown case status; expected a), b), c), d) or e) (value "f) Unknown")'
 refuse 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Child Protection Plan Start Date\nC1,F,WBRI,01/01/2015,11,2026-13-01\n' \
