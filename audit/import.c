@@ -87,8 +87,12 @@ static const char UPSERT[] =
     TAKE("plan_type") ", " TAKE("plan_start") ", " TAKE("plan_end") ", " TAKE("src_file") ", " TAKE("src_line") ", "
     "team = CASE WHEN " WINS " THEN COALESCE(excluded.team, team) ELSE COALESCE(team, excluded.team) END, "
     "worker = CASE WHEN " WINS " THEN COALESCE(excluded.worker, worker) ELSE COALESCE(worker, excluded.worker) END, "
-    "age = CASE WHEN dob IS NULL AND excluded.dob IS NOT NULL THEN excluded.age ELSE age END, "
-    FILL("dob") ", " FILL("gender") ", " FILL("ethnicity") ", " FILL("disability") ", "
+    /* The date of birth (and the age from it) of the row that sets the plan, when it has one, so that
+     * the order of the files does not decide a child's age band. */
+    "age = CASE WHEN excluded.dob IS NOT NULL AND (dob IS NULL OR " WINS ") THEN excluded.age"
+    " WHEN dob IS NULL AND " WINS " THEN excluded.age ELSE age END, "
+    "dob = CASE WHEN " WINS " THEN COALESCE(excluded.dob, dob) ELSE COALESCE(dob, excluded.dob) END, "
+    FILL("gender") ", " FILL("ethnicity") ", " FILL("disability") ", "
     "closed = MIN(closed, excluded.closed)";
 
 struct ctx {
