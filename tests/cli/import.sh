@@ -57,6 +57,7 @@ expect_exit 1 ca import "$tmp/cp1252.csv" --as-of 01/11/2026
 expect_err "cp1252.csv:2: not valid UTF-8"
 expect_err "--encoding cp1252"
 expect_exit 0 ca import "$tmp/cp1252.csv" --as-of 01/11/2026 --encoding cp1252
+[ ! -s "$tmp/err" ] || fail "stderr not empty (progress is for a terminal only): $(cat "$tmp/err")"
 [ "$(q "SELECT worker FROM snapshot_case WHERE case_id = '9001'")" = "Renée" ] || fail "cp1252 not converted"
 
 # --plan-type for a list without plan_type; --dry-run writes nothing.
@@ -78,10 +79,32 @@ expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/12/2026
 
 # snapshots, as a table and as the JSON of SPEC §4.
 expect_exit 0 ca snapshots
-expect_out " 2  01/11/2026      4     7      6       1       1"
+sed 's/ *$//' "$tmp/out" > "$tmp/table"
+diff -u - "$tmp/table" <<'TABLE' || fail "snapshots table differs"
+id  as_of       files  rows  cases  merged  closed  EH  CIN  CP  CLA  CL  pruned
+--  ----------  -----  ----  -----  ------  ------  --  ---  --  ---  --  ------
+ 1  01/11/2026      1     7      7       0       1   1    0   2    2   1
+ 2  01/11/2026      4     7      6       1       1   0    1   1    2   1
+ 3  01/11/2026      1     1      1       0       0   0    0   1    0   0
+ 4  01/12/2026      1     7      7       0       1   1    0   2    2   1
+TABLE
 expect_exit 0 ca snapshots --format json
-sha=$(sha256sum "$tmp/cases.csv" | cut -d' ' -f1)
-expect_out '[{"id": 1, "as_of": "2026-11-01", "files": [{"name": "cases.csv", "sha256": "'"$sha"'", "rows": 7}], "rows": 7, "cases": 7, "merged": 0, "closed": 1, "open": {"EH": 1, "CIN": 0, "CP": 2, "CLA": 2, "CL": 1}, "pruned": false}, {"id": 2,'
+sha() { sha256sum "$tmp/$1" | cut -d' ' -f1; }
+file() { printf '{"name": "%s", "sha256": "%s", "rows": %s}' "$1" "$(sha "$1")" "$2"; }
+open='"open": {"EH": 1, "CIN": 0, "CP": 2, "CLA": 2, "CL": 1}'
+{
+  printf '[{"id": 1, "as_of": "2026-11-01", "files": [%s], "rows": 7, "cases": 7, "merged": 0, "closed": 1, %s, "pruned": false}, ' \
+    "$(file cases.csv 7)" "$open"
+  printf '{"id": 2, "as_of": "2026-11-01", "files": [%s, %s, %s, %s], "rows": 7, "cases": 6, "merged": 1, "closed": 1, ' \
+    "$(file list6.csv 4)" "$(file list7.csv 1)" "$(file list8.csv 1)" "$(file list9.csv 1)"
+  printf '"open": {"EH": 0, "CIN": 1, "CP": 1, "CLA": 2, "CL": 1}, "pruned": false}, '
+  printf '{"id": 3, "as_of": "2026-11-01", "files": [%s], "rows": 1, "cases": 1, "merged": 0, "closed": 0, ' "$(file cp1252.csv 1)"
+  printf '"open": {"EH": 0, "CIN": 0, "CP": 1, "CLA": 0, "CL": 0}, "pruned": false}, '
+  printf '{"id": 4, "as_of": "2026-12-01", "files": [%s], "rows": 7, "cases": 7, "merged": 0, "closed": 1, %s, "pruned": false}]\n' \
+    "$(file cases.csv 7)" "$open"
+} > "$tmp/want.json"
+diff -u "$tmp/want.json" "$tmp/out" || fail "snapshots JSON differs"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" || fail "snapshots JSON does not parse"
 
 # The event log records the import, who and when.
 [ "$(q "SELECT by || ' ' || at || ' ' || command FROM event ORDER BY id LIMIT 1")" = "tester 2026-11-24T12:00:00Z import" ] ||
