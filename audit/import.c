@@ -562,6 +562,11 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
         if (err->ntotal == before && check_duplicate_file(&c, paths[i], f, i + 1) != CA_OK)
             goto done;
     }
+    /* Headers and no rows at all is an export that went wrong, not a month without children;
+     * one empty list beside others is fine (a council may have no early help list). */
+    if (err->ntotal == 0 && out->rows == 0)
+        for (int i = 0; i < npaths; i++)
+            ca_problem(err, "%s:2: no rows under the header: expected one row per case", paths[i]);
     if (err->ntotal > 0) {
         ca_fail(err, CA_REFUSED, "nothing was imported: %ld problem%s in the file%s", err->ntotal,
                 err->ntotal == 1 ? "" : "s", npaths == 1 ? "" : "s");

@@ -47,6 +47,10 @@ refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,"01/01/2015,CP\n4,01
   'bad.csv:3: a quoted field is never closed in column "date_of_birth" (a " without its closing ")'
 refuse '' \
   'bad.csv:1: the file is empty'
+refuse '\xef\xbb\xbf\r\n\r\n' \
+  'bad.csv:1: the file is empty'
+refuse 'case_id,date_of_birth,plan_type\r\n\r\n,,\r\n' \
+  'bad.csv:2: no rows under the header: expected one row per case'
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01/2015,CP\n4,01/01/2015,C\xe9P\n' \
   'bad.csv:4: not valid UTF-8 (byte 0xe9) in column "plan_type"; if the file was saved by Excel on Windows, give --encoding cp1252'
 # The bad byte inside a quoted field that holds a comma, a quote and a line break: still the right column.

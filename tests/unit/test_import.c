@@ -374,6 +374,27 @@ static void test_plan_type_option_and_missing_columns(void **state)
     ca_error_free(&err);
 }
 
+/* A header and no rows is refused, unless another file of the import has rows. */
+static void test_header_only(void **state)
+{
+    (void)state;
+    const char *l2 = file(0, "list2.csv", A_COMMON ",Assessment start date,Assessment completion date\r\n");
+    ca_error err = CA_ERROR_INIT;
+    assert_int_equal(run(day(2026, 11, 1), 0, &err, 1, l2), CA_ERR);
+    char want[256];
+    snprintf(want, sizeof want, "%s:2: no rows under the header: expected one row per case", l2);
+    expect_problem(&err, want);
+    assert_int_equal(err.ntotal, 1);
+    ca_error_free(&err);
+    assert_int_equal(count("SELECT count(*) FROM snapshot"), 0);
+
+    const char *a = file(1, "cases.csv", "case_id,date_of_birth,plan_type\nH1,01/01/2015,CP\n");
+    expect_ok(run(day(2026, 11, 1), 0, &err, 2, l2, a), &err);
+    assert_int_equal(sum.files[0].rows, 0);
+    assert_int_equal(sum.files[0].kind, KIND_ANNEX_A2);
+    assert_int_equal(sum.cases, 1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -383,7 +404,7 @@ int main(void)
         T(test_merge_by_precedence),              T(test_closed_cases),
         T(test_ages),                             T(test_refusals_write_nothing),
         T(test_same_case_same_data_is_one_case),  T(test_dry_run_and_duplicates),
-        T(test_plan_type_option_and_missing_columns),
+        T(test_plan_type_option_and_missing_columns), T(test_header_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
