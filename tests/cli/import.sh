@@ -60,6 +60,13 @@ expect_exit 0 ca import "$tmp/cp1252.csv" --as-of 01/11/2026 --encoding cp1252
 [ ! -s "$tmp/err" ] || fail "stderr not empty (progress is for a terminal only): $(cat "$tmp/err")"
 [ "$(q "SELECT worker FROM snapshot_case WHERE case_id = '9001'")" = "Renée" ] || fail "cp1252 not converted"
 
+# Progress for long imports, on standard error only when it is a terminal (script(1) gives it one).
+awk 'BEGIN { print "case_id,date_of_birth,plan_type"; for (i = 0; i < 100000; i++) printf "P%d,01/01/2015,CP\n", i }' \
+  > "$tmp/big.csv"
+script -qec "'$CASEAUDIT' --db '$tmp/big.db' import '$tmp/big.csv' --as-of 01/11/2026 2>&1 >/dev/null" /dev/null \
+  > "$tmp/tty" || fail "import on a terminal failed: $(cat "$tmp/tty")"
+grep -qF "importing: 100000 rows read..." "$tmp/tty" || fail "no progress on a terminal: $(cat -A "$tmp/tty")"
+
 # --plan-type for a list without plan_type; --dry-run writes nothing.
 printf 'case_id,date_of_birth\n7001,01/01/2015\n7002,01/01/2016\n' > "$tmp/noplan.csv"
 snapshot_db
