@@ -28,6 +28,7 @@ struct csvr {
     size_t convcap;
     long lineno;
     long pending_start;    /* first line of the record being read, 0 when none */
+    size_t record_bytes;   /* bytes of that record so far, over all its lines */
     char *buf;             /* field text, each NUL-terminated */
     size_t nbuf, capbuf;
     size_t *foff;          /* field offsets into buf */
@@ -337,6 +338,7 @@ static int fill(csvr *r, ca_error *err)
                                r->path, r->lineno, (unsigned char)text[ok], col);
             }
         }
+        r->record_bytes = r->pending_start ? r->record_bytes + n : n;
         if (!r->pending_start && !r->row_fields && strspn(text, "\r\n") < n)
             r->pending_start = r->lineno;
         if (csv_parse(&r->p, text, n, on_field, on_row, r) != n)
@@ -346,6 +348,11 @@ static int fill(csvr *r, ca_error *err)
                            r->path, r->pending_start ? r->pending_start : r->lineno, CSVR_MAX_FIELDS);
         if (r->overflow)
             return ca_fail(err, CA_SYSTEM, "out of memory");
+        /* A quote never closed would otherwise gather the rest of the file into one field. */
+        if (r->pending_start && r->record_bytes > CSVR_MAX_LINE)
+            return ca_fail(err, CA_REFUSED,
+                           "%s:%ld: a quoted field runs on for more than %d bytes%s: is its closing \" missing?",
+                           r->path, r->pending_start, CSVR_MAX_LINE, in_column(r, r->row_fields, col, sizeof col));
     }
     return CA_OK;
 }

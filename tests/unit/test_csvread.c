@@ -303,6 +303,28 @@ static void test_too_many_fields(void **state)
     csvr_close(r);
 }
 
+/* A quote never closed early in a big file is refused once the record passes 1 MiB,
+ * rather than gathering the rest of the file into memory. */
+static void test_run_on_quote_bounded(void **state)
+{
+    (void)state;
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("id,team\n1,North\n2,\"South\n", f);
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "%099d\n", i);
+    fclose(f);
+    char *names[] = {"id", "team"};
+    csvr *r = open_reader(0);
+    expect_record(r, "id|team", 1);
+    csvr_set_names(r, names, 2);
+    expect_record(r, "1|North", 2);
+    char want[256];
+    snprintf(want, sizeof want, "%s:3: a quoted field runs on for more than 1048576 bytes in column \"team\"", path);
+    expect_refusal(r, CA_REFUSED, want);
+    csvr_close(r);
+}
+
 static void test_missing_file(void **state)
 {
     (void)state;
@@ -362,7 +384,7 @@ int main(void)
         T(test_blank_lines_skipped_but_counted), T(test_formula_quote_stripped),
         T(test_field_past_the_end_is_empty), T(test_empty_file), T(test_sha256_of_the_raw_bytes),
         T(test_unclosed_quote), T(test_invalid_utf8), T(test_column_of_a_bad_byte_in_a_multiline_field),
-        T(test_nul_byte), T(test_cp1252_converted), T(test_too_many_fields), T(test_missing_file),
+        T(test_nul_byte), T(test_cp1252_converted), T(test_too_many_fields), T(test_run_on_quote_bounded), T(test_missing_file),
         T(test_many_records), T(test_header_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
