@@ -391,8 +391,14 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
     if (f->kind == KIND_UNKNOWN) {
         char found[1024];
         list_columns(hdr, nhdr, found, sizeof found);
-        ca_problem(c->err, "%s:1: not a case list: expected a \"case_id\" column (a case list) or \"Child Unique "
-                   "ID\" (an Ofsted Annex A list); columns found: %s", path, found);
+        if (csvr_find(hdr, nhdr, N_CHILD_ID) >= 0)
+            ca_problem(c->err, "%s:1: column \"Child Unique ID\": an Ofsted Annex A list, but not one of lists 2, 6, "
+                       "7, 8 or 9: expected \"Assessment start date\" (list 2), \"Case Status\" (list 6), \"Child "
+                       "Protection Plan Start Date\" (list 7), \"Date Started to be Looked After\" (list 8) or "
+                       "\"Eligibility Category\" (list 9); columns found: %s", path, found);
+        else
+            ca_problem(c->err, "%s:1: column \"case_id\": required column missing: not a case list (a case list has "
+                       "\"case_id\", an Ofsted Annex A list \"Child Unique ID\"); columns found: %s", path, found);
         rc = CA_OK;
         goto done;
     }

@@ -18,7 +18,9 @@ refuse() {
 }
 
 refuse 'id,date_of_birth,plan_type\n2,01/01/2015,CP\n' \
-  "bad.csv:1: not a case list: expected a \"case_id\" column"
+  'bad.csv:1: column "case_id": required column missing: not a case list (a case list has "case_id", an Ofsted Annex A list "Child Unique ID"); columns found: "id", "date_of_birth", "plan_type"'
+refuse 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Legal Status\nC1,F,WBRI,01/01/2015,11,C2\n' \
+  'bad.csv:1: column "Child Unique ID": an Ofsted Annex A list, but not one of lists 2, 6, 7, 8 or 9: expected "Assessment start date" (list 2), "Case Status" (list 6), "Child Protection Plan Start Date" (list 7), "Date Started to be Looked After" (list 8) or "Eligibility Category" (list 9); columns found: "Child Unique ID", "Gender"'
 refuse 'case_id,plan_type,team\n2,CP,North\n' \
   "bad.csv:1: column \"date_of_birth\": required column missing (or give \"age\"; columns found: \"case_id\", \"plan_type\", \"team\")"
 refuse 'case_id,date_of_birth\n2,01/01/2015\n' \
