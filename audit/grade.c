@@ -352,6 +352,7 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         ca_fail(err, CA_SYSTEM, "out of memory");
         goto done;
     }
+    csvr_set_names(r, hdr, nhdr); /* messages about a field name its column */
     static const char *const N_ID[] = {"caseid", "childuniqueid", NULL}, *const N_GRADE[] = {"grade", NULL},
                              *const N_AUDITOR[] = {"auditor", NULL}, *const N_DATE[] = {"auditdate", "date", NULL},
                              *const N_ACTION[] = {"action", NULL}, *const N_DUE[] = {"actiondue", NULL},

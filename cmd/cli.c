@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit/date.h"
 #include "cmd/output.h"
@@ -94,9 +95,9 @@ int cli_fill_table(out_table *t, ca_stmt *s, ca_error *err)
 
 int cli_parse_encoding(const char *usage, const char *value)
 {
-    if (strcmp(value, "cp1252") == 0 || strcmp(value, "windows-1252") == 0)
+    if (strcasecmp(value, "cp1252") == 0 || strcasecmp(value, "windows-1252") == 0)
         return 1;
-    if (strcmp(value, "utf-8") == 0 || strcmp(value, "utf8") == 0)
+    if (strcasecmp(value, "utf-8") == 0 || strcasecmp(value, "utf8") == 0)
         return 0;
     cli_usage_error(usage, "--encoding '%s': expected utf-8 or cp1252", value);
     return -1;

@@ -213,6 +213,7 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
         ca_fail(err, CA_SYSTEM, "out of memory");
         goto done;
     }
+    csvr_set_names(r, hdr, nhdr); /* messages about a field name its column */
     static const char *const N_ROUND[] = {"round", NULL}, *const N_ID[] = {"caseid", NULL},
                              *const N_GRADE[] = {"moderatedgrade", NULL}, *const N_MOD[] = {"moderator", NULL},
                              *const N_DATE[] = {"moderationdate", NULL}, *const N_REASON[] = {"reason", NULL},
