@@ -177,7 +177,8 @@ int main(int argc, char **argv)
     fclose(f);
 
     /* Annex A list 6: every child in need, looked-after child and child on a plan, with
-     * Case Status; closed cases as e) with a closure date. Excel's "CSV UTF-8": BOM, CRLF. */
+     * Case Status; closed cases as e) with a closure date. Excel's "CSV UTF-8": BOM, CRLF;
+     * "Date of  birth" with a doubled space; dates of birth as 09/12/2011, CIN dates as 1/11/2026. */
     f = open_out(dir, "annex-a-list6.csv");
     fprintf(f, "\xef\xbb\xbf" "Child Unique ID,Gender,Ethnicity,Date of  birth,Age of Child (Years),Disability,"
                "CIN Start Date,CIN Closure Date,Case Status,Allocated Team,Allocated Worker\r\n");
@@ -187,7 +188,7 @@ int main(int argc, char **argv)
         if (k->plan == EH || k->plan == CL)
             continue;
         uk(k->dob, dob, 0);
-        uk(k->start, start, 0);
+        uk(k->start, start, 1);
         int age = date_age_years(k->dob, asof);
         if (age < 0)
             age = 0;
@@ -195,7 +196,7 @@ int main(int argc, char **argv)
                              : k->cin_status == 'b' ? "b) Child protection plan"
                              : k->cin_status == 'c' ? "c) Child in need plan" : "d) Other CIN";
         if (k->closed)
-            uk(k->end, end, 0);
+            uk(k->end, end, 1);
         else
             end[0] = 0;
         fprintf(f, "%d,%c,%s,%s,%d,%s,%s,%s,%s,\"%s\",%s\r\n", k->id, k->gender, k->eth, dob, age,
@@ -262,7 +263,11 @@ int main(int argc, char **argv)
     }
     fclose(f);
 
-    /* Auditors: team managers and practice leads; one of them also holds cases. */
+    /* Auditors: team managers and practice leads. "Wendy Kaur" is in the QA team, which
+     * holds no cases, so she may audit any case. "Liam Ashworth" is a senior practitioner
+     * listed under Assessment Team North who still holds cases in Assessment Team South
+     * (the worker of the same name): the own-team rule keeps him off North's cases and the
+     * own-case rule off his own, so assign must apply both. */
     f = open_out(dir, "auditors.csv");
     fprintf(f, "name,team,capacity\n");
     static const char *const auditors[][3] = {
@@ -271,15 +276,39 @@ int main(int argc, char **argv)
         {"Paula Evans", "Child Protection 1", ""}, {"Rashid Farooq", "Child Protection 2", ""},
         {"Sarah Goodwin", "Children in Care 1", "6"}, {"Tom Hargreaves", "Children in Care 2", ""},
         {"Usha Iyer", "Leaving Care Team", "4"}, {"Victor Jameson", "Early Help Hub", ""},
-        {"Wendy Kaur", "Quality Assurance", ""}, {"Amira Ashworth", "Assessment Team North", "5"},
+        {"Wendy Kaur", "Quality Assurance", ""}, {"Liam Ashworth", "Assessment Team North", "5"},
     };
     for (size_t i = 0; i < sizeof auditors / sizeof *auditors; i++)
         fprintf(f, "%s,\"%s\",%s\n", auditors[i][0], auditors[i][1], auditors[i][2]);
     fclose(f);
 
-    fprintf(stderr, "gen_sample: cases.csv: %d rows, %ld closed; open EH %ld, CIN %ld, CP %ld, CLA %ld, CL %ld\n", N,
-            closed, counts[EH], counts[CIN], counts[CP], counts[CLA], counts[CL]);
-    fprintf(stderr, "gen_sample: Annex A rows: list 6 %ld, list 7 %ld, list 8 %ld, list 9 %ld\n", rows6, rows7, rows8,
-            rows9);
+    /* What `caseaudit import --as-of 01/11/2026` must say for each set, worked out here by
+     * SPEC §4's rules (a child on several lists is one case; closed when every row is), in
+     * the importer's own words so that tests/cli/sample_data.sh can compare them. The
+     * Annex A set differs from cases.csv only by what lists 6-9 cannot hold: early help
+     * (list 2) and closed care leavers (list 9 has no end date). */
+    long a_rows = rows6 + rows7 + rows8 + rows9, a_cases = 0, a_closed = 0, a_open[5] = {0};
+    for (int i = 0; i < N; i++) {
+        const struct child *k = &c[i];
+        int listed = k->plan == CIN || k->plan == CP || k->plan == CLA || (k->plan == CL && !k->closed);
+        if (!listed)
+            continue;
+        a_cases++;
+        if (k->closed)
+            a_closed++;
+        else
+            a_open[k->plan]++;
+    }
+    fprintf(stderr, "gen_sample: cases.csv: Rows read %d, cases %d, merged 0, closed %ld\n", N, N, closed);
+    fprintf(stderr, "gen_sample: cases.csv: Open cases %ld: EH %ld, CIN %ld, CP %ld, CLA %ld, CL %ld\n",
+            counts[EH] + counts[CIN] + counts[CP] + counts[CLA] + counts[CL], counts[EH], counts[CIN], counts[CP],
+            counts[CLA], counts[CL]);
+    fprintf(stderr, "gen_sample: annex-a-list6-9: rows list 6 %ld, list 7 %ld, list 8 %ld, list 9 %ld\n", rows6,
+            rows7, rows8, rows9);
+    fprintf(stderr, "gen_sample: annex-a-list6-9: Rows read %ld, cases %ld, merged %ld, closed %ld\n", a_rows,
+            a_cases, a_rows - a_cases, a_closed);
+    fprintf(stderr, "gen_sample: annex-a-list6-9: Open cases %ld: EH %ld, CIN %ld, CP %ld, CLA %ld, CL %ld\n",
+            a_open[EH] + a_open[CIN] + a_open[CP] + a_open[CLA] + a_open[CL], a_open[EH], a_open[CIN], a_open[CP],
+            a_open[CLA], a_open[CL]);
     return 0;
 }
