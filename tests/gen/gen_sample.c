@@ -103,6 +103,8 @@ int main(int argc, char **argv)
     }
     const char *dir = argv[1];
     ca_day asof = day(2026, 11, 1);
+    /* A care leaver is 18 on the as-of date at the youngest (18 * 365 days falls short by the leap days). */
+    int eighteen_years = (int)(asof - date_add_months(asof, -18 * 12));
     for (int w = 0; w < NWORKERS; w++) {
         snprintf(workers[w], sizeof workers[w], "%s %s", first[w % 24], last[(w * 7 + 3) % 20]);
         worker_team[w] = w % 10;
@@ -123,7 +125,7 @@ int main(int argc, char **argv)
             }
         int age_days;
         if (k->plan == CL)
-            age_days = 18 * 365 + pick(3 * 365 + 300);      /* 18-21 */
+            age_days = eighteen_years + pick(3 * 365 + 300); /* 18-21 */
         else if (k->plan == CP && pick(40) == 0)
             age_days = -(1 + pick(85));                      /* unborn: a pre-birth plan */
         else
