@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # sample-data/ is what its generator makes (tests/gen/make_sample_data.sh), byte for
-# byte, and its quarter shows what SPEC §12 says: 125 audits; final grades good 21%,
+# byte; cases.csv and the Annex A lists 6-9 each import to the summary that gen_sample
+# predicts (and sample-data/README.md states), with the same open children and plans;
+# and its quarter shows what SPEC §12 says: 125 audits; final grades good 21%,
 # requires improvement 67%, inadequate 11%; 17% of moderated audits downgraded,
 # most often from good to requires improvement.
 source "$SRC/tests/cli/lib.sh"

@@ -5,7 +5,9 @@
  * writes DIR/cases.csv (a generic case list of a fictional mid-sized council,
  * "Northmoor Borough Council", as at 01/11/2026), the same council's Ofsted Annex A
  * lists 6-9 as Excel would export them (BOM, CRLF, header quirks, mixed UK date
- * styles), and DIR/auditors.csv. No real child, worker or council: every name and
+ * styles), and DIR/auditors.csv. On stderr, the summary that `caseaudit import
+ * --as-of 01/11/2026` must print for cases.csv and for the four lists together
+ * (checked by tests/cli/sample_data.sh). No real child, worker or council: every name and
  * number comes from the fixed-seed generator below.
  */
 #include <inttypes.h>
