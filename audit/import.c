@@ -65,6 +65,9 @@ struct cols {
     int id, dob, age, plan, team, worker, start, end, gender, ethnicity, disability, status;
 };
 
+/* The eponymous virtual table that offers a file's valid rows (below). */
+#define ROWS_TABLE "caseaudit_import_rows"
+
 /* The winning row of a merge: an open row beats a closed one, then plan precedence
  * CLA > CP > CIN > CL > EH (SPEC §2). All right-hand sides see the old row. */
 #define RANK(p) "(CASE " p " WHEN 'CLA' THEN 5 WHEN 'CP' THEN 4 WHEN 'CIN' THEN 3 WHEN 'CL' THEN 2 ELSE 1 END)"
@@ -78,7 +81,8 @@ struct cols {
 static const char UPSERT[] =
     "INSERT INTO snapshot_case(snapshot_id, case_id, plan_type, dob, age, team, worker, plan_start, plan_end,"
     " gender, ethnicity, disability, closed, src_file, src_line)"
-    " VALUES(:s, :id, :plan, :dob, :age, :team, :worker, :start, :end, :gender, :eth, :dis, :closed, :file, :line)"
+    " SELECT :s, case_id, plan_type, dob, age, team, worker, plan_start, plan_end, gender, ethnicity, disability,"
+    " closed, :file, line FROM " ROWS_TABLE " WHERE true" /* WHERE: so that ON is not read as a join's */
     " ON CONFLICT(snapshot_id, case_id) DO UPDATE SET"
     " dup_line = CASE WHEN dup_line IS NULL AND src_file = excluded.src_file AND (0" DIFFERS("plan_type")
         DIFFERS("dob") DIFFERS("age") DIFFERS("team") DIFFERS("worker") DIFFERS("plan_start") DIFFERS("plan_end")
@@ -95,27 +99,61 @@ static const char UPSERT[] =
     FILL("gender") ", " FILL("ethnicity") ", " FILL("disability") ", "
     "closed = MIN(closed, excluded.closed)";
 
+/* The columns of a valid row, as the virtual table below offers them. */
+enum { COL_ID, COL_PLAN, COL_DOB, COL_AGE, COL_TEAM, COL_WORKER, COL_START, COL_END, COL_GENDER, COL_ETH,
+       COL_DIS, COL_CLOSED, COL_LINE, NCOLS };
+
+/* A field without the spaces around it, where it lies (not copied); p NULL: no value. */
+struct span {
+    const char *p;
+    int n;
+};
+
 struct ctx {
     ca_db *db;
     const import_options *opt;
     ca_error *err;
     import_summary *sum;
-    ca_stmt ins;
+    ca_stmt ins;        /* the upsert of a whole file from ROWS_TABLE */
     long snapshot;
     ca_day latest_dob;  /* as_of + 10 months */
+    /* The file being read. */
+    csvr *r;
+    char **hdr;
+    int nhdr;
+    enum import_kind kind;
+    struct cols k;
+    import_file *file;
+    int read_all;       /* the file was read to its end (not stopped by bad data) */
+    int failed;         /* reading failed (I/O, memory): fail_msg says why */
+    char fail_msg[CA_MSG_MAX];
+    /* The current valid row: spans into the reader's buffer, dates in the buffers here;
+     * valid until the reader moves on. */
+    struct span v[NCOLS];
+    long age, closed, line;
+    char dob[CA_DATE_ISO_LEN], start[CA_DATE_ISO_LEN], end[CA_DATE_ISO_LEN];
 };
 
-/* A field without the spaces around it, copied into buf. */
-static const char *trimmed(const char *s, char *buf, size_t len)
+static struct span span_of(csvr *r, int col)
 {
+    if (col < 0)
+        return (struct span){NULL, 0};
+    const char *s = csvr_field(r, col);
     while (isspace((unsigned char)*s))
         s++;
     size_t n = strlen(s);
     while (n && isspace((unsigned char)s[n - 1]))
         n--;
-    if (n >= len)
-        n = len - 1;
-    memcpy(buf, s, n);
+    return (struct span){n ? s : NULL, (int)n};
+}
+
+/* A short field, trimmed, copied into buf (for parsers that want a string). */
+static const char *trimmed(csvr *r, int col, char *buf, size_t len)
+{
+    struct span v = span_of(r, col);
+    size_t n = (size_t)v.n < len ? (size_t)v.n : len - 1;
+    if (n)
+        memcpy(buf, v.p, n);
     buf[n] = 0;
     return buf;
 }
@@ -141,17 +179,16 @@ static void list_columns(char *const *hdr, int n, char *buf, size_t len)
 }
 
 /* Parses an optional date column into iso (empty when blank). CA_ERR (problem noted) when bad. */
-static int opt_date(struct ctx *c, csvr *r, char *const *hdr, int col, char iso[CA_DATE_ISO_LEN], ca_day *day)
+static int opt_date(struct ctx *c, int col, char iso[CA_DATE_ISO_LEN], ca_day *day)
 {
     iso[0] = 0;
-    if (col < 0)
+    struct span v = span_of(c->r, col);
+    if (!v.p)
         return CA_OK;
-    char v[128], why[160];
-    trimmed(csvr_field(r, col), v, sizeof v);
-    if (!*v)
-        return CA_OK;
-    if (date_parse(v, day, why, sizeof why) != CA_OK) {
-        ca_problem(c->err, "%s:%ld: column \"%s\": %s (value \"%s\")", csvr_path(r), csvr_line(r), hdr[col], why, v);
+    char why[160];
+    if (date_parse(csvr_field(c->r, col), day, why, sizeof why) != CA_OK) {
+        ca_problem(c->err, "%s:%ld: column \"%s\": %s (value \"%.*s\")", csvr_path(c->r), csvr_line(c->r),
+                   c->hdr[col], why, v.n, v.p);
         return CA_ERR;
     }
     date_iso(*day, iso);
@@ -225,12 +262,15 @@ static int map_columns(struct ctx *c, const char *path, enum import_kind kind, c
     return ok ? CA_OK : CA_ERR;
 }
 
-static int import_row(struct ctx *c, csvr *r, enum import_kind kind, char *const *hdr, int nhdr,
-                      const struct cols *k, int fileseq)
+/* Validates the current record into c->v and friends; CA_ERR (problems noted) when it is not valid. */
+static int parse_row(struct ctx *c)
 {
+    csvr *r = c->r;
+    const struct cols *k = &c->k;
+    char *const *hdr = c->hdr;
     const char *path = csvr_path(r);
     long line = csvr_line(r);
-    int nf = csvr_count(r);
+    int nf = csvr_count(r), nhdr = c->nhdr;
     if (nf < nhdr) {
         ca_problem(c->err, "%s:%ld: column \"%s\": missing: the row has %d fields where the header has %d", path, line,
                    hdr[nf], nf, nhdr);
@@ -244,25 +284,28 @@ static int import_row(struct ctx *c, csvr *r, enum import_kind kind, char *const
         return CA_ERR;
     }
     int bad = 0;
-    char id[256], v[256], why[160];
-    trimmed(csvr_field(r, k->id), id, sizeof id);
-    if (!*id)
+    char v[256], why[160];
+    struct span id = span_of(r, k->id);
+    if (!id.p)
         ca_problem(c->err, "%s:%ld: column \"%s\": empty case id", path, line, hdr[k->id]), bad = 1;
 
     ca_day dob = 0;
-    char dob_iso[CA_DATE_ISO_LEN] = "";
+    c->dob[0] = 0;
     int age = -2;
-    if (k->dob >= 0 && *trimmed(csvr_field(r, k->dob), v, sizeof v)) {
-        if (date_parse(v, &dob, why, sizeof why) != CA_OK) {
-            ca_problem(c->err, "%s:%ld: column \"%s\": %s (value \"%s\")", path, line, hdr[k->dob], why, v), bad = 1;
+    struct span dv = span_of(r, k->dob);
+    if (dv.p) {
+        if (date_parse(csvr_field(r, k->dob), &dob, why, sizeof why) != CA_OK) {
+            ca_problem(c->err, "%s:%ld: column \"%s\": %s (value \"%.*s\")", path, line, hdr[k->dob], why, dv.n, dv.p),
+                bad = 1;
         } else if (dob > c->latest_dob) {
             ca_problem(c->err, "%s:%ld: column \"%s\": date of birth more than 10 months after the as-of date "
-                       "(value \"%s\")", path, line, hdr[k->dob], v), bad = 1;
+                       "(value \"%.*s\")", path, line, hdr[k->dob], dv.n, dv.p), bad = 1;
         } else {
-            date_iso(dob, dob_iso);
+            date_iso(dob, c->dob);
             age = date_age_years(dob, c->opt->as_of);
         }
-    } else if (k->age >= 0 && *trimmed(csvr_field(r, k->age), v, sizeof v)) {
+    } else if (span_of(r, k->age).p) {
+        trimmed(r, k->age, v, sizeof v);
         char *end;
         long a = strtol(v, &end, 10);
         if (*end || a < 0)
@@ -275,15 +318,15 @@ static int import_row(struct ctx *c, csvr *r, enum import_kind kind, char *const
         ca_problem(c->err, "%s:%ld: column \"%s\": empty date of birth", path, line, hdr[col]), bad = 1;
     }
     if (age > 25) {
-        int col = dob_iso[0] ? k->dob : k->age;
+        int col = c->dob[0] ? k->dob : k->age;
         ca_problem(c->err, "%s:%ld: column \"%s\": age %d is over 25: not a children's case (value \"%s\")", path,
-                   line, hdr[col], age, trimmed(csvr_field(r, col), v, sizeof v)), bad = 1;
+                   line, hdr[col], age, trimmed(r, col, v, sizeof v)), bad = 1;
     }
 
     int plan = -1, closed = 0;
-    switch (kind) {
+    switch (c->kind) {
     case KIND_GENERIC:
-        if (k->plan >= 0 && *trimmed(csvr_field(r, k->plan), v, sizeof v)) {
+        if (k->plan >= 0 && *trimmed(r, k->plan, v, sizeof v)) {
             if ((plan = plan_parse(v)) < 0)
                 ca_problem(c->err, "%s:%ld: column \"%s\": unknown plan type; expected " CA_PLAN_EXPECTED
                            " (value \"%s\")", path, line, hdr[k->plan], v), bad = 1;
@@ -299,7 +342,7 @@ static int import_row(struct ctx *c, csvr *r, enum import_kind kind, char *const
     case KIND_ANNEX_A8: plan = CA_PLAN_CLA; break;
     case KIND_ANNEX_A9: plan = CA_PLAN_CL; break;
     case KIND_ANNEX_A6:
-        switch (status_letter(trimmed(csvr_field(r, k->status), v, sizeof v))) {
+        switch (status_letter(trimmed(r, k->status, v, sizeof v))) {
         case 'a': plan = CA_PLAN_CLA; break;
         case 'b': plan = CA_PLAN_CP; break;
         case 'c':
@@ -313,41 +356,170 @@ static int import_row(struct ctx *c, csvr *r, enum import_kind kind, char *const
     default: break;
     }
 
-    char start[CA_DATE_ISO_LEN], end[CA_DATE_ISO_LEN];
     ca_day sday, eday;
-    if (opt_date(c, r, hdr, k->start, start, &sday) != CA_OK)
+    if (opt_date(c, k->start, c->start, &sday) != CA_OK)
         bad = 1;
-    if (opt_date(c, r, hdr, k->end, end, &eday) != CA_OK)
+    if (opt_date(c, k->end, c->end, &eday) != CA_OK)
         bad = 1;
-    else if (end[0] && eday <= c->opt->as_of)
+    else if (c->end[0] && eday <= c->opt->as_of)
         closed = 1;
     if (bad)
         return CA_ERR;
 
-    ca_stmt *s = &c->ins;
-    char team[256], worker[256], gender[64], eth[64], dis[64];
-    stmt_bind_int(s, ":s", c->snapshot);
-    stmt_bind_text(s, ":id", id);
-    stmt_bind_text(s, ":plan", plan_code(plan));
-    stmt_bind_text(s, ":dob", dob_iso[0] ? dob_iso : NULL);
-    stmt_bind_int(s, ":age", age);
-#define OPT(name, col, buf) \
-    stmt_bind_text(s, name, col >= 0 && *trimmed(csvr_field(r, col), buf, sizeof buf) ? buf : NULL)
-    OPT(":team", k->team, team);
-    OPT(":worker", k->worker, worker);
-    OPT(":gender", k->gender, gender);
-    OPT(":eth", k->ethnicity, eth);
-    OPT(":dis", k->disability, dis);
-#undef OPT
-    stmt_bind_text(s, ":start", start[0] ? start : NULL);
-    stmt_bind_text(s, ":end", end[0] ? end : NULL);
-    stmt_bind_int(s, ":closed", closed);
-    stmt_bind_int(s, ":file", fileseq);
-    stmt_bind_int(s, ":line", line);
-    int rc = stmt_step(s, c->err);
-    stmt_reset(s);
-    return rc < 0 ? CA_ERR : CA_OK;
+    const char *code = plan_code(plan);
+    c->v[COL_ID] = id;
+    c->v[COL_PLAN] = (struct span){code, (int)strlen(code)};
+    c->v[COL_DOB] = (struct span){c->dob[0] ? c->dob : NULL, CA_DATE_ISO_LEN - 1};
+    c->v[COL_TEAM] = span_of(r, k->team);
+    c->v[COL_WORKER] = span_of(r, k->worker);
+    c->v[COL_START] = (struct span){c->start[0] ? c->start : NULL, CA_DATE_ISO_LEN - 1};
+    c->v[COL_END] = (struct span){c->end[0] ? c->end : NULL, CA_DATE_ISO_LEN - 1};
+    c->v[COL_GENDER] = span_of(r, k->gender);
+    c->v[COL_ETH] = span_of(r, k->ethnicity);
+    c->v[COL_DIS] = span_of(r, k->disability);
+    c->age = age;
+    c->closed = closed;
+    c->line = line;
+    return CA_OK;
 }
+
+/* The valid rows of the file being read, as an eponymous virtual table that one
+ * INSERT ... SELECT reads: SQLite then moves a whole file in one statement, with no
+ * bind-step-reset per row. Invalid rows are noted as problems and skipped. */
+struct rows_vtab {
+    sqlite3_vtab base;
+    struct ctx *c;
+};
+
+struct rows_cursor {
+    sqlite3_vtab_cursor base;
+    int eof;
+};
+
+static int rows_connect(sqlite3 *h, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **msg)
+{
+    (void)argc, (void)argv, (void)msg;
+    int rc = sqlite3_declare_vtab(h, "CREATE TABLE x(case_id, plan_type, dob, age, team, worker, plan_start,"
+                                     " plan_end, gender, ethnicity, disability, closed, line)");
+    if (rc != SQLITE_OK)
+        return rc;
+    struct rows_vtab *t = sqlite3_malloc(sizeof *t);
+    if (!t)
+        return SQLITE_NOMEM;
+    memset(t, 0, sizeof *t);
+    t->c = aux;
+    *out = &t->base;
+    return SQLITE_OK;
+}
+
+static int rows_disconnect(sqlite3_vtab *t)
+{
+    sqlite3_free(t);
+    return SQLITE_OK;
+}
+
+static int rows_best_index(sqlite3_vtab *t, sqlite3_index_info *info)
+{
+    (void)t;
+    info->estimatedCost = 1e6;
+    return SQLITE_OK;
+}
+
+static int rows_open(sqlite3_vtab *t, sqlite3_vtab_cursor **out)
+{
+    (void)t;
+    struct rows_cursor *cur = sqlite3_malloc(sizeof *cur);
+    if (!cur)
+        return SQLITE_NOMEM;
+    memset(cur, 0, sizeof *cur);
+    *out = &cur->base;
+    return SQLITE_OK;
+}
+
+static int rows_close(sqlite3_vtab_cursor *cur)
+{
+    sqlite3_free(cur);
+    return SQLITE_OK;
+}
+
+/* On to the next valid row, noting the problems of the invalid ones on the way. */
+static int rows_next(sqlite3_vtab_cursor *base)
+{
+    struct rows_cursor *cur = (struct rows_cursor *)base;
+    struct ctx *c = ((struct rows_vtab *)base->pVtab)->c;
+    for (;;) {
+        int got = csvr_next(c->r, c->err);
+        if (got == 0) {
+            c->read_all = 1;
+            cur->eof = 1;
+            return SQLITE_OK;
+        }
+        if (got < 0) {
+            /* Bad data (encoding, an unclosed quote) is one more problem and the end of this
+             * file; anything else stops the import. */
+            cur->eof = 1;
+            if (c->err->status == CA_REFUSED) {
+                ca_error_demote(c->err);
+                return SQLITE_OK;
+            }
+            c->failed = 1;
+            snprintf(c->fail_msg, sizeof c->fail_msg, "%s", c->err->msg);
+            return SQLITE_ERROR;
+        }
+        long rows = c->sum->rows + ++c->file->rows;
+        if (c->opt->progress && rows % 100000 == 0)
+            c->opt->progress(rows, c->opt->progress_arg);
+        if (parse_row(c) == CA_OK)
+            return SQLITE_OK;
+    }
+}
+
+static int rows_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc, sqlite3_value **argv)
+{
+    (void)idx, (void)idxstr, (void)argc, (void)argv;
+    return rows_next(cur);
+}
+
+static int rows_eof(sqlite3_vtab_cursor *cur) { return ((struct rows_cursor *)cur)->eof; }
+
+static int rows_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col)
+{
+    struct ctx *c = ((struct rows_vtab *)base->pVtab)->c;
+    switch (col) {
+    case COL_AGE: sqlite3_result_int64(ctx, c->age); break;
+    case COL_CLOSED: sqlite3_result_int64(ctx, c->closed); break;
+    case COL_LINE: sqlite3_result_int64(ctx, c->line); break;
+    default:
+        /* Static: the text stays where it is until the cursor moves, and SQLite has
+         * copied it into the new record by then. */
+        if (c->v[col].p)
+            sqlite3_result_text(ctx, c->v[col].p, c->v[col].n, SQLITE_STATIC);
+        else
+            sqlite3_result_null(ctx);
+    }
+    return SQLITE_OK;
+}
+
+static int rows_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *rowid)
+{
+    *rowid = ((struct rows_vtab *)base->pVtab)->c->line;
+    return SQLITE_OK;
+}
+
+static const sqlite3_module rows_module = {
+    .iVersion = 1,
+    .xCreate = NULL, /* eponymous only: no CREATE VIRTUAL TABLE, nothing in the schema */
+    .xConnect = rows_connect,
+    .xBestIndex = rows_best_index,
+    .xDisconnect = rows_disconnect,
+    .xOpen = rows_open,
+    .xClose = rows_close,
+    .xFilter = rows_filter,
+    .xNext = rows_next,
+    .xEof = rows_eof,
+    .xColumn = rows_column,
+    .xRowid = rows_rowid,
+};
 
 /* The same case twice in one file with different data: one problem per case. */
 static int report_conflicts(struct ctx *c, const char *path, int fileseq, const char *idcol)
@@ -370,12 +542,14 @@ static int report_conflicts(struct ctx *c, const char *path, int fileseq, const 
 
 static int import_file_rows(struct ctx *c, const char *path, int fileseq, import_file *f)
 {
-    csvr *r = NULL;
-    char **hdr = NULL;
-    int nhdr = 0, rc = CA_ERR;
-    if (csvr_open(&r, path, c->opt->cp1252, c->err) != CA_OK)
+    int rc = CA_ERR;
+    c->file = f;
+    c->hdr = NULL;
+    c->nhdr = 0;
+    c->read_all = c->failed = 0;
+    if (csvr_open(&c->r, path, c->opt->cp1252, c->err) != CA_OK)
         return CA_ERR;
-    int got = csvr_next(r, c->err);
+    int got = csvr_next(c->r, c->err);
     if (got < 0)
         goto unreadable;
     if (got == 0) {
@@ -383,15 +557,15 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
         rc = CA_OK;  /* a problem, not a failure to go on */
         goto done;
     }
-    nhdr = csvr_count(r);
-    if (!(hdr = csvr_copy_fields(r)))
+    c->nhdr = csvr_count(c->r);
+    if (!(c->hdr = csvr_copy_fields(c->r)))
         goto nomem;
-    csvr_set_names(r, hdr, nhdr);
-    f->kind = import_kind_of(hdr, nhdr);
+    csvr_set_names(c->r, c->hdr, c->nhdr);
+    f->kind = c->kind = import_kind_of(c->hdr, c->nhdr);
     if (f->kind == KIND_UNKNOWN) {
         char found[1024];
-        list_columns(hdr, nhdr, found, sizeof found);
-        if (csvr_find(hdr, nhdr, N_CHILD_ID) >= 0)
+        list_columns(c->hdr, c->nhdr, found, sizeof found);
+        if (csvr_find(c->hdr, c->nhdr, N_CHILD_ID) >= 0)
             ca_problem(c->err, "%s:1: column \"Child Unique ID\": an Ofsted Annex A list, but not one of lists 2, 6, "
                        "7, 8 or 9: expected \"Assessment start date\" (list 2), \"Case Status\" (list 6), \"Child "
                        "Protection Plan Start Date\" (list 7), \"Date Started to be Looked After\" (list 8) or "
@@ -402,22 +576,23 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
         rc = CA_OK;
         goto done;
     }
-    struct cols k;
-    if (map_columns(c, path, f->kind, hdr, nhdr, &k) != CA_OK) {
+    if (map_columns(c, path, f->kind, c->hdr, c->nhdr, &c->k) != CA_OK) {
         rc = CA_OK;
         goto done;
     }
-    while ((got = csvr_next(r, c->err)) == 1) {
-        f->rows++;
-        if (c->opt->progress && (c->sum->rows + f->rows) % 100000 == 0)
-            c->opt->progress(c->sum->rows + f->rows, c->opt->progress_arg);
-        if (import_row(c, r, f->kind, hdr, nhdr, &k, fileseq) != CA_OK && c->err->status)
-            goto done;  /* a database failure, not a data problem */
+    /* The whole file in one statement: the virtual table reads and checks each row. */
+    stmt_bind_int(&c->ins, ":s", c->snapshot);
+    stmt_bind_int(&c->ins, ":file", fileseq);
+    got = stmt_step(&c->ins, c->err);
+    stmt_reset(&c->ins);
+    if (c->failed) /* the reader's own failure, not SQLite's account of it */
+        ca_fail(c->err, CA_SYSTEM, "%s", c->fail_msg);
+    if (got < 0 || c->failed || !c->read_all) {
+        rc = got < 0 || c->failed ? CA_ERR : CA_OK;
+        goto done;
     }
-    if (got < 0)
-        goto unreadable;
-    csvr_sha256(r, f->sha256);
-    rc = report_conflicts(c, path, fileseq, hdr[k.id]);
+    csvr_sha256(c->r, f->sha256);
+    rc = report_conflicts(c, path, fileseq, c->hdr[c->k.id]);
     goto done;
 unreadable:
     /* The file cannot be read on (bad encoding, an unclosed quote): one more problem. */
@@ -429,8 +604,10 @@ unreadable:
 nomem:
     ca_fail(c->err, CA_SYSTEM, "out of memory");
 done:
-    csvr_strings_free(hdr, nhdr);
-    csvr_close(r);
+    csvr_strings_free(c->hdr, c->nhdr);
+    c->hdr = NULL;
+    csvr_close(c->r);
+    c->r = NULL;
     return rc;
 }
 
@@ -554,6 +731,10 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
     if (step < 0)
         goto done;
     c.snapshot = (long)sqlite3_last_insert_rowid(db_handle(db));
+    if (sqlite3_create_module_v2(db_handle(db), ROWS_TABLE, &rows_module, &c, NULL) != SQLITE_OK) {
+        db_fail(db, sqlite3_errcode(db_handle(db)), "cannot register the import table", err);
+        goto done;
+    }
     if (stmt_prepare(db, &c.ins, UPSERT, err) != CA_OK)
         goto done;
     for (int i = 0; i < npaths; i++) {
@@ -583,6 +764,7 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
     rc = CA_OK;
 done:
     stmt_finalize(&c.ins);
+    sqlite3_create_module_v2(db_handle(db), ROWS_TABLE, NULL, NULL, NULL); /* c is going away */
     if (rc == CA_OK && !opt->dry_run) {
         out->snapshot_id = c.snapshot;
         return db_commit(db, err);
