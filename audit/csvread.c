@@ -10,6 +10,8 @@
 #include "audit/sha256.h"
 #include "audit/vocab.h"
 
+enum { CSVR_BLOCK = 1 << 18 }; /* bytes read at a time */
+
 struct row {
     int first;   /* index into foff */
     int n;
@@ -21,9 +23,9 @@ struct csvr {
     char *path;
     struct csv_parser p;
     iconv_t cd;            /* (iconv_t)-1 unless converting from cp1252 */
-    sha256_ctx sha;
-    char *line;            /* the raw line from getline */
-    size_t linecap;
+    sha256_ctx *sha;
+    char *blk;             /* raw bytes read, holding the current line whole */
+    size_t blkcap, blkpos, blklen;
     char *conv;            /* the converted line */
     size_t convcap;
     long lineno;
@@ -38,7 +40,9 @@ struct csvr {
     int nrows, caprows, next_row;
     int cur;               /* the record returned last, index into rows */
     long records;
-    int eof, overflow;
+    int eof;               /* the file has no more bytes */
+    int done;              /* and every line has been parsed */
+    int overflow;
     char *const *names;    /* the header's column names, borrowed (csvr_set_names) */
     int nnames;
 };
@@ -141,7 +145,8 @@ int csvr_open(csvr **out, const char *path, int cp1252, ca_error *err)
     }
     if (csv_init(&r->p, CSV_APPEND_NULL) != 0)
         goto nomem;
-    sha256_init(&r->sha);
+    if (!(r->sha = sha256_new()) || !(r->blk = malloc(r->blkcap = CSVR_BLOCK)))
+        goto nomem;
     *out = r;
     return CA_OK;
 nomem:
@@ -162,7 +167,8 @@ void csvr_close(csvr *r)
     if (r->cd != (iconv_t)-1)
         iconv_close(r->cd);
     free(r->path);
-    free(r->line);
+    sha256_free(r->sha);
+    free(r->blk);
     free(r->conv);
     free(r->buf);
     free(r->foff);
@@ -275,6 +281,48 @@ static const char *in_column(const csvr *r, int field, char *buf, size_t len)
     return buf;
 }
 
+/* The next physical line with its '\n' (none on a last line without one): *out points
+ * into the block buffer, valid until the next call. Returns its length, 0 at the end
+ * of the file, -1 on a read error (errno), or CSVR_MAX_LINE + 1 for a line that is
+ * longer than that. Reading in blocks (hashed as they come) rather than a line at a
+ * time keeps a million-row file's reading to a few hundred system calls. */
+static ssize_t next_line(csvr *r, const char **out)
+{
+    for (;;) {
+        const char *start = r->blk + r->blkpos, *nl = memchr(start, '\n', r->blklen - r->blkpos);
+        if (nl || (r->eof && r->blkpos < r->blklen)) {
+            size_t n = nl ? (size_t)(nl - start) + 1 : r->blklen - r->blkpos;
+            r->blkpos += n;
+            *out = start;
+            return n > CSVR_MAX_LINE ? CSVR_MAX_LINE + 1 : (ssize_t)n;
+        }
+        if (r->eof)
+            return 0;
+        /* Keep the unfinished line, at the start of the buffer, then read on. */
+        size_t keep = r->blklen - r->blkpos;
+        memmove(r->blk, start, keep);
+        r->blkpos = 0;
+        r->blklen = keep;
+        if (keep > CSVR_MAX_LINE)
+            return CSVR_MAX_LINE + 1;
+        if (r->blkcap - keep < CSVR_BLOCK / 2) {
+            char *q = realloc(r->blk, r->blkcap * 2);
+            if (!q)
+                return errno = ENOMEM, -1;
+            r->blk = q;
+            r->blkcap *= 2;
+        }
+        size_t got = fread(r->blk + keep, 1, r->blkcap - keep, r->f);
+        if (got == 0) {
+            if (ferror(r->f))
+                return -1;
+            r->eof = 1;
+        }
+        sha256_update(r->sha, r->blk + keep, got);
+        r->blklen += got;
+    }
+}
+
 /* Reads and parses physical lines until at least one record is finished or the file ends. */
 static int fill(csvr *r, ca_error *err)
 {
@@ -293,13 +341,14 @@ static int fill(csvr *r, ca_error *err)
         r->nf = 0;
     }
     char col[300];
-    while (r->nrows == 0 && !r->eof) {
+    while (r->nrows == 0 && !r->done) {
         errno = 0;
-        ssize_t got = getline(&r->line, &r->linecap, r->f);
-        if (got < 0) {
-            if (ferror(r->f))
-                return ca_fail(err, CA_SYSTEM, "cannot read '%s': %s", r->path, strerror(errno));
-            r->eof = 1;
+        const char *text;
+        ssize_t got = next_line(r, &text);
+        if (got < 0)
+            return ca_fail(err, CA_SYSTEM, "cannot read '%s': %s", r->path, strerror(errno));
+        if (got == 0) {
+            r->done = 1;
             /* libcsv reports an unclosed quote at the end only in its strict mode, which also
              * refuses a stray quote inside a field; so look at its state: 2 is FIELD_BEGUN. */
             if ((r->p.quoted && r->p.pstate == 2) || csv_fini(&r->p, on_field, on_row, r) != 0)
@@ -310,11 +359,9 @@ static int fill(csvr *r, ca_error *err)
             break;
         }
         r->lineno++;
-        sha256_update(&r->sha, r->line, (size_t)got);
         if (got > CSVR_MAX_LINE)
             return ca_fail(err, CA_REFUSED, "%s:%ld: the line is longer than %d bytes: is this a CSV file?",
                            r->path, r->lineno, CSVR_MAX_LINE);
-        const char *text = r->line;
         size_t n = (size_t)got;
         if (r->lineno == 1 && n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
             text += 3, n -= 3;
@@ -360,7 +407,7 @@ static int fill(csvr *r, ca_error *err)
 int csvr_next(csvr *r, ca_error *err)
 {
     if (r->next_row >= r->nrows) {
-        if (r->eof)
+        if (r->done)
             return 0;
         if (fill(r, err) != CA_OK)
             return CA_ERR;
@@ -384,7 +431,7 @@ const char *csvr_field(const csvr *r, int i)
 long csvr_line(const csvr *r) { return r->cur >= 0 ? r->rows[r->cur].line : 0; }
 const char *csvr_path(const csvr *r) { return r->path; }
 long csvr_records(const csvr *r) { return r->records; }
-void csvr_sha256(csvr *r, char out[65]) { sha256_hex(&r->sha, out); }
+void csvr_sha256(csvr *r, char out[65]) { sha256_hex(r->sha, out); }
 
 char **csvr_copy_fields(const csvr *r)
 {

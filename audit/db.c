@@ -343,7 +343,10 @@ int db_open(ca_db **out, const char *path, enum ca_db_mode mode, ca_error *err)
     sqlite3_busy_timeout(db->h, CA_BUSY_TIMEOUT_MS);
     if (check_file(db, err) != CA_OK)
         goto fail;
-    if (db_exec(db, "PRAGMA journal_mode = WAL", err) != CA_OK ||
+    /* Takes effect only on a new, empty file: 16 KiB pages make a million-row import and
+     * the report's scans touch a quarter as many pages as the default 4 KiB. */
+    if (db_exec(db, "PRAGMA page_size = 16384", err) != CA_OK ||
+        db_exec(db, "PRAGMA journal_mode = WAL", err) != CA_OK ||
         db_exec(db, "PRAGMA synchronous = FULL", err) != CA_OK ||
         db_exec(db, "PRAGMA foreign_keys = ON", err) != CA_OK ||
         /* Reads through the page cache of the operating system rather than copies. */

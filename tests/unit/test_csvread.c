@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "audit/csvread.h"
-#include "audit/sha256.h"
 
 static char path[64];
 
@@ -174,13 +173,10 @@ static void test_sha256_of_the_raw_bytes(void **state)
     ca_error err = CA_ERROR_INIT;
     while (csvr_next(r, &err) == 1)
         ;
-    char got[65], want[65];
+    char got[65];
     csvr_sha256(r, got);
-    sha256_ctx c;
-    sha256_init(&c);
-    sha256_update(&c, bytes, sizeof bytes - 1);
-    sha256_hex(&c, want);
-    assert_string_equal(got, want);
+    /* As sha256sum(1) gives it for the same bytes, BOM and CRs included. */
+    assert_string_equal(got, "c8a9d9fd12bb7832259a9660175fcddabe71e395808b9bf35c60bc45194c282c");
     csvr_close(r);
 }
 
