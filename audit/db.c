@@ -204,6 +204,14 @@ int db_commit(ca_db *db, ca_error *err)
     return CA_OK;
 }
 
+int db_foreign_keys(ca_db *db, int on)
+{
+    if (db->depth > 0)
+        return 0;
+    return sqlite3_exec(db->h, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) ==
+           SQLITE_OK;
+}
+
 void db_rollback(ca_db *db)
 {
     if (db->depth <= 0)

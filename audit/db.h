@@ -44,6 +44,12 @@ int db_commit(ca_db *db, ca_error *err);   /* CA_ERR if an inner level rolled ba
 int db_begin_read(ca_db *db, ca_error *err);
 void db_rollback(ca_db *db);
 
+/* Turns foreign-key enforcement on or off for the statements that follow. SQLite
+ * allows it only outside a transaction: returns 1 when it changed, 0 when inside
+ * one (nothing changed). Foreign keys are on unless a bulk writer turns them off
+ * for rows that are right by construction, and back on when it is done. */
+int db_foreign_keys(ca_db *db, int on);
+
 /* Runs SQL with no parameters (schema, pragmas). */
 int db_exec(ca_db *db, const char *sql, ca_error *err);
 

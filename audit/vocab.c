@@ -73,6 +73,10 @@ static const struct word plan_words[] = {
 
 int plan_parse(const char *s)
 {
+    /* The codes themselves, as most lists give them, without normalising. */
+    for (int p = 0; p < CA_NPLANS; p++)
+        if (strcmp(s, plan_code(p)) == 0)
+            return p;
     return lookup(plan_words, sizeof plan_words / sizeof *plan_words, s, -1);
 }
 
