@@ -69,8 +69,10 @@ struct stratum_acc {
 
 /* Interned names for the one pass over the period's audits: a key is a number (a
  * round id, or 0) and a string (a case id, a level), so that no key is ever built
- * with printf a million times. */
+ * with printf a million times. Each slot keeps the key's full hash, so that a probe
+ * compares strings only when the hashes agree. */
 struct names {
+    uint64_t *hash;   /* 0: an empty slot */
     int64_t *pre;
     char **key;
     int *val;
@@ -82,36 +84,38 @@ static uint64_t hash_key(int64_t pre, const char *s)
     uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)pre * 0x9e3779b97f4a7c15ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return h ^ (h >> 29);
+    h ^= h >> 29;
+    return h ? h : 1;
 }
 
 static int names_grow(struct names *t)
 {
     size_t cap = t->cap ? 2 * t->cap : 64;
+    uint64_t *h = calloc(cap, sizeof *h);
     int64_t *p = calloc(cap, sizeof *p);
     char **k = calloc(cap, sizeof *k);
     int *v = calloc(cap, sizeof *v);
-    if (!p || !k || !v) {
-        free(p), free(k), free(v);
+    if (!h || !p || !k || !v) {
+        free(h), free(p), free(k), free(v);
         return -1;
     }
     for (size_t i = 0; i < t->cap; i++)
-        if (t->key[i]) {
-            size_t j = hash_key(t->pre[i], t->key[i]) & (cap - 1);
-            while (k[j])
+        if (t->hash[i]) {
+            size_t j = t->hash[i] & (cap - 1);
+            while (h[j])
                 j = (j + 1) & (cap - 1);
-            p[j] = t->pre[i], k[j] = t->key[i], v[j] = t->val[i];
+            h[j] = t->hash[i], p[j] = t->pre[i], k[j] = t->key[i], v[j] = t->val[i];
         }
-    free(t->pre), free(t->key), free(t->val);
-    t->pre = p, t->key = k, t->val = v, t->cap = cap;
+    free(t->hash), free(t->pre), free(t->key), free(t->val);
+    t->hash = h, t->pre = p, t->key = k, t->val = v, t->cap = cap;
     return 0;
 }
 
-/* The slot of (pre, key): its own, or the empty one where it would go. */
-static size_t names_slot(const struct names *t, int64_t pre, const char *key)
+/* The slot of (pre, key) with hash h: its own, or the empty one where it would go. */
+static size_t names_slot(const struct names *t, uint64_t h, int64_t pre, const char *key)
 {
-    size_t j = hash_key(pre, key) & (t->cap - 1);
-    while (t->key[j] && !(t->pre[j] == pre && strcmp(t->key[j], key) == 0))
+    size_t j = h & (t->cap - 1);
+    while (t->hash[j] && !(t->hash[j] == h && t->pre[j] == pre && strcmp(t->key[j], key) == 0))
         j = (j + 1) & (t->cap - 1);
     return j;
 }
@@ -121,12 +125,13 @@ static int names_get(struct names *t, int64_t pre, const char *key, int next)
 {
     if (t->n * 2 >= t->cap && names_grow(t) != 0)
         return -1;
-    size_t j = names_slot(t, pre, key);
-    if (t->key[j])
+    uint64_t h = hash_key(pre, key);
+    size_t j = names_slot(t, h, pre, key);
+    if (t->hash[j])
         return t->val[j];
     if (!(t->key[j] = strdup(key)))
         return -1;
-    t->pre[j] = pre, t->val[j] = next;
+    t->hash[j] = h, t->pre[j] = pre, t->val[j] = next;
     t->n++;
     return next;
 }
@@ -136,15 +141,15 @@ static int names_find(const struct names *t, int64_t pre, const char *key)
 {
     if (!t->n)
         return -1;
-    size_t j = names_slot(t, pre, key);
-    return t->key[j] ? t->val[j] : -1;
+    size_t j = names_slot(t, hash_key(pre, key), pre, key);
+    return t->hash[j] ? t->val[j] : -1;
 }
 
 static void names_free(struct names *t)
 {
     for (size_t i = 0; i < t->cap; i++)
         free(t->key[i]);
-    free(t->pre), free(t->key), free(t->val);
+    free(t->hash), free(t->pre), free(t->key), free(t->val);
 }
 
 /* The audits that count: the latest per (round, case) as at the end of the as-at
@@ -326,17 +331,21 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         stmt_reset(&s);
     }
     stmt_finalize(&s);
+    /* Sampled, and for a round past its due date the cases not graded by then: those
+     * without an audit current at the as-at time (one per graded case). */
     if (got < 0 || stmt_prepare(db, &s,
                                 "SELECT (SELECT count(*) FROM round_case WHERE round_id = r.id),"
-                                " (SELECT count(DISTINCT case_id) FROM audit WHERE round_id = r.id"
-                                "  AND entered_at < :asat), r.due FROM round r WHERE r.id = :r", err) != CA_OK)
+                                " CASE WHEN r.due < :ref THEN (SELECT count(*) FROM audit WHERE round_id = r.id"
+                                "  AND entered_at < :asat AND (superseded_at IS NULL OR superseded_at >= :asat))"
+                                " END FROM round r WHERE r.id = :r", err) != CA_OK)
         goto done;
     for (long r = 0; r < nrounds && got >= 0; r++) {
         stmt_bind_int(&s, ":r", rounds[r]);
         stmt_bind_text(&s, ":asat", asat);
+        stmt_bind_text(&s, ":ref", ref);
         if ((got = stmt_step(&s, err)) == 1) {
             out->sampled += stmt_int(&s, 0);
-            if (!stmt_is_null(&s, 2) && strcmp(stmt_text(&s, 2), ref) < 0)
+            if (!stmt_is_null(&s, 1))
                 out->overdue += stmt_int(&s, 0) - stmt_int(&s, 1);
         }
         stmt_reset(&s);
@@ -407,24 +416,43 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     char pfrom[CA_DATE_ISO_LEN];
     date_iso(period->from, pfrom);
 
-    /* Actions raised by the period's audits. */
+    /* Actions raised by the period's audits: an audit in scope is in the bitmap; any
+     * other (superseded since, say) is looked up by its id, which few are. */
+    ca_stmt one = {0};
     if (stmt_prepare(db, &s,
-                     "SELECT count(*), coalesce(sum(ac.done_at IS NOT NULL AND ac.done_at < :asat), 0),"
-                     " coalesce(sum((ac.done_at IS NULL OR ac.done_at >= :asat) AND ac.due < :ref), 0)"
-                     " FROM action ac JOIN audit a ON a.id = ac.audit_id"
-                     " WHERE ac.entered_at < :asat AND a.audit_date BETWEEN :from AND :to", err) != CA_OK)
-        goto done;
+                     "SELECT audit_id, done_at IS NOT NULL AND done_at < :asat,"
+                     " (done_at IS NULL OR done_at >= :asat) AND due < :ref FROM action WHERE entered_at < :asat",
+                     err) != CA_OK ||
+        stmt_prepare(db, &one, "SELECT audit_date BETWEEN :from AND :to FROM audit WHERE id = :id", err) != CA_OK) {
+        got = CA_ERR;
+        goto actions_done;
+    }
     stmt_bind_text(&s, ":asat", asat);
     stmt_bind_text(&s, ":ref", ref);
-    stmt_bind_text(&s, ":from", pfrom);
-    stmt_bind_text(&s, ":to", to);
-    if ((got = stmt_step(&s, err)) == 1) {
-        out->actions_raised = stmt_int(&s, 0);
-        out->actions_done = stmt_int(&s, 1);
-        out->actions_open = out->actions_raised - out->actions_done;
-        out->actions_overdue = stmt_int(&s, 2);
+    while ((got = stmt_step(&s, err)) == 1) {
+        int64_t id = stmt_int(&s, 0);
+        if (id < 0 || id > maxid || !(inscope[id / 8] & (1u << (id % 8)))) {
+            stmt_bind_text(&one, ":from", pfrom);
+            stmt_bind_text(&one, ":to", to);
+            stmt_bind_int(&one, ":id", id);
+            int in = stmt_step(&one, err);
+            in = in == 1 ? (int)stmt_int(&one, 0) : in;
+            stmt_reset(&one);
+            if (in < 0) {
+                got = CA_ERR;
+                break;
+            }
+            if (!in)
+                continue;
+        }
+        out->actions_raised++;
+        out->actions_done += stmt_int(&s, 1) != 0;
+        out->actions_overdue += stmt_int(&s, 2) != 0;
     }
+    out->actions_open = out->actions_raised - out->actions_done;
+actions_done:
     stmt_finalize(&s);
+    stmt_finalize(&one);
     if (got >= 0)
         rc = CA_OK;
 done:
