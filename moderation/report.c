@@ -69,53 +69,69 @@ struct stratum_acc {
 
 /* Interned names for the one pass over the period's audits: a key is a number (a
  * round id, or 0) and a string (a case id, a level), so that no key is ever built
- * with printf a million times. Each slot keeps the key's full hash, so that a probe
- * compares strings only when the hashes agree. */
-struct names {
-    uint64_t *hash;   /* 0: an empty slot */
-    int64_t *pre;
-    char **key;
-    int *val;
-    size_t cap, n;
+ * with printf a million times. A slot keeps the key's full hash beside it, so that a
+ * probe touches one cache line and compares strings only when the hashes agree; the
+ * strings themselves are copied into one growing arena, not allocated one by one. */
+struct name_slot {
+    uint32_t hash;    /* the key's hash, never 0; 0: an empty slot */
+    int32_t val;
+    uint32_t key;     /* offset into the arena */
+    int32_t pre;      /* a round id, or 0 */
 };
 
-static uint64_t hash_key(int64_t pre, const char *s)
+struct names {
+    struct name_slot *slot;
+    size_t cap, n;
+    char *arena;
+    size_t used, size;
+    uint64_t *seen;   /* optional: a bit per hash value mod seen_mask + 1, set for each key */
+    uint32_t seen_mask;
+};
+
+static uint32_t hash_key(int64_t pre, const char *s)
 {
     uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)pre * 0x9e3779b97f4a7c15ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    h ^= h >> 29;
-    return h ? h : 1;
+    /* The low bits pick the slot, and FNV-1a's mix poorly: fold the high bits down
+     * (MurmurHash3's finaliser). */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (uint32_t)h ? (uint32_t)h : 1;
 }
 
-static int names_grow(struct names *t)
+/* Room for at least n keys without growing again. */
+static int names_grow_for(struct names *t, size_t n)
 {
-    size_t cap = t->cap ? 2 * t->cap : 64;
-    uint64_t *h = calloc(cap, sizeof *h);
-    int64_t *p = calloc(cap, sizeof *p);
-    char **k = calloc(cap, sizeof *k);
-    int *v = calloc(cap, sizeof *v);
-    if (!h || !p || !k || !v) {
-        free(h), free(p), free(k), free(v);
+    size_t cap = 64;
+    while (cap < 2 * n + 2)
+        cap *= 2;
+    if (cap <= t->cap)
+        return 0;
+    struct name_slot *slot = calloc(cap, sizeof *slot);
+    if (!slot)
         return -1;
-    }
     for (size_t i = 0; i < t->cap; i++)
-        if (t->hash[i]) {
-            size_t j = t->hash[i] & (cap - 1);
-            while (h[j])
+        if (t->slot[i].hash) {
+            size_t j = t->slot[i].hash & (cap - 1);
+            while (slot[j].hash)
                 j = (j + 1) & (cap - 1);
-            h[j] = t->hash[i], p[j] = t->pre[i], k[j] = t->key[i], v[j] = t->val[i];
+            slot[j] = t->slot[i];
         }
-    free(t->hash), free(t->pre), free(t->key), free(t->val);
-    t->hash = h, t->pre = p, t->key = k, t->val = v, t->cap = cap;
+    free(t->slot);
+    t->slot = slot, t->cap = cap;
     return 0;
 }
 
+static int names_grow(struct names *t) { return names_grow_for(t, t->cap ? t->cap : 32); }
+
 /* The slot of (pre, key) with hash h: its own, or the empty one where it would go. */
-static size_t names_slot(const struct names *t, uint64_t h, int64_t pre, const char *key)
+static size_t names_slot(const struct names *t, uint32_t h, int64_t pre, const char *key)
 {
     size_t j = h & (t->cap - 1);
-    while (t->hash[j] && !(t->hash[j] == h && t->pre[j] == pre && strcmp(t->key[j], key) == 0))
+    while (t->slot[j].hash &&
+           !(t->slot[j].hash == h && t->slot[j].pre == pre && strcmp(t->arena + t->slot[j].key, key) == 0))
         j = (j + 1) & (t->cap - 1);
     return j;
 }
@@ -125,13 +141,27 @@ static int names_get(struct names *t, int64_t pre, const char *key, int next)
 {
     if (t->n * 2 >= t->cap && names_grow(t) != 0)
         return -1;
-    uint64_t h = hash_key(pre, key);
+    uint32_t h = hash_key(pre, key);
     size_t j = names_slot(t, h, pre, key);
-    if (t->hash[j])
-        return t->val[j];
-    if (!(t->key[j] = strdup(key)))
+    if (t->slot[j].hash)
+        return t->slot[j].val;
+    size_t len = strlen(key) + 1;
+    if (t->used + len > UINT32_MAX || pre < INT32_MIN || pre > INT32_MAX)
         return -1;
-    t->hash[j] = h, t->pre[j] = pre, t->val[j] = next;
+    if (t->used + len > t->size) {
+        size_t size = t->size ? t->size : 4096;
+        while (t->used + len > size)
+            size *= 2;
+        char *a = realloc(t->arena, size);
+        if (!a)
+            return -1;
+        t->arena = a, t->size = size;
+    }
+    memcpy(t->arena + t->used, key, len);
+    t->slot[j] = (struct name_slot){h, next, (uint32_t)t->used, (int32_t)pre};
+    if (t->seen)
+        t->seen[(h & t->seen_mask) / 64] |= 1ULL << (h & 63);
+    t->used += len;
     t->n++;
     return next;
 }
@@ -141,15 +171,26 @@ static int names_find(const struct names *t, int64_t pre, const char *key)
 {
     if (!t->n)
         return -1;
-    size_t j = names_slot(t, hash_key(pre, key), pre, key);
-    return t->hash[j] ? t->val[j] : -1;
+    uint32_t h = hash_key(pre, key);
+    if (t->seen && !(t->seen[(h & t->seen_mask) / 64] & (1ULL << (h & 63))))
+        return -1; /* surely absent, without touching the large table */
+    size_t j = names_slot(t, h, pre, key);
+    return t->slot[j].hash ? t->slot[j].val : -1;
+}
+
+/* Adds the bitmap that answers most lookups of absent keys from a few cache lines:
+ * 1 MiB, a bit for each of 2^23 hash values. Before any key is added. */
+static int names_filter(struct names *t)
+{
+    t->seen_mask = (1u << 23) - 1;
+    return (t->seen = calloc(((size_t)t->seen_mask + 1) / 64, sizeof *t->seen)) ? 0 : -1;
 }
 
 static void names_free(struct names *t)
 {
-    for (size_t i = 0; i < t->cap; i++)
-        free(t->key[i]);
-    free(t->hash), free(t->pre), free(t->key), free(t->val);
+    free(t->seen);
+    free(t->slot);
+    free(t->arena);
 }
 
 /* The audits that count: the latest per (round, case) as at the end of the as-at
@@ -215,6 +256,15 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
                      err) != CA_OK)
         goto done;
     stmt_bind_text(&s, ":asat", asat);
+    /* Sized once for every moderation there is: growing by doubling would move a
+     * quarter of a million keys about, a cache miss each. */
+    int64_t nmod = 0;
+    if (db_int(db, &nmod, "SELECT coalesce(max(id), 0) FROM moderation", err) != CA_OK)
+        goto done;
+    if (names_grow_for(&moderated, (size_t)nmod) != 0 || names_filter(&moderated) != 0) {
+        ca_fail(err, CA_SYSTEM, "out of memory");
+        goto done;
+    }
     while ((got = stmt_step(&s, err)) == 1) {
         if (names_get(&moderated, stmt_int(&s, 0), stmt_text(&s, 1),
                       (int)stmt_int(&s, 2) + 8 * (stmt_int(&s, 3) != 0)) < 0) {
@@ -225,9 +275,16 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     stmt_finalize(&s);
     if (got < 0)
         goto done;
-    static const char main_sql[] =
-        "SELECT a.round_id, a.stratum, a.plan_type, a.age_band, coalesce(a.team, '(no team)'), a.auditor,"
-        " a.grade, a.case_id, a.id, a.audit_date FROM audit a WHERE" IN_SCOPE;
+    /* Only the levels that a breakdown needs are read: a column not decoded is time
+     * saved a million times. */
+    int want[REPORT_NDIMS] = {0};
+    for (int i = 0; i < out->nby; i++)
+        want[out->by[i].dim] = 1;
+    char main_sql[512];
+    snprintf(main_sql, sizeof main_sql,
+             "SELECT a.round_id, a.stratum, %s, %s, %s, %s, a.grade, a.case_id, a.id, a.audit_date FROM audit a WHERE"
+             IN_SCOPE, want[BY_PLAN] ? "a.plan_type" : "NULL", want[BY_AGE] ? "a.age_band" : "NULL",
+             want[BY_TEAM] ? "coalesce(a.team, '(no team)')" : "NULL", want[BY_AUDITOR] ? "a.auditor" : "NULL");
     if (stmt_prepare(db, &s, main_sql, err) != CA_OK)
         goto done;
     stmt_bind_text(&s, ":asat", asat);
@@ -331,10 +388,11 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         stmt_reset(&s);
     }
     stmt_finalize(&s);
-    /* Sampled, and for a round past its due date the cases not graded by then: those
-     * without an audit current at the as-at time (one per graded case). */
+    /* Sampled (the round's n_h, which its list holds), and for a round past its due date
+     * the cases not graded by then: those without an audit current at the as-at time
+     * (one per graded case). */
     if (got < 0 || stmt_prepare(db, &s,
-                                "SELECT (SELECT count(*) FROM round_case WHERE round_id = r.id),"
+                                "SELECT (SELECT coalesce(sum(sample_n), 0) FROM round_stratum WHERE round_id = r.id),"
                                 " CASE WHEN r.due < :ref THEN (SELECT count(*) FROM audit WHERE round_id = r.id"
                                 "  AND entered_at < :asat AND (superseded_at IS NULL OR superseded_at >= :asat))"
                                 " END FROM round r WHERE r.id = :r", err) != CA_OK)
