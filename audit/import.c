@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "audit/bigmem.h"
 #include "audit/csvread.h"
 
 /* Normalised header names (vocab_normalise) accepted for each column. */
@@ -68,40 +70,58 @@ struct cols {
 /* The eponymous virtual table that offers a file's valid rows (below). */
 #define ROWS_TABLE "caseaudit_import_rows"
 
-/* The winning row of a merge: an open row beats a closed one, then plan precedence
- * CLA > CP > CIN > CL > EH (SPEC §2). All right-hand sides see the old row. */
+/* Merging a later row of a case (n) into the case's row (t): an open row beats a closed
+ * one, then plan precedence CLA > CP > CIN > CL > EH (SPEC §2). All right-hand sides
+ * see the old row. */
 #define RANK(p) "(CASE " p " WHEN 'CLA' THEN 5 WHEN 'CP' THEN 4 WHEN 'CIN' THEN 3 WHEN 'CL' THEN 2 ELSE 1 END)"
-#define WINS                                                                                                  \
-    "(excluded.closed < closed OR (excluded.closed = closed AND " RANK("excluded.plan_type") " > " RANK(   \
-        "plan_type") "))"
-#define TAKE(col) col " = CASE WHEN " WINS " THEN excluded." col " ELSE " col " END"
-#define FILL(col) col " = COALESCE(" col ", excluded." col ")"
-#define DIFFERS(col) " OR " col " IS NOT excluded." col
+#define WINS "(n.closed < t.closed OR (n.closed = t.closed AND " RANK("n.plan_type") " > " RANK("t.plan_type") "))"
+#define TAKE(col) col " = CASE WHEN " WINS " THEN n." col " ELSE t." col " END"
+#define FILL(col) col " = COALESCE(t." col ", n." col ")"
+#define DIFFERS(col) " OR t." col " IS NOT n." col
 
-static const char UPSERT[] =
-    "INSERT INTO snapshot_case(snapshot_id, case_id, plan_type, dob, age, team, worker, plan_start, plan_end,"
-    " gender, ethnicity, disability, closed, src_file, src_line)"
-    " SELECT :s, case_id, plan_type, dob, age, team, worker, plan_start, plan_end, gender, ethnicity, disability,"
-    " closed, :file, line FROM " ROWS_TABLE " WHERE true" /* WHERE: so that ON is not read as a join's */
-    " ON CONFLICT(snapshot_id, case_id) DO UPDATE SET"
-    " dup_line = CASE WHEN dup_line IS NULL AND src_file = excluded.src_file AND (0" DIFFERS("plan_type")
+static const char MERGE[] =
+    "UPDATE snapshot_case AS t SET"
+    " dup_line = CASE WHEN t.dup_line IS NULL AND t.src_file = n.src_file AND (0" DIFFERS("plan_type")
         DIFFERS("dob") DIFFERS("age") DIFFERS("team") DIFFERS("worker") DIFFERS("plan_start") DIFFERS("plan_end")
         DIFFERS("gender") DIFFERS("ethnicity") DIFFERS("disability") DIFFERS("closed")
-    ") THEN excluded.src_line ELSE dup_line END, "
+    ") THEN n.src_line ELSE t.dup_line END, "
     TAKE("plan_type") ", " TAKE("plan_start") ", " TAKE("plan_end") ", " TAKE("src_file") ", " TAKE("src_line") ", "
-    "team = CASE WHEN " WINS " THEN COALESCE(excluded.team, team) ELSE COALESCE(team, excluded.team) END, "
-    "worker = CASE WHEN " WINS " THEN COALESCE(excluded.worker, worker) ELSE COALESCE(worker, excluded.worker) END, "
+    "team = CASE WHEN " WINS " THEN COALESCE(n.team, t.team) ELSE COALESCE(t.team, n.team) END, "
+    "worker = CASE WHEN " WINS " THEN COALESCE(n.worker, t.worker) ELSE COALESCE(t.worker, n.worker) END, "
     /* The date of birth (and the age from it) of the row that sets the plan, when it has one, so that
      * the order of the files does not decide a child's age band. */
-    "age = CASE WHEN excluded.dob IS NOT NULL AND (dob IS NULL OR " WINS ") THEN excluded.age"
-    " WHEN dob IS NULL AND " WINS " THEN excluded.age ELSE age END, "
-    "dob = CASE WHEN " WINS " THEN COALESCE(excluded.dob, dob) ELSE COALESCE(dob, excluded.dob) END, "
+    "age = CASE WHEN n.dob IS NOT NULL AND (t.dob IS NULL OR " WINS ") THEN n.age"
+    " WHEN t.dob IS NULL AND " WINS " THEN n.age ELSE t.age END, "
+    "dob = CASE WHEN " WINS " THEN COALESCE(n.dob, t.dob) ELSE COALESCE(t.dob, n.dob) END, "
     FILL("gender") ", " FILL("ethnicity") ", " FILL("disability") ", "
-    "closed = MIN(closed, excluded.closed)";
+    "closed = MIN(t.closed, n.closed)"
+    " FROM snapshot_case AS n WHERE n.rowid = :row AND t.rowid = :into AND t.case_id = n.case_id";
+
+/* Every valid row of a file goes in, at the next row id (one more than the table's
+ * largest, which SQLite gives without a search); a row whose case has come before
+ * carries the row it merges into. */
+static const char APPEND[] =
+    "INSERT INTO snapshot_case(snapshot_id, case_id, plan_type, dob, age, team, worker, plan_start, plan_end,"
+    " gender, ethnicity, disability, closed, src_file, src_line, merge_into)"
+    " SELECT :s, case_id, plan_type, dob, age, team, worker, plan_start, plan_end, gender, ethnicity,"
+    " disability, closed, :file, line, merge_into FROM " ROWS_TABLE;
 
 /* The columns of a valid row, as the virtual table below offers them. */
 enum { COL_ID, COL_PLAN, COL_DOB, COL_AGE, COL_TEAM, COL_WORKER, COL_START, COL_END, COL_GENDER, COL_ETH,
-       COL_DIS, COL_CLOSED, COL_LINE, NCOLS };
+       COL_DIS, COL_CLOSED, COL_LINE, COL_ROW, COL_INTO, NCOLS };
+
+/* The cases seen so far in this import, by a 32-bit hash of the case id (never 0; 0 is an
+ * empty slot), with the case's first row as an offset from the snapshot's first row:
+ * eight bytes a case, 16 MiB for a million. Where two ids share a hash, the row is read
+ * back to compare the ids themselves (seen_find). */
+struct seen_slot {
+    uint32_t tag, row;
+};
+
+struct seen {
+    struct seen_slot *slot;
+    size_t cap, n;
+};
 
 /* A field without the spaces around it, where it lies (not copied); p NULL: no value. */
 struct span {
@@ -114,8 +134,12 @@ struct ctx {
     const import_options *opt;
     ca_error *err;
     import_summary *sum;
-    ca_stmt ins;        /* the upsert of a whole file from ROWS_TABLE */
+    ca_stmt ins;        /* APPEND: a whole file from ROWS_TABLE */
     long snapshot;
+    int64_t first_row;  /* the snapshot's first row id */
+    int64_t next_row;   /* the row id of the next valid row */
+    long merges;        /* rows that carry merge_into */
+    struct seen seen;
     ca_day latest_dob;  /* as_of + 10 months */
     /* The file being read. */
     csvr *r;
@@ -125,12 +149,19 @@ struct ctx {
     struct cols k;
     import_file *file;
     int read_all;       /* the file was read to its end (not stopped by bad data) */
-    int failed;         /* reading failed (I/O, memory): fail_msg says why */
+    int failed;         /* reading failed (I/O, memory): fail_status and fail_msg say why */
+    int fail_status;
     char fail_msg[CA_MSG_MAX];
     /* The current valid row: spans into the reader's buffer, dates in the buffers here;
      * valid until the reader moves on. */
     struct span v[NCOLS];
     long age, closed, line;
+    int plan;
+    int64_t row, into;  /* into: 0 when the case is new */
+    uint32_t tag;       /* case_tag of its case id */
+    long closed_cases, open_cases[CA_NPLANS]; /* of the rows that were new cases */
+    ca_stmt case_at;    /* the case id of a row, to tell apart two ids that share a hash */
+    char idcol[IMPORT_MAX_FILES][128]; /* each file's name for its case id column, once read */
     char dob[CA_DATE_ISO_LEN], start[CA_DATE_ISO_LEN], end[CA_DATE_ISO_LEN];
 };
 
@@ -262,6 +293,17 @@ static int map_columns(struct ctx *c, const char *path, enum import_kind kind, c
     return ok ? CA_OK : CA_ERR;
 }
 
+static uint32_t case_tag(const char *p, int n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then MurmurHash3's finaliser */
+    for (int i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (uint32_t)h ? (uint32_t)h : 1;
+}
+
 /* Validates the current record into c->v and friends; CA_ERR (problems noted) when it is not valid. */
 static int parse_row(struct ctx *c)
 {
@@ -288,6 +330,8 @@ static int parse_row(struct ctx *c)
     struct span id = span_of(r, k->id);
     if (!id.p)
         ca_problem(c->err, "%s:%ld: column \"%s\": empty case id", path, line, hdr[k->id]), bad = 1;
+    else /* Ask for the case's slot now (seen_find): the rest of the row is checked meanwhile. */
+        __builtin_prefetch(&c->seen.slot[(c->tag = case_tag(id.p, id.n)) & (c->seen.cap - 1)]);
 
     ca_day dob = 0;
     c->dob[0] = 0;
@@ -378,6 +422,7 @@ static int parse_row(struct ctx *c)
     c->v[COL_ETH] = span_of(r, k->ethnicity);
     c->v[COL_DIS] = span_of(r, k->disability);
     c->age = age;
+    c->plan = plan;
     c->closed = closed;
     c->line = line;
     return CA_OK;
@@ -400,7 +445,7 @@ static int rows_connect(sqlite3 *h, void *aux, int argc, const char *const *argv
 {
     (void)argc, (void)argv, (void)msg;
     int rc = sqlite3_declare_vtab(h, "CREATE TABLE x(case_id, plan_type, dob, age, team, worker, plan_start,"
-                                     " plan_end, gender, ethnicity, disability, closed, line)");
+                                     " plan_end, gender, ethnicity, disability, closed, line, row, merge_into)");
     if (rc != SQLITE_OK)
         return rc;
     struct rows_vtab *t = sqlite3_malloc(sizeof *t);
@@ -442,6 +487,71 @@ static int rows_close(sqlite3_vtab_cursor *cur)
     return SQLITE_OK;
 }
 
+/* Room for n cases: at most 70% of the slots in use. Sized once from the files' length
+ * where it can be, since growing moves every slot, a cache miss each. */
+static int seen_reserve(struct seen *t, size_t n)
+{
+    size_t cap = (size_t)1 << 12;
+    while (cap * 7 < n * 10)
+        cap *= 2;
+    if (cap <= t->cap)
+        return 0;
+    struct seen_slot *slot = big_alloc(cap * sizeof *slot);
+    if (!slot)
+        return -1;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slot[i].tag) {
+            size_t j = t->slot[i].tag & (cap - 1);
+            while (slot[j].tag)
+                j = (j + 1) & (cap - 1);
+            slot[j] = t->slot[i];
+        }
+    big_free(t->slot, t->cap * sizeof *slot);
+    t->slot = slot;
+    t->cap = cap;
+    return 0;
+}
+
+/* The first row of the current row's case, or 0 when the case is new (then this row is
+ * recorded as its first); CA_ERR on failure. */
+static int64_t seen_find(struct ctx *c, int64_t row)
+{
+    struct seen *t = &c->seen;
+    if ((t->n + 1) * 10 > t->cap * 7 && seen_reserve(t, 2 * (t->n + 1)) != 0)
+        return ca_fail(c->err, CA_SYSTEM, "out of memory");
+    struct span id = c->v[COL_ID];
+    uint32_t tag = c->tag;
+    size_t j = tag & (t->cap - 1);
+    for (; t->slot[j].tag; j = (j + 1) & (t->cap - 1)) {
+        if (t->slot[j].tag != tag)
+            continue;
+        int64_t first = c->first_row + t->slot[j].row;
+        stmt_bind_int(&c->case_at, ":r", first);
+        int got = stmt_step(&c->case_at, c->err);
+        int same = got == 1 && sqlite3_column_bytes(c->case_at.st, 0) == id.n &&
+                   memcmp(stmt_text(&c->case_at, 0), id.p, (size_t)id.n) == 0;
+        stmt_reset(&c->case_at);
+        if (got < 0)
+            return CA_ERR;
+        if (same)
+            return first;
+    }
+    if (row - c->first_row > UINT32_MAX)
+        return ca_fail(c->err, CA_REFUSED, "more than %u rows in one import", UINT32_MAX);
+    t->slot[j] = (struct seen_slot){tag, (uint32_t)(row - c->first_row)};
+    t->n++;
+    return 0;
+}
+
+/* Stops the statement, keeping the reason: SQLite's own account of it would be vaguer. */
+static int rows_fail(struct ctx *c)
+{
+    c->failed = 1;
+    c->fail_status = c->err->status ? c->err->status : CA_SYSTEM;
+    snprintf(c->fail_msg, sizeof c->fail_msg, "%s", c->err->msg);
+    return SQLITE_ERROR;
+}
+
 /* On to the next valid row, noting the problems of the invalid ones on the way. */
 static int rows_next(sqlite3_vtab_cursor *base)
 {
@@ -462,15 +572,22 @@ static int rows_next(sqlite3_vtab_cursor *base)
                 ca_error_demote(c->err);
                 return SQLITE_OK;
             }
-            c->failed = 1;
-            snprintf(c->fail_msg, sizeof c->fail_msg, "%s", c->err->msg);
-            return SQLITE_ERROR;
+            return rows_fail(c);
         }
         long rows = c->sum->rows + ++c->file->rows;
         if (c->opt->progress && rows % 100000 == 0)
             c->opt->progress(rows, c->opt->progress_arg);
-        if (parse_row(c) == CA_OK)
-            return SQLITE_OK;
+        if (parse_row(c) != CA_OK)
+            continue;
+        c->row = c->next_row++;
+        if ((c->into = seen_find(c, c->row)) < 0)
+            return rows_fail(c);
+        c->merges += c->into > 0;
+        if (!c->into) {
+            c->closed_cases += c->closed;
+            c->open_cases[c->plan] += !c->closed;
+        }
+        return SQLITE_OK;
     }
 }
 
@@ -489,6 +606,13 @@ static int rows_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col)
     case COL_AGE: sqlite3_result_int64(ctx, c->age); break;
     case COL_CLOSED: sqlite3_result_int64(ctx, c->closed); break;
     case COL_LINE: sqlite3_result_int64(ctx, c->line); break;
+    case COL_ROW: sqlite3_result_int64(ctx, c->row); break;
+    case COL_INTO:
+        if (c->into)
+            sqlite3_result_int64(ctx, c->into);
+        else
+            sqlite3_result_null(ctx);
+        break;
     default:
         /* Static: the text stays where it is until the cursor moves, and SQLite has
          * copied it into the new record by then. */
@@ -526,11 +650,12 @@ static int report_conflicts(struct ctx *c, const char *path, int fileseq, const 
 {
     ca_stmt s;
     if (stmt_prepare(c->db, &s,
-                     "SELECT case_id, src_line, dup_line FROM snapshot_case"
-                     " WHERE snapshot_id = :s AND dup_line IS NOT NULL AND src_file = :f ORDER BY dup_line",
+                     "SELECT case_id, src_line, dup_line FROM snapshot_case WHERE rowid BETWEEN :lo AND :hi"
+                     " AND dup_line IS NOT NULL AND src_file = :f ORDER BY dup_line",
                      c->err) != CA_OK)
         return CA_ERR;
-    stmt_bind_int(&s, ":s", c->snapshot);
+    stmt_bind_int(&s, ":lo", c->first_row);
+    stmt_bind_int(&s, ":hi", c->next_row - 1);
     stmt_bind_int(&s, ":f", fileseq);
     int rc;
     while ((rc = stmt_step(&s, c->err)) == 1)
@@ -538,6 +663,62 @@ static int report_conflicts(struct ctx *c, const char *path, int fileseq, const 
                    path, (long long)stmt_int(&s, 2), idcol, stmt_text(&s, 0), (long long)stmt_int(&s, 1));
     stmt_finalize(&s);
     return rc < 0 ? CA_ERR : CA_OK;
+}
+
+/* Merges each row marked merge_into into its case's row, in the order the rows were
+ * read (so the result is that of taking the files and lines one by one), then removes
+ * the merged rows. */
+static int merge_rows(struct ctx *c)
+{
+    ca_stmt s = {0}, merge = {0};
+    int64_t(*pairs)[2] = NULL;
+    long n = 0, cap = 0;
+    int rc = CA_ERR, got;
+    if (stmt_prepare(c->db, &s, "SELECT rowid, merge_into FROM snapshot_case WHERE rowid BETWEEN :lo AND :hi"
+                                " AND merge_into IS NOT NULL ORDER BY rowid", c->err) != CA_OK)
+        goto done;
+    stmt_bind_int(&s, ":lo", c->first_row);
+    stmt_bind_int(&s, ":hi", c->next_row - 1);
+    while ((got = stmt_step(&s, c->err)) == 1) {
+        if (n == cap) {
+            void *p = realloc(pairs, sizeof *pairs * (size_t)(cap = cap ? 2 * cap : 1024));
+            if (!p) {
+                ca_fail(c->err, CA_SYSTEM, "out of memory");
+                goto done;
+            }
+            pairs = p;
+        }
+        pairs[n][0] = stmt_int(&s, 0);
+        pairs[n++][1] = stmt_int(&s, 1);
+    }
+    stmt_finalize(&s);
+    if (got < 0 || stmt_prepare(c->db, &merge, MERGE, c->err) != CA_OK)
+        goto done;
+    for (long i = 0; i < n; i++) {
+        stmt_bind_int(&merge, ":row", pairs[i][0]);
+        stmt_bind_int(&merge, ":into", pairs[i][1]);
+        got = stmt_step(&merge, c->err);
+        stmt_reset(&merge);
+        if (got < 0)
+            goto done;
+        if (sqlite3_changes(db_handle(c->db)) != 1) {
+            ca_fail(c->err, CA_SYSTEM, "internal error: row %lld does not merge into row %lld",
+                    (long long)pairs[i][0], (long long)pairs[i][1]);
+            goto done;
+        }
+    }
+    if (stmt_prepare(c->db, &s, "DELETE FROM snapshot_case WHERE rowid BETWEEN :lo AND :hi"
+                                " AND merge_into IS NOT NULL", c->err) != CA_OK)
+        goto done;
+    stmt_bind_int(&s, ":lo", c->first_row);
+    stmt_bind_int(&s, ":hi", c->next_row - 1);
+    if (stmt_step(&s, c->err) >= 0)
+        rc = CA_OK;
+done:
+    stmt_finalize(&s);
+    stmt_finalize(&merge);
+    free(pairs);
+    return rc;
 }
 
 static int import_file_rows(struct ctx *c, const char *path, int fileseq, import_file *f)
@@ -583,16 +764,21 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
     /* The whole file in one statement: the virtual table reads and checks each row. */
     stmt_bind_int(&c->ins, ":s", c->snapshot);
     stmt_bind_int(&c->ins, ":file", fileseq);
+    int64_t before = c->next_row;
     got = stmt_step(&c->ins, c->err);
     stmt_reset(&c->ins);
+    /* The rows went in at the ids the merging was told (seen_find). */
+    if (got >= 0 && c->next_row > before && sqlite3_last_insert_rowid(db_handle(c->db)) != c->next_row - 1)
+        got = ca_fail(c->err, CA_SYSTEM, "internal error: the import's rows are not where expected");
     if (c->failed) /* the reader's own failure, not SQLite's account of it */
-        ca_fail(c->err, CA_SYSTEM, "%s", c->fail_msg);
+        ca_fail(c->err, c->fail_status, "%s", c->fail_msg);
     if (got < 0 || c->failed || !c->read_all) {
         rc = got < 0 || c->failed ? CA_ERR : CA_OK;
         goto done;
     }
     csvr_sha256(c->r, f->sha256);
-    rc = report_conflicts(c, path, fileseq, c->hdr[c->k.id]);
+    snprintf(c->idcol[fileseq - 1], sizeof c->idcol[0], "%s", c->hdr[c->k.id]);
+    rc = CA_OK;
     goto done;
 unreadable:
     /* The file cannot be read on (bad encoding, an unclosed quote): one more problem. */
@@ -648,24 +834,34 @@ static int record_snapshot(struct ctx *c)
         "SELECT count(*), coalesce(sum(closed), 0),"
         " coalesce(sum(plan_type = 'EH' AND NOT closed), 0), coalesce(sum(plan_type = 'CIN' AND NOT closed), 0),"
         " coalesce(sum(plan_type = 'CP' AND NOT closed), 0), coalesce(sum(plan_type = 'CLA' AND NOT closed), 0),"
-        " coalesce(sum(plan_type = 'CL' AND NOT closed), 0) FROM snapshot_case WHERE snapshot_id = :s";
-    if (stmt_prepare(c->db, &s, counts, c->err) != CA_OK)
-        return CA_ERR;
-    stmt_bind_int(&s, ":s", c->snapshot);
-    int rc = stmt_step(&s, c->err);
-    if (rc == 1) {
-        sum->cases = stmt_int(&s, 0);
-        sum->closed = stmt_int(&s, 1);
+        " coalesce(sum(plan_type = 'CL' AND NOT closed), 0) FROM snapshot_case WHERE rowid BETWEEN :lo AND :hi";
+    int rc = 1;
+    if (!c->merges) {
+        /* Every row a case of its own: counted as they went in, not read back. */
+        sum->closed = c->closed_cases;
+        sum->cases = c->closed_cases;
         for (int p = 0; p < CA_NPLANS; p++)
-            sum->open[p] = stmt_int(&s, 2 + p);
-        sum->merged = sum->rows - sum->cases;
+            sum->cases += sum->open[p] = c->open_cases[p];
+    } else {
+        if (stmt_prepare(c->db, &s, counts, c->err) != CA_OK)
+            return CA_ERR;
+        stmt_bind_int(&s, ":lo", c->first_row);
+        stmt_bind_int(&s, ":hi", c->next_row - 1);
+        if ((rc = stmt_step(&s, c->err)) == 1) {
+            sum->cases = stmt_int(&s, 0);
+            sum->closed = stmt_int(&s, 1);
+            for (int p = 0; p < CA_NPLANS; p++)
+                sum->open[p] = stmt_int(&s, 2 + p);
+        }
+        stmt_finalize(&s);
+        if (rc != 1)
+            return CA_ERR;
     }
-    stmt_finalize(&s);
-    if (rc != 1)
-        return CA_ERR;
+    sum->merged = sum->rows - sum->cases;
     if (stmt_prepare(c->db, &s,
                      "UPDATE snapshot SET rows = :rows, cases = :cases, merged = :merged, closed = :closed,"
-                     " open_eh = :eh, open_cin = :cin, open_cp = :cp, open_cla = :cla, open_cl = :cl WHERE id = :s",
+                     " open_eh = :eh, open_cin = :cin, open_cp = :cp, open_cla = :cla, open_cl = :cl,"
+                     " first_row = :lo, last_row = :hi WHERE id = :s",
                      c->err) != CA_OK)
         return CA_ERR;
     stmt_bind_int(&s, ":rows", sum->rows);
@@ -675,6 +871,8 @@ static int record_snapshot(struct ctx *c)
     static const char *const names[] = {":eh", ":cin", ":cp", ":cla", ":cl"};
     for (int p = 0; p < CA_NPLANS; p++)
         stmt_bind_int(&s, names[p], sum->open[p]);
+    stmt_bind_int(&s, ":lo", c->first_row);
+    stmt_bind_int(&s, ":hi", c->next_row - 1);
     stmt_bind_int(&s, ":s", c->snapshot);
     rc = stmt_step(&s, c->err);
     stmt_finalize(&s);
@@ -743,7 +941,24 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
         db_fail(db, sqlite3_errcode(db_handle(db)), "cannot register the import table", err);
         goto done;
     }
-    if (stmt_prepare(db, &c.ins, UPSERT, err) != CA_OK)
+    /* The snapshot's rows follow every earlier snapshot's, one row id after another. */
+    int64_t last = 0;
+    if (db_int(db, &last, "SELECT coalesce(max(rowid), 0) FROM snapshot_case", err) != CA_OK)
+        goto done;
+    c.first_row = c.next_row = last + 1;
+    /* Room for as many cases as the files could hold at 40 bytes a row, within reason. */
+    off_t bytes = 0;
+    for (int i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
+            bytes += st.st_size;
+    }
+    if (seen_reserve(&c.seen, (size_t)(bytes / 40 < (1 << 24) ? bytes / 40 : 1 << 24)) != 0) {
+        ca_fail(err, CA_SYSTEM, "out of memory");
+        goto done;
+    }
+    if (stmt_prepare(db, &c.ins, APPEND, err) != CA_OK ||
+        stmt_prepare(db, &c.case_at, "SELECT case_id FROM snapshot_case WHERE rowid = :r", err) != CA_OK)
         goto done;
     for (int i = 0; i < npaths; i++) {
         import_file *f = &out->files[out->nfiles++];
@@ -757,6 +972,13 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
         if (err->ntotal == before && check_duplicate_file(&c, paths[i], f, i + 1) != CA_OK)
             goto done;
     }
+    /* The rows of a case that came more than once become one, by the rules of SPEC §2;
+     * a case twice in one file with different data is a problem. */
+    if (c.merges && merge_rows(&c) != CA_OK)
+        goto done;
+    for (int i = 0; c.merges && i < out->nfiles; i++)
+        if (c.idcol[i][0] && report_conflicts(&c, paths[i], i + 1, c.idcol[i]) != CA_OK)
+            goto done;
     /* Headers and no rows at all is an export that went wrong, not a month without children;
      * one empty list beside others is fine (a council may have no early help list). */
     if (err->ntotal == 0 && out->rows == 0)
@@ -772,6 +994,8 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
     rc = CA_OK;
 done:
     stmt_finalize(&c.ins);
+    stmt_finalize(&c.case_at);
+    big_free(c.seen.slot, c.seen.cap * sizeof *c.seen.slot);
     sqlite3_create_module_v2(db_handle(db), ROWS_TABLE, NULL, NULL, NULL); /* c is going away */
     if (rc == CA_OK && !opt->dry_run) {
         out->snapshot_id = c.snapshot;

@@ -176,6 +176,7 @@ void sample_result_free(sample_result *r)
 
 struct unit {
     uint64_t key;
+    int64_t row;   /* its snapshot_case row, for the team and worker of a selected case */
     const char *id;
     const char *team;
     int stratum;   /* ordinal in stratum order */
@@ -282,6 +283,7 @@ struct draw {
     int nordinals;
     long replaced_round;  /* the round being redrawn, or 0 */
     char as_of[CA_DATE_ISO_LEN];
+    int64_t first_row, last_row; /* the snapshot's rows in snapshot_case */
 };
 
 static int level_count(const struct draw *w, enum sample_dim dim)
@@ -414,9 +416,12 @@ static int load_frame(struct draw *w)
                      "SELECT rc.case_id FROM round_case rc JOIN round r ON r.id = rc.round_id WHERE r.id <> :replaced"
                      " AND EXISTS (SELECT 1 FROM round_case x WHERE x.round_id = r.id AND NOT EXISTS (SELECT 1"
                      "   FROM audit a WHERE a.round_id = x.round_id AND a.case_id = x.case_id))", w->err) != CA_OK ||
-        stmt_prepare(w->db, &s, "SELECT case_id, plan_type, age, coalesce(team, '') FROM snapshot_case"
-                                " WHERE snapshot_id = :s AND closed = 0", w->err) != CA_OK)
+        stmt_prepare(w->db, &s, "SELECT case_id, plan_type, age, coalesce(team, ''), rowid FROM snapshot_case"
+                                " WHERE rowid BETWEEN :lo AND :hi AND snapshot_id = :s AND closed = 0",
+                     w->err) != CA_OK)
         goto done;
+    stmt_bind_int(&s, ":lo", w->first_row);
+    stmt_bind_int(&s, ":hi", w->last_row);
     stmt_bind_text(&audited, ":cutoff", cutoff);
     stmt_bind_int(&pending, ":replaced", w->replaced_round);
     stmt_bind_int(&s, ":s", w->res->snapshot);
@@ -456,6 +461,7 @@ static int load_frame(struct draw *w)
         u->plan = stored_plan(stmt_text(&s, 1));
         u->band = band_of(&w->d->bands, (int)stmt_int(&s, 2));
         u->key = key_of_hash(h, w->d->seed);
+        u->row = stmt_int(&s, 4);
     }
     if (got >= 0)
         rc = CA_OK;
@@ -721,8 +727,7 @@ static int store(struct draw *w, const int *ords, int H, struct unit **chosen, l
         return CA_ERR;
     }
     ca_stmt who;
-    if (stmt_prepare(db, &who, "SELECT team, worker FROM snapshot_case WHERE snapshot_id = :s AND case_id = :c",
-                     err) != CA_OK) {
+    if (stmt_prepare(db, &who, "SELECT team, worker FROM snapshot_case WHERE rowid = :r", err) != CA_OK) {
         stmt_finalize(&s), stmt_finalize(&ev);
         return CA_ERR;
     }
@@ -730,8 +735,7 @@ static int store(struct draw *w, const int *ords, int H, struct unit **chosen, l
     for (long i = 0; i < nchosen && rc >= 0; i++) {
         struct unit *u = chosen[i];
         char team[256] = "", worker[256] = "";
-        stmt_bind_int(&who, ":s", w->res->snapshot);
-        stmt_bind_text(&who, ":c", u->id);
+        stmt_bind_int(&who, ":r", u->row);
         if ((rc = stmt_step(&who, err)) == 1) {
             snprintf(team, sizeof team, "%s", stmt_text(&who, 0));
             snprintf(worker, sizeof worker, "%s", stmt_text(&who, 1));
@@ -813,8 +817,10 @@ int sample_draw(ca_db *db, const sample_design *d, sample_result *out, ca_error 
     /* The snapshot: the latest unless named. */
     ca_stmt s;
     if (stmt_prepare(db, &s,
-                     d->snapshot ? "SELECT id, as_of, pruned_at FROM snapshot WHERE id = :id"
-                                 : "SELECT id, as_of, pruned_at FROM snapshot WHERE :id = 0 ORDER BY id DESC LIMIT 1",
+                     d->snapshot ? "SELECT id, as_of, pruned_at, coalesce(first_row, 0), coalesce(last_row, -1)"
+                                   " FROM snapshot WHERE id = :id"
+                                 : "SELECT id, as_of, pruned_at, coalesce(first_row, 0), coalesce(last_row, -1)"
+                                   " FROM snapshot WHERE :id = 0 ORDER BY id DESC LIMIT 1",
                      err) != CA_OK)
         goto done;
     stmt_bind_int(&s, ":id", d->snapshot);
@@ -822,6 +828,8 @@ int sample_draw(ca_db *db, const sample_design *d, sample_result *out, ca_error 
     if (got == 1) {
         out->snapshot = stmt_int(&s, 0);
         snprintf(w.as_of, sizeof w.as_of, "%s", stmt_text(&s, 1));
+        w.first_row = stmt_int(&s, 3);
+        w.last_row = stmt_int(&s, 4);
         if (!stmt_is_null(&s, 2))
             got = 2;
     }

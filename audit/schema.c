@@ -227,10 +227,48 @@ static const char migration_3[] =
 static const char migration_4[] =
     "CREATE INDEX audit_round_entered ON audit(round_id, entered_at, superseded_at);\n";
 
+/* A snapshot's cases become a plain table that the import appends to, in one range of
+ * row ids per snapshot (snapshot.first_row .. last_row): a million-row import then
+ * writes one B-tree in order instead of keeping a key index, and the sample reads its
+ * frame as that range. A case is one row per snapshot by the import's own merging
+ * (audit/import.c: a hash of the case ids, then merge_into); merge_into is set only
+ * while an import runs. */
+static const char migration_5[] =
+    "CREATE TABLE snapshot_case_v5(\n"
+    "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
+    "  case_id TEXT NOT NULL,\n"
+    "  plan_type TEXT NOT NULL,\n"
+    "  dob TEXT,\n"
+    "  age INTEGER NOT NULL,\n"
+    "  team TEXT,\n"
+    "  worker TEXT,\n"
+    "  plan_start TEXT,\n"
+    "  plan_end TEXT,\n"
+    "  gender TEXT,\n"
+    "  ethnicity TEXT,\n"
+    "  disability TEXT,\n"
+    "  closed INTEGER NOT NULL DEFAULT 0,\n"
+    "  src_file INTEGER NOT NULL,\n"
+    "  src_line INTEGER NOT NULL,\n"
+    "  dup_line INTEGER,\n"
+    "  merge_into INTEGER\n"        /* during import: the row of the same case that this one merges into */
+    ");\n"
+    "INSERT INTO snapshot_case_v5(snapshot_id, case_id, plan_type, dob, age, team, worker, plan_start, plan_end,\n"
+    "  gender, ethnicity, disability, closed, src_file, src_line, dup_line)\n"
+    "  SELECT snapshot_id, case_id, plan_type, dob, age, team, worker, plan_start, plan_end, gender, ethnicity,\n"
+    "  disability, closed, src_file, src_line, dup_line FROM snapshot_case ORDER BY snapshot_id, case_id;\n"
+    "DROP TABLE snapshot_case;\n"
+    "ALTER TABLE snapshot_case_v5 RENAME TO snapshot_case;\n"
+    "ALTER TABLE snapshot ADD COLUMN first_row INTEGER;\n"
+    "ALTER TABLE snapshot ADD COLUMN last_row INTEGER;\n"
+    "UPDATE snapshot SET first_row = (SELECT min(rowid) FROM snapshot_case WHERE snapshot_id = snapshot.id),\n"
+    "  last_row = (SELECT max(rowid) FROM snapshot_case WHERE snapshot_id = snapshot.id);\n";
+
 const char *const ca_migrations[] = {
     migration_1,
     migration_2,
     migration_3,
     migration_4,
+    migration_5,
 };
 const int ca_nmigrations = sizeof ca_migrations / sizeof ca_migrations[0];

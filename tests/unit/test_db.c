@@ -14,6 +14,7 @@
 
 #include "audit/db.h"
 #include "audit/prune.h"
+#include "audit/schema.h"
 
 static char dir[64], path[96];
 
@@ -191,6 +192,54 @@ static void test_bad_bind_reported(void **state)
     db_close(db);
 }
 
+/* A database of schema version 4 (snapshot cases keyed by snapshot and case id) gains,
+ * on open, the plain table of version 5 with each snapshot's rows in one range. */
+static void test_migration_5_keeps_cases(void **state)
+{
+    (void)state;
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    for (int v = 0; v < 4; v++)
+        assert_int_equal(sqlite3_exec(h, ca_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = 4; PRAGMA application_id = %d;", CA_APPLICATION_ID);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h,
+        "INSERT INTO snapshot(id, as_of, rows, cases, merged, closed, open_eh, open_cin, open_cp, open_cla,"
+        " open_cl, entered_at, entered_by) VALUES (1, '2026-10-01', 2, 2, 0, 0, 0, 2, 0, 0, 0, 'x', 'x'),"
+        " (2, '2026-11-01', 3, 3, 0, 1, 0, 1, 1, 0, 0, 'x', 'x');"
+        "INSERT INTO snapshot_case(snapshot_id, case_id, plan_type, age, team, closed, src_file, src_line) VALUES"
+        " (2, 'c', 'CP', 7, 'T2', 0, 1, 4), (1, 'b', 'CIN', 4, 'T1', 0, 1, 3), (2, 'a', 'CIN', 3, NULL, 1, 1, 2),"
+        " (1, 'a', 'CIN', 3, 'T1', 0, 1, 2), (2, 'b', 'CIN', 4, 'T3', 0, 1, 3);", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+
+    ca_db *db = open_new();
+    ca_error err = CA_ERROR_INIT;
+    int64_t n;
+    assert_int_equal(db_int(db, &n, "PRAGMA user_version", &err), CA_OK);
+    assert_int_equal(n, db_schema_version());
+    assert_int_equal(db_int(db, &n, "SELECT count(*) FROM snapshot_case", &err), CA_OK);
+    assert_int_equal(n, 5);
+    /* Each snapshot's rows, and only those, in its range; in case id order. */
+    ca_stmt s;
+    assert_int_equal(stmt_prepare(db, &s, "SELECT group_concat(c.case_id || ':' || c.plan_type || ':' ||"
+                                          " coalesce(c.team, '-') || ':' || c.closed, ' ') FROM snapshot n"
+                                          " JOIN snapshot_case c ON c.rowid BETWEEN n.first_row AND n.last_row"
+                                          " WHERE n.id = :id AND c.snapshot_id = n.id", &err), CA_OK);
+    stmt_bind_int(&s, ":id", 1);
+    assert_int_equal(stmt_step(&s, &err), 1);
+    assert_string_equal(stmt_text(&s, 0), "a:CIN:T1:0 b:CIN:T1:0");
+    stmt_reset(&s);
+    stmt_bind_int(&s, ":id", 2);
+    assert_int_equal(stmt_step(&s, &err), 1);
+    assert_string_equal(stmt_text(&s, 0), "a:CIN:-:1 b:CIN:T3:0 c:CP:T2:0");
+    stmt_finalize(&s);
+    assert_int_equal(db_int(db, &n, "SELECT (SELECT last_row FROM snapshot WHERE id = 2) -"
+                                    " (SELECT first_row FROM snapshot WHERE id = 2)", &err), CA_OK);
+    assert_int_equal(n, 2);
+    db_close(db);
+}
+
 /* Prune keeps the latest snapshot and any snapshot a round drew from. */
 static void test_prune(void **state)
 {
@@ -252,6 +301,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_event_log_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_bind_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_5_keeps_cases, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -322,6 +322,50 @@ static void test_same_case_same_data_is_one_case(void **state)
     assert_int_equal(sum.merged, 1);
 }
 
+/* C086455 and C299011 share the 32-bit hash that the import keeps of each case id
+ * (found by search): they stay two cases, and a repeat of each merges into its own. */
+static void test_ids_that_share_a_hash(void **state)
+{
+    (void)state;
+    const char *a = file(0, "list-a.csv", "case_id,date_of_birth,plan_type\n"
+                                          "C086455,01/01/2015,CIN\nC299011,01/01/2012,CLA\nC086455,01/01/2015,CIN\n");
+    const char *b = file(1, "list-b.csv", "case_id,date_of_birth,plan_type\n"
+                                          "C299011,01/01/2012,CP\nC086455,01/01/2015,CP\n");
+    ca_error err = CA_ERROR_INIT;
+    expect_ok(run(day(2026, 11, 1), 0, &err, 2, a, b), &err);
+    assert_int_equal(sum.rows, 5);
+    assert_int_equal(sum.cases, 2);
+    assert_int_equal(sum.merged, 3);
+    expect_case("C086455", "CP|0|11");   /* CP > CIN */
+    expect_case("C299011", "CLA|0|14");  /* CLA > CP */
+    assert_int_equal(sum.open[CA_PLAN_CP], 1);
+    assert_int_equal(sum.open[CA_PLAN_CLA], 1);
+    assert_int_equal(count("SELECT count(*) FROM snapshot_case WHERE merge_into IS NOT NULL"), 0);
+}
+
+/* Each snapshot's rows follow the last one's; merging in one never touches another. */
+static void test_snapshots_follow_each_other(void **state)
+{
+    (void)state;
+    const char *a = file(0, "oct.csv", "case_id,date_of_birth,plan_type\nS1,01/01/2015,CP\nS2,01/01/2015,CIN\n");
+    const char *b = file(1, "nov.csv", "case_id,date_of_birth,plan_type\nS1,01/01/2015,CIN\nS3,01/01/2015,EH\n");
+    const char *c = file(2, "nov-cla.csv", "case_id,date_of_birth,plan_type\nS1,01/01/2015,CLA\n");
+    ca_error err = CA_ERROR_INIT;
+    expect_ok(run(day(2026, 10, 1), 0, &err, 1, a), &err);
+    expect_ok(run(day(2026, 11, 1), 0, &err, 2, b, c), &err);
+    assert_int_equal(sum.cases, 2);
+    assert_int_equal(sum.merged, 1);
+    expect_case("S1", "CLA|0|11");
+    assert_int_equal(count("SELECT first_row FROM snapshot WHERE id = 1"), 1);
+    assert_int_equal(count("SELECT last_row FROM snapshot WHERE id = 1"), 2);
+    assert_int_equal(count("SELECT first_row FROM snapshot WHERE id = 2"), 3);
+    assert_int_equal(count("SELECT count(*) FROM snapshot_case WHERE snapshot_id = 2 AND rowid BETWEEN"
+                           " (SELECT first_row FROM snapshot WHERE id = 2) AND (SELECT last_row FROM snapshot"
+                           " WHERE id = 2)"), 2);
+    assert_int_equal(count("SELECT count(*) FROM snapshot_case WHERE snapshot_id = 1 AND case_id = 'S1'"
+                           " AND plan_type = 'CP'"), 1);
+}
+
 static void test_dry_run_and_duplicates(void **state)
 {
     (void)state;
@@ -405,6 +449,7 @@ int main(void)
         T(test_ages),                             T(test_refusals_write_nothing),
         T(test_same_case_same_data_is_one_case),  T(test_dry_run_and_duplicates),
         T(test_plan_type_option_and_missing_columns), T(test_header_only),
+        T(test_ids_that_share_a_hash),            T(test_snapshots_follow_each_other),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
