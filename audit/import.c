@@ -108,7 +108,7 @@ static const char APPEND[] =
 
 /* The columns of a valid row, as the virtual table below offers them. */
 enum { COL_ID, COL_PLAN, COL_DOB, COL_AGE, COL_TEAM, COL_WORKER, COL_START, COL_END, COL_GENDER, COL_ETH,
-       COL_DIS, COL_CLOSED, COL_LINE, COL_ROW, COL_INTO, NCOLS };
+       COL_DIS, COL_CLOSED, COL_LINE, COL_INTO, NCOLS };
 
 /* The cases seen so far in this import, by a 32-bit hash of the case id (never 0; 0 is an
  * empty slot), with the case's first row as an offset from the snapshot's first row:
@@ -445,7 +445,7 @@ static int rows_connect(sqlite3 *h, void *aux, int argc, const char *const *argv
 {
     (void)argc, (void)argv, (void)msg;
     int rc = sqlite3_declare_vtab(h, "CREATE TABLE x(case_id, plan_type, dob, age, team, worker, plan_start,"
-                                     " plan_end, gender, ethnicity, disability, closed, line, row, merge_into)");
+                                     " plan_end, gender, ethnicity, disability, closed, line, merge_into)");
     if (rc != SQLITE_OK)
         return rc;
     struct rows_vtab *t = sqlite3_malloc(sizeof *t);
@@ -606,7 +606,6 @@ static int rows_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col)
     case COL_AGE: sqlite3_result_int64(ctx, c->age); break;
     case COL_CLOSED: sqlite3_result_int64(ctx, c->closed); break;
     case COL_LINE: sqlite3_result_int64(ctx, c->line); break;
-    case COL_ROW: sqlite3_result_int64(ctx, c->row); break;
     case COL_INTO:
         if (c->into)
             sqlite3_result_int64(ctx, c->into);
