@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/bigmem.h"
 #include "audit/vocab.h"
 #include "moderation/outcome.h"
 
@@ -109,7 +110,7 @@ static int names_grow_for(struct names *t, size_t n)
         cap *= 2;
     if (cap <= t->cap)
         return 0;
-    struct name_slot *slot = calloc(cap, sizeof *slot);
+    struct name_slot *slot = big_alloc(cap * sizeof *slot);
     if (!slot)
         return -1;
     for (size_t i = 0; i < t->cap; i++)
@@ -119,7 +120,7 @@ static int names_grow_for(struct names *t, size_t n)
                 j = (j + 1) & (cap - 1);
             slot[j] = t->slot[i];
         }
-    free(t->slot);
+    big_free(t->slot, t->cap * sizeof *slot);
     t->slot = slot, t->cap = cap;
     return 0;
 }
@@ -189,7 +190,7 @@ static int names_filter(struct names *t)
 static void names_free(struct names *t)
 {
     free(t->seen);
-    free(t->slot);
+    big_free(t->slot, t->cap * sizeof *t->slot);
     free(t->arena);
 }
 
