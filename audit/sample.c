@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "audit/bigmem.h"
 #include "audit/csvread.h"
 
 uint64_t sample_fnv1a64(const char *s)
@@ -190,11 +191,18 @@ struct arena {
     size_t used, size;
 };
 
+/* Blocks on huge pages where the system has them (audit/bigmem.c): a frame of a million
+ * cases would otherwise fault in thousands of small pages. No string is longer than a
+ * CSV line (CSVR_MAX_LINE), far less than a block. */
+#define ARENA_BLOCK ((size_t)4 << 20)
+
 static const char *arena_dup(struct arena *a, const char *s)
 {
     size_t len = strlen(s) + 1;
+    if (len > ARENA_BLOCK)
+        return NULL;
     if (a->n == 0 || a->used + len > a->size) {
-        size_t size = len > 1 << 20 ? len : 1 << 20;
+        size_t size = ARENA_BLOCK;
         if (a->n == a->cap) {
             int cap = a->cap ? 2 * a->cap : 16;
             char **b = realloc(a->blocks, sizeof *b * (size_t)cap);
@@ -202,7 +210,7 @@ static const char *arena_dup(struct arena *a, const char *s)
                 return NULL;
             a->blocks = b, a->cap = cap;
         }
-        if (!(a->blocks[a->n] = malloc(size)))
+        if (!(a->blocks[a->n] = big_alloc(size)))
             return NULL;
         a->n++, a->used = 0, a->size = size;
     }
@@ -215,7 +223,7 @@ static const char *arena_dup(struct arena *a, const char *s)
 static void arena_free(struct arena *a)
 {
     for (int i = 0; i < a->n; i++)
-        free(a->blocks[i]);
+        big_free(a->blocks[i], ARENA_BLOCK);
     free(a->blocks);
 }
 
@@ -284,6 +292,7 @@ struct draw {
     long replaced_round;  /* the round being redrawn, or 0 */
     char as_of[CA_DATE_ISO_LEN];
     int64_t first_row, last_row; /* the snapshot's rows in snapshot_case */
+    long open_cases;              /* and how many of them are open */
 };
 
 static int level_count(const struct draw *w, enum sample_dim dim)
@@ -441,12 +450,16 @@ static int load_frame(struct draw *w)
             continue;
         }
         if (w->nunits == w->capunits) {
-            long cap = w->capunits ? 2 * w->capunits : 4096;
-            struct unit *u = realloc(w->units, sizeof *u * (size_t)cap);
+            /* Sized at first for the snapshot's open cases, so that it is allocated once. */
+            long cap = w->capunits ? 2 * w->capunits : w->open_cases > 4096 ? w->open_cases : 4096;
+            struct unit *u = big_alloc(sizeof *u * (size_t)cap);
             if (!u) {
                 got = ca_fail(w->err, CA_SYSTEM, "out of memory");
                 break;
             }
+            if (w->nunits)
+                memcpy(u, w->units, sizeof *u * (size_t)w->nunits);
+            big_free(w->units, sizeof *u * (size_t)w->capunits);
             w->units = u, w->capunits = cap;
         }
         struct unit *u = &w->units[w->nunits++];
@@ -817,9 +830,10 @@ int sample_draw(ca_db *db, const sample_design *d, sample_result *out, ca_error 
     /* The snapshot: the latest unless named. */
     ca_stmt s;
     if (stmt_prepare(db, &s,
-                     d->snapshot ? "SELECT id, as_of, pruned_at, coalesce(first_row, 0), coalesce(last_row, -1)"
-                                   " FROM snapshot WHERE id = :id"
-                                 : "SELECT id, as_of, pruned_at, coalesce(first_row, 0), coalesce(last_row, -1)"
+                     d->snapshot ? "SELECT id, as_of, pruned_at, coalesce(first_row, 0), coalesce(last_row, -1),"
+                                   " open_eh + open_cin + open_cp + open_cla + open_cl FROM snapshot WHERE id = :id"
+                                 : "SELECT id, as_of, pruned_at, coalesce(first_row, 0), coalesce(last_row, -1),"
+                                   " open_eh + open_cin + open_cp + open_cla + open_cl"
                                    " FROM snapshot WHERE :id = 0 ORDER BY id DESC LIMIT 1",
                      err) != CA_OK)
         goto done;
@@ -830,6 +844,7 @@ int sample_draw(ca_db *db, const sample_design *d, sample_result *out, ca_error 
         snprintf(w.as_of, sizeof w.as_of, "%s", stmt_text(&s, 1));
         w.first_row = stmt_int(&s, 3);
         w.last_row = stmt_int(&s, 4);
+        w.open_cases = (long)stmt_int(&s, 5);
         if (!stmt_is_null(&s, 2))
             got = 2;
     }
@@ -938,7 +953,8 @@ nomem:
     ca_fail(err, CA_SYSTEM, "out of memory");
 done:
     free(ords), free(sizes), free(fixed), free(sd), free(chosen), free(heap);
-    free(w.units), free(w.teams), free(w.frame), free(w.alloc);
+    big_free(w.units, sizeof *w.units * (size_t)w.capunits);
+    free(w.teams), free(w.frame), free(w.alloc);
     arena_free(&w.arena);
     if (rc == CA_OK)
         return db_commit(db, err);
