@@ -242,33 +242,43 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     /* The moderations as they stood, once, by audit key; then one pass over the
      * period's audits (and the trend's) on a covering index, counted in memory by
      * interned level names. Nothing is joined row by row. */
-    struct names moderated = {0}, dimnames[REPORT_NDIMS] = {{0}}, stratnames = {0};
+    struct names moderated = {0}, corrected = {0}, dimnames[REPORT_NDIMS] = {{0}}, stratnames = {0};
     unsigned char *inscope = NULL; /* a bit per audit id in the period itself, for the domains */
+    unsigned char *outcome = NULL; /* per audit id: the moderated grade + 8 if planned; 0: none */
     int64_t maxid = 0;
     int got;
     if (db_int(db, &maxid, "SELECT coalesce(max(id), 0) FROM audit", err) != CA_OK ||
-        !(inscope = calloc((size_t)maxid / 8 + 1, 1))) {
+        !(inscope = calloc((size_t)maxid / 8 + 1, 1)) || !(outcome = calloc((size_t)maxid + 1, 1))) {
         if (!err->status)
             ca_fail(err, CA_SYSTEM, "out of memory");
         goto done;
     }
-    if (stmt_prepare(db, &s, "SELECT round_id, case_id, grade, planned FROM moderation"
-                             " WHERE entered_at < :asat AND (superseded_at IS NULL OR superseded_at >= :asat)",
-                     err) != CA_OK)
+    /* An outcome counts for its (round, case). It names the audit it moderated, which is the
+     * audit that counts unless a correction has replaced it since: so outcomes are found
+     * by audit id, and by (round, case) only for the cases with a replaced audit. */
+    if (stmt_prepare(db, &s, "SELECT round_id, case_id FROM audit WHERE superseded_at IS NOT NULL"
+                             " AND superseded_at < :asat", err) != CA_OK)
         goto done;
     stmt_bind_text(&s, ":asat", asat);
-    /* Sized once for every moderation there is: growing by doubling would move a
-     * quarter of a million keys about, a cache miss each. */
-    int64_t nmod = 0;
-    if (db_int(db, &nmod, "SELECT coalesce(max(id), 0) FROM moderation", err) != CA_OK)
+    while ((got = stmt_step(&s, err)) == 1)
+        if ((!corrected.seen && names_filter(&corrected) != 0) ||
+            names_get(&corrected, stmt_int(&s, 0), stmt_text(&s, 1), 1) < 0) {
+            got = ca_fail(err, CA_SYSTEM, "out of memory");
+            break;
+        }
+    stmt_finalize(&s);
+    if (got < 0 || stmt_prepare(db, &s, "SELECT round_id, case_id, grade, planned, audit_id FROM moderation"
+                                        " WHERE entered_at < :asat AND (superseded_at IS NULL OR superseded_at >= :asat)",
+                                err) != CA_OK)
         goto done;
-    if (names_grow_for(&moderated, (size_t)nmod) != 0 || names_filter(&moderated) != 0) {
-        ca_fail(err, CA_SYSTEM, "out of memory");
-        goto done;
-    }
+    stmt_bind_text(&s, ":asat", asat);
     while ((got = stmt_step(&s, err)) == 1) {
-        if (names_get(&moderated, stmt_int(&s, 0), stmt_text(&s, 1),
-                      (int)stmt_int(&s, 2) + 8 * (stmt_int(&s, 3) != 0)) < 0) {
+        int v = (int)stmt_int(&s, 2) + 8 * (stmt_int(&s, 3) != 0);
+        int64_t id = stmt_int(&s, 4);
+        if (id >= 0 && id <= maxid)
+            outcome[id] = (unsigned char)v;
+        if (names_find(&corrected, stmt_int(&s, 0), stmt_text(&s, 1)) >= 0 &&
+            names_get(&moderated, stmt_int(&s, 0), stmt_text(&s, 1), v) < 0) {
             got = ca_fail(err, CA_SYSTEM, "out of memory");
             break;
         }
@@ -293,8 +303,11 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     stmt_bind_text(&s, ":to", to);
     long nrounds = 0;
     while ((got = stmt_step(&s, err)) == 1) {
-        int m = names_find(&moderated, stmt_int(&s, 0), stmt_text(&s, 7));
-        int g = (int)stmt_int(&s, 6), mod = m >= 0, mg = mod ? m % 8 : g, planned = m >= 8;
+        int64_t id = stmt_int(&s, 8);
+        int m = id >= 0 && id <= maxid ? outcome[id] : 0;
+        if (!m && corrected.n && names_find(&corrected, stmt_int(&s, 0), stmt_text(&s, 7)) >= 0)
+            m = names_find(&moderated, stmt_int(&s, 0), stmt_text(&s, 7));
+        int g = (int)stmt_int(&s, 6), mod = m > 0, mg = mod ? m % 8 : g, planned = m >= 8;
         const char *date = stmt_text(&s, 9);
         int qi = strcmp(date, q[0]) >= 0 ? 0 : strcmp(date, q[1]) >= 0 ? 1 : strcmp(date, q[2]) >= 0 ? 2 : 3;
         if (g < 1 || g > 4 || mg < 1 || mg > 4)
@@ -304,7 +317,6 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         if (qi != 0)
             continue;
         long round_id = stmt_int(&s, 0);
-        int64_t id = stmt_int(&s, 8);
         if (id >= 0 && id <= maxid)
             inscope[id / 8] |= (unsigned char)(1u << (id % 8));
         out->audits++;
@@ -366,10 +378,6 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         strata[k].final[mg]++;
     }
     stmt_finalize(&s);
-    for (int i = 0; i < REPORT_NDIMS; i++)
-        names_free(&dimnames[i]);
-    names_free(&stratnames);
-    names_free(&moderated);
     if (got < 0)
         goto done;
     out->rounds = nrounds;
@@ -518,6 +526,12 @@ done:
     free(strata);
     free(rounds);
     free(inscope);
+    free(outcome);
+    for (int i = 0; i < REPORT_NDIMS; i++)
+        names_free(&dimnames[i]);
+    names_free(&stratnames);
+    names_free(&moderated);
+    names_free(&corrected);
     db_rollback(db); /* read only */
     if (rc != CA_OK)
         report_free(out);

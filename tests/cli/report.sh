@@ -113,6 +113,33 @@ expect_exit 0 ca report --quarter 2026Q3 --format csv
 head -1 "$tmp/out" | grep -q '^section,dimension,level,measure,value,lower,upper' || fail "csv long form header"
 expect_out "moderation,,downgraded,n,"
 
+# An audit corrected after it was moderated: the outcome still counts for the case, in
+# the report now (found by case) and as at a day before the correction (by audit).
+db=$tmp/corrected.db
+printf 'case_id,date_of_birth,plan_type,team\nM1,01/01/2015,CP,Team 1\nM2,01/01/2012,CIN,Team 1\n' > "$tmp/m.csv"
+export CASEAUDIT_NOW=2026-08-01T09:00:00Z
+expect_exit 0 ca import "$tmp/m.csv" --as-of 01/07/2026
+expect_exit 0 ca sample M --size 2 --strata plan --seed 1
+expect_exit 0 ca grade M M1 --grade Good --auditor Ann --date 10/07/2026
+expect_exit 0 ca grade M M2 --grade RI --auditor Ann --date 10/07/2026
+expect_exit 0 ca moderate M M1 --grade RI --moderator Sam --date 20/07/2026 --reason "Drift"
+export CASEAUDIT_NOW=2026-08-10T09:00:00Z
+expect_exit 0 ca grade M M1 --grade Outstanding --auditor Ann --date 10/07/2026 --correct
+export CASEAUDIT_NOW=2026-11-24T12:00:00Z
+expect_exit 0 ca report --quarter 2026Q3 --format json
+cp "$tmp/out" "$tmp/now.json"
+expect_exit 0 ca report --quarter 2026Q3 --as-at 05/08/2026 --format json
+python3 - "$tmp/now.json" "$tmp/out" <<'PY' || fail "a moderation of a since-corrected audit was lost"
+import json, sys
+now, then = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for r, audited in ((now, "outstanding"), (then, "good")):
+    m = r["moderation"]
+    assert m["moderated"] == 1 and m["downgraded"]["n"] == 1, m
+    assert r["grades"]["audited"][audited]["n"] == 1, r["grades"]["audited"]
+    assert r["grades"]["final"]["requires_improvement"]["n"] == 2, r["grades"]["final"]
+PY
+db=$tmp/t.db
+
 # Refusals and usage.
 expect_exit 1 ca report --quarter 2026Q5
 expect_err 'expected a calendar quarter such as 2026Q3'
