@@ -528,8 +528,9 @@ static int64_t seen_find(struct ctx *c, int64_t row)
         int64_t first = c->first_row + t->slot[j].row;
         stmt_bind_int(&c->case_at, ":r", first);
         int got = stmt_step(&c->case_at, c->err);
+        const char *other = got == 1 ? stmt_text(&c->case_at, 0) : "";
         int same = got == 1 && sqlite3_column_bytes(c->case_at.st, 0) == id.n &&
-                   memcmp(stmt_text(&c->case_at, 0), id.p, (size_t)id.n) == 0;
+                   memcmp(other, id.p, (size_t)id.n) == 0;
         stmt_reset(&c->case_at);
         if (got < 0)
             return CA_ERR;
