@@ -912,7 +912,7 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
     int rc = CA_ERR;
     /* Every row the import writes refers to the snapshot row it inserts first, by the
      * id SQLite has just given it (bound once, never read from a file): enforcing the
-     * foreign keys would look that row up once per case row, an eighth of a large
+     * foreign keys would look that row up once per case row, about a tenth of a large
      * import's time. They are back on when the import ends. */
     int fk_off = db_foreign_keys(db, 0);
     if (db_begin(db, err) != CA_OK) {
