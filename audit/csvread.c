@@ -334,6 +334,15 @@ static ssize_t next_line(csvr *r, const char **out)
     }
 }
 
+/* Whether the n bytes (not NUL-terminated) are all CR and LF: an empty line. */
+static int only_line_ends(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
 /* Reads and parses physical lines until at least one record is finished or the file ends. */
 static int fill(csvr *r, ca_error *err)
 {
@@ -397,7 +406,7 @@ static int fill(csvr *r, ca_error *err)
             }
         }
         r->record_bytes = r->pending_start ? r->record_bytes + n : n;
-        if (!r->pending_start && !r->row_fields && strspn(text, "\r\n") < n)
+        if (!r->pending_start && !r->row_fields && !only_line_ends(text, n))
             r->pending_start = r->lineno;
         if (csv_parse(&r->p, text, n, on_field, on_row, r) != n)
             return ca_fail(err, CA_REFUSED, "%s:%ld: %s", r->path, r->lineno, csv_strerror(csv_error(&r->p)));
