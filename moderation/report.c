@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/bigmem.h"
 #include "audit/vocab.h"
 #include "moderation/outcome.h"
 
@@ -70,14 +69,14 @@ struct stratum_acc {
 
 /* Interned names for the one pass over the period's audits: a key is a number (a
  * round id, or 0) and a string (a case id, a level), so that no key is ever built
- * with printf a million times. A slot keeps the key's full hash beside it, so that a
- * probe touches one cache line and compares strings only when the hashes agree; the
- * strings themselves are copied into one growing arena, not allocated one by one. */
+ * with printf a million times. A slot keeps the key's hash beside it, so that a probe
+ * compares strings only when the hashes agree; the strings themselves are copied into
+ * one growing arena, not allocated one by one. */
 struct name_slot {
     uint32_t hash;    /* the key's hash, never 0; 0: an empty slot */
-    int32_t val;
-    uint32_t key;     /* offset into the arena */
-    int32_t pre;      /* a round id, or 0 */
+    int val;
+    int64_t pre;      /* a round id, or 0 */
+    size_t key;       /* offset into the arena */
 };
 
 struct names {
@@ -85,8 +84,6 @@ struct names {
     size_t cap, n;
     char *arena;
     size_t used, size;
-    uint64_t *seen;   /* optional: a bit per hash value mod seen_mask + 1, set for each key */
-    uint32_t seen_mask;
 };
 
 static uint32_t hash_key(int64_t pre, const char *s)
@@ -102,15 +99,10 @@ static uint32_t hash_key(int64_t pre, const char *s)
     return (uint32_t)h ? (uint32_t)h : 1;
 }
 
-/* Room for at least n keys without growing again. */
-static int names_grow_for(struct names *t, size_t n)
+static int names_grow(struct names *t)
 {
-    size_t cap = 64;
-    while (cap < 2 * n + 2)
-        cap *= 2;
-    if (cap <= t->cap)
-        return 0;
-    struct name_slot *slot = big_alloc(cap * sizeof *slot);
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    struct name_slot *slot = calloc(cap, sizeof *slot);
     if (!slot)
         return -1;
     for (size_t i = 0; i < t->cap; i++)
@@ -120,12 +112,10 @@ static int names_grow_for(struct names *t, size_t n)
                 j = (j + 1) & (cap - 1);
             slot[j] = t->slot[i];
         }
-    big_free(t->slot, t->cap * sizeof *slot);
+    free(t->slot);
     t->slot = slot, t->cap = cap;
     return 0;
 }
-
-static int names_grow(struct names *t) { return names_grow_for(t, t->cap ? t->cap : 32); }
 
 /* The slot of (pre, key) with hash h: its own, or the empty one where it would go. */
 static size_t names_slot(const struct names *t, uint32_t h, int64_t pre, const char *key)
@@ -147,8 +137,6 @@ static int names_get(struct names *t, int64_t pre, const char *key, int next)
     if (t->slot[j].hash)
         return t->slot[j].val;
     size_t len = strlen(key) + 1;
-    if (t->used + len > UINT32_MAX || pre < INT32_MIN || pre > INT32_MAX)
-        return -1;
     if (t->used + len > t->size) {
         size_t size = t->size ? t->size : 4096;
         while (t->used + len > size)
@@ -159,9 +147,7 @@ static int names_get(struct names *t, int64_t pre, const char *key, int next)
         t->arena = a, t->size = size;
     }
     memcpy(t->arena + t->used, key, len);
-    t->slot[j] = (struct name_slot){h, next, (uint32_t)t->used, (int32_t)pre};
-    if (t->seen)
-        t->seen[(h & t->seen_mask) / 64] |= 1ULL << (h & 63);
+    t->slot[j] = (struct name_slot){h, next, pre, t->used};
     t->used += len;
     t->n++;
     return next;
@@ -172,25 +158,13 @@ static int names_find(const struct names *t, int64_t pre, const char *key)
 {
     if (!t->n)
         return -1;
-    uint32_t h = hash_key(pre, key);
-    if (t->seen && !(t->seen[(h & t->seen_mask) / 64] & (1ULL << (h & 63))))
-        return -1; /* surely absent, without touching the large table */
-    size_t j = names_slot(t, h, pre, key);
+    size_t j = names_slot(t, hash_key(pre, key), pre, key);
     return t->slot[j].hash ? t->slot[j].val : -1;
-}
-
-/* Adds the bitmap that answers most lookups of absent keys from a few cache lines:
- * 1 MiB, a bit for each of 2^23 hash values. Before any key is added. */
-static int names_filter(struct names *t)
-{
-    t->seen_mask = (1u << 23) - 1;
-    return (t->seen = calloc(((size_t)t->seen_mask + 1) / 64, sizeof *t->seen)) ? 0 : -1;
 }
 
 static void names_free(struct names *t)
 {
-    free(t->seen);
-    big_free(t->slot, t->cap * sizeof *t->slot);
+    free(t->slot);
     free(t->arena);
 }
 
@@ -245,6 +219,8 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     struct names moderated = {0}, corrected = {0}, dimnames[REPORT_NDIMS] = {{0}}, stratnames = {0};
     unsigned char *inscope = NULL; /* a bit per audit id in the period itself, for the domains */
     unsigned char *outcome = NULL; /* per audit id: the moderated grade + 8 if planned; 0: none */
+    /* corrected: the (round, case)s with an audit replaced by a correction as at then;
+     * moderated: their outcomes, by (round, case). */
     int64_t maxid = 0;
     int got;
     if (db_int(db, &maxid, "SELECT coalesce(max(id), 0) FROM audit", err) != CA_OK ||
@@ -261,8 +237,7 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         goto done;
     stmt_bind_text(&s, ":asat", asat);
     while ((got = stmt_step(&s, err)) == 1)
-        if ((!corrected.seen && names_filter(&corrected) != 0) ||
-            names_get(&corrected, stmt_int(&s, 0), stmt_text(&s, 1), 1) < 0) {
+        if (names_get(&corrected, stmt_int(&s, 0), stmt_text(&s, 1), 1) < 0) {
             got = ca_fail(err, CA_SYSTEM, "out of memory");
             break;
         }
@@ -305,8 +280,8 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     while ((got = stmt_step(&s, err)) == 1) {
         int64_t id = stmt_int(&s, 8);
         int m = id >= 0 && id <= maxid ? outcome[id] : 0;
-        if (!m && corrected.n && names_find(&corrected, stmt_int(&s, 0), stmt_text(&s, 7)) >= 0)
-            m = names_find(&moderated, stmt_int(&s, 0), stmt_text(&s, 7));
+        if (!m && moderated.n && (m = names_find(&moderated, stmt_int(&s, 0), stmt_text(&s, 7))) < 0)
+            m = 0;
         int g = (int)stmt_int(&s, 6), mod = m > 0, mg = mod ? m % 8 : g, planned = m >= 8;
         const char *date = stmt_text(&s, 9);
         int qi = strcmp(date, q[0]) >= 0 ? 0 : strcmp(date, q[1]) >= 0 ? 1 : strcmp(date, q[2]) >= 0 ? 2 : 3;
