@@ -145,7 +145,6 @@ struct ctx {
     csvr *r;
     char **hdr;
     int nhdr;
-    enum import_kind kind;
     struct cols k;
     import_file *file;
     int read_all;       /* the file was read to its end (not stopped by bad data) */
@@ -157,7 +156,7 @@ struct ctx {
     struct span v[NCOLS];
     long age, closed, line;
     int plan;
-    int64_t row, into;  /* into: 0 when the case is new */
+    int64_t into;       /* the row it merges into; 0 when the case is new */
     uint32_t tag;       /* case_tag of its case id */
     long closed_cases, open_cases[CA_NPLANS]; /* of the rows that were new cases */
     ca_stmt case_at;    /* the case id of a row, to tell apart two ids that share a hash */
@@ -368,7 +367,7 @@ static int parse_row(struct ctx *c)
     }
 
     int plan = -1, closed = 0;
-    switch (c->kind) {
+    switch (c->file->kind) {
     case KIND_GENERIC:
         if (k->plan >= 0 && *trimmed(r, k->plan, v, sizeof v)) {
             if ((plan = plan_parse(v)) < 0)
@@ -580,8 +579,7 @@ static int rows_next(sqlite3_vtab_cursor *base)
             c->opt->progress(rows, c->opt->progress_arg);
         if (parse_row(c) != CA_OK)
             continue;
-        c->row = c->next_row++;
-        if ((c->into = seen_find(c, c->row)) < 0)
+        if ((c->into = seen_find(c, c->next_row++)) < 0)
             return rows_fail(c);
         c->merges += c->into > 0;
         if (!c->into) {
@@ -645,6 +643,13 @@ static const sqlite3_module rows_module = {
     .xRowid = rows_rowid,
 };
 
+/* Binds :lo and :hi to the row ids of the snapshot being imported. */
+static void bind_rows(const struct ctx *c, ca_stmt *s)
+{
+    stmt_bind_int(s, ":lo", c->first_row);
+    stmt_bind_int(s, ":hi", c->next_row - 1);
+}
+
 /* The same case twice in one file with different data: one problem per case. */
 static int report_conflicts(struct ctx *c, const char *path, int fileseq, const char *idcol)
 {
@@ -654,8 +659,7 @@ static int report_conflicts(struct ctx *c, const char *path, int fileseq, const 
                      " AND dup_line IS NOT NULL AND src_file = :f ORDER BY dup_line",
                      c->err) != CA_OK)
         return CA_ERR;
-    stmt_bind_int(&s, ":lo", c->first_row);
-    stmt_bind_int(&s, ":hi", c->next_row - 1);
+    bind_rows(c, &s);
     stmt_bind_int(&s, ":f", fileseq);
     int rc;
     while ((rc = stmt_step(&s, c->err)) == 1)
@@ -677,8 +681,7 @@ static int merge_rows(struct ctx *c)
     if (stmt_prepare(c->db, &s, "SELECT rowid, merge_into FROM snapshot_case WHERE rowid BETWEEN :lo AND :hi"
                                 " AND merge_into IS NOT NULL ORDER BY rowid", c->err) != CA_OK)
         goto done;
-    stmt_bind_int(&s, ":lo", c->first_row);
-    stmt_bind_int(&s, ":hi", c->next_row - 1);
+    bind_rows(c, &s);
     while ((got = stmt_step(&s, c->err)) == 1) {
         if (n == cap) {
             void *p = realloc(pairs, sizeof *pairs * (size_t)(cap = cap ? 2 * cap : 1024));
@@ -710,8 +713,7 @@ static int merge_rows(struct ctx *c)
     if (stmt_prepare(c->db, &s, "DELETE FROM snapshot_case WHERE rowid BETWEEN :lo AND :hi"
                                 " AND merge_into IS NOT NULL", c->err) != CA_OK)
         goto done;
-    stmt_bind_int(&s, ":lo", c->first_row);
-    stmt_bind_int(&s, ":hi", c->next_row - 1);
+    bind_rows(c, &s);
     if (stmt_step(&s, c->err) >= 0)
         rc = CA_OK;
 done:
@@ -742,7 +744,7 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
     if (!(c->hdr = csvr_copy_fields(c->r)))
         goto nomem;
     csvr_set_names(c->r, c->hdr, c->nhdr);
-    f->kind = c->kind = import_kind_of(c->hdr, c->nhdr);
+    f->kind = import_kind_of(c->hdr, c->nhdr);
     if (f->kind == KIND_UNKNOWN) {
         char found[1024];
         list_columns(c->hdr, c->nhdr, found, sizeof found);
@@ -845,8 +847,7 @@ static int record_snapshot(struct ctx *c)
     } else {
         if (stmt_prepare(c->db, &s, counts, c->err) != CA_OK)
             return CA_ERR;
-        stmt_bind_int(&s, ":lo", c->first_row);
-        stmt_bind_int(&s, ":hi", c->next_row - 1);
+        bind_rows(c, &s);
         if ((rc = stmt_step(&s, c->err)) == 1) {
             sum->cases = stmt_int(&s, 0);
             sum->closed = stmt_int(&s, 1);
@@ -871,8 +872,7 @@ static int record_snapshot(struct ctx *c)
     static const char *const names[] = {":eh", ":cin", ":cp", ":cla", ":cl"};
     for (int p = 0; p < CA_NPLANS; p++)
         stmt_bind_int(&s, names[p], sum->open[p]);
-    stmt_bind_int(&s, ":lo", c->first_row);
-    stmt_bind_int(&s, ":hi", c->next_row - 1);
+    bind_rows(c, &s);
     stmt_bind_int(&s, ":s", c->snapshot);
     rc = stmt_step(&s, c->err);
     stmt_finalize(&s);
