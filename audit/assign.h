@@ -2,7 +2,7 @@
 #ifndef CASEAUDIT_ASSIGN_H
 #define CASEAUDIT_ASSIGN_H
 
-#include "audit/db.h"
+#include "audit/store/db.h"
 
 typedef struct assign_auditor {
     const char *name;

@@ -3,7 +3,7 @@
 #define CASEAUDIT_GRADE_H
 
 #include "audit/date.h"
-#include "audit/db.h"
+#include "audit/store/db.h"
 
 enum { GRADE_MAX_DOMAINS = 32 };
 

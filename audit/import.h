@@ -3,7 +3,7 @@
 #define CASEAUDIT_IMPORT_H
 
 #include "audit/date.h"
-#include "audit/db.h"
+#include "audit/store/db.h"
 #include "audit/vocab.h"
 
 /* The kinds of file recognised from the header. */

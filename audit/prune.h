@@ -5,7 +5,7 @@
 #define CASEAUDIT_PRUNE_H
 
 #include "audit/date.h"
-#include "audit/db.h"
+#include "audit/store/db.h"
 
 typedef struct prune_result {
     long snapshots;   /* snapshots that lose case rows */

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "audit/db.h"
+#include "audit/store/db.h"
 #include "audit/error.h"
 
 /* Global options, set by main() before dispatch. */

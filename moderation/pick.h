@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "audit/db.h"
+#include "audit/store/db.h"
 #include "moderation/period.h"
 
 enum pick_reason { PICK_NONE = 0, PICK_INADEQUATE = 1, PICK_SAMPLE = 2 };

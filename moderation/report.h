@@ -3,7 +3,7 @@
 #ifndef CASEAUDIT_REPORT_H
 #define CASEAUDIT_REPORT_H
 
-#include "audit/db.h"
+#include "audit/store/db.h"
 #include "moderation/period.h"
 #include "moderation/stats.h"
 

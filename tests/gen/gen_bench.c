@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "audit/date.h"
-#include "audit/db.h"
+#include "audit/store/db.h"
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
 

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit/db.h"
+#include "audit/store/db.h"
 #include "audit/prune.h"
-#include "audit/schema.h"
+#include "audit/store/schema.h"
 
 static char dir[64], path[96];
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit/db.h"
+#include "audit/store/db.h"
 #include "audit/import.h"
 
 /* ---- header recognition ---- */

@@ -1,4 +1,4 @@
-#include "audit/db.h"
+#include "audit/store/db.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "audit/date.h"
-#include "audit/schema.h"
+#include "audit/store/schema.h"
 
 struct ca_db {
     sqlite3 *h;

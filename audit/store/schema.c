@@ -5,7 +5,7 @@
  * plan types their §2 codes. Records that people correct are never updated: a
  * correction is a new row and "the latest" is the highest id.
  */
-#include "audit/schema.h"
+#include "audit/store/schema.h"
 
 static const char migration_1[] =
     /* One import: the open cases as at as_of (SPEC §4). */
