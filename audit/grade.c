@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "audit/csvread.h"
+#include "audit/store/audits.h"
+#include "audit/store/rounds.h"
 #include "audit/vocab.h"
 
 void grade_input_free(grade_input *in)
@@ -33,20 +35,21 @@ struct domains {
     char label[64][128];
 };
 
-static int load_domains(ca_db *db, struct domains *d, ca_error *err)
+static int add_domain(void *u, const char *code, const char *label)
 {
-    ca_stmt s;
-    d->n = 0;
-    if (stmt_prepare(db, &s, "SELECT code, label FROM domain ORDER BY seq", err) != CA_OK)
-        return CA_ERR;
-    int rc;
-    while ((rc = stmt_step(&s, err)) == 1 && d->n < 64) {
-        snprintf(d->code[d->n], sizeof d->code[0], "%s", stmt_text(&s, 0));
-        snprintf(d->label[d->n], sizeof d->label[0], "%s", stmt_text(&s, 1));
+    struct domains *d = u;
+    if (d->n < 64) {
+        snprintf(d->code[d->n], sizeof d->code[0], "%s", code);
+        snprintf(d->label[d->n], sizeof d->label[0], "%s", label);
         d->n++;
     }
-    stmt_finalize(&s);
-    return rc < 0 ? CA_ERR : CA_OK;
+    return 0;
+}
+
+static int load_domains(ca_db *db, struct domains *d, ca_error *err)
+{
+    d->n = 0;
+    return domains_list(db, add_domain, d, err);
 }
 
 /* A domain by code or label, compared loosely; -1 when unknown. */
@@ -80,11 +83,11 @@ static int cmp_case(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-static void check_twice(grade_input *in, long n, ca_error *err)
+static int check_twice(grade_input *in, long n, ca_error *err)
 {
     grade_input **p = malloc(sizeof *p * (size_t)(n ? n : 1));
     if (!p)
-        return;
+        return ca_fail(err, CA_SYSTEM, "out of memory");
     for (long i = 0; i < n; i++)
         p[i] = &in[i];
     qsort(p, (size_t)n, sizeof *p, cmp_case);
@@ -94,222 +97,157 @@ static void check_twice(grade_input *in, long n, ca_error *err)
             ca_problem(err, "%scase \"%s\" appears twice (first on line %ld): give one grade per case",
                        where(p[i], "case_id", w, sizeof w), p[i]->case_id, p[i - 1]->line);
     free(p);
+    return CA_OK;
+}
+
+/* What grade_record knows while it checks and writes. */
+struct grading {
+    ca_db *db;
+    round_info round;
+    ca_day today;
+    struct domains domains;
+    audit_target *target;    /* per input row */
+};
+
+/* The "not on the list" problem, with the hint when a spreadsheet dropped leading zeros. */
+static int not_on_list(struct grading *g, const grade_input *in, ca_error *err)
+{
+    char twin[256], hint[400] = "", w[512];
+    int got = round_case_zero_twin(g->db, g->round.id, in->case_id, twin, sizeof twin, err);
+    if (got < 0)
+        return CA_ERR;
+    if (got == 1)
+        snprintf(hint, sizeof hint, " (the list has \"%s\": did a spreadsheet drop its leading zeros?)", twin);
+    ca_problem(err, "%scase \"%s\" is not on the list of round %s%s", where(in, "case_id", w, sizeof w),
+               in->case_id, g->round.label, hint);
+    return CA_OK;
+}
+
+static void check_date(struct grading *g, const grade_input *in, ca_error *err)
+{
+    char w[512], uk[CA_DATE_ISO_LEN], ukt[CA_DATE_ISO_LEN];
+    date_uk(in->date, uk);
+    if (in->date > g->today) {
+        date_uk(g->today, ukt);
+        ca_problem(err, "%sthe audit date %s is in the future (today is %s)", where(in, "audit_date", w, sizeof w),
+                   uk, ukt);
+    } else if (in->date < g->round.as_of) {
+        date_uk(g->round.as_of, ukt);
+        ca_problem(err, "%sthe audit date %s is before %s, the as-of date of round %s's case list",
+                   where(in, "audit_date", w, sizeof w), uk, ukt, g->round.label);
+    }
+}
+
+/* Checks one row against the round and the rules; problems go to err. */
+static int check_row(struct grading *g, grade_input *in, audit_target *t, ca_error *err)
+{
+    char w[512];
+    int got = audit_target_find(g->db, g->round.id, in->case_id, t, err);
+    if (got <= 0)
+        return got < 0 ? CA_ERR : not_on_list(g, in, err);
+    if (!in->auditor && t->auditor && !(in->auditor = strdup(t->auditor)))
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    if (!in->auditor || !*in->auditor)
+        ca_problem(err, "%scase \"%s\" has no auditor: give one (the case was not assigned)",
+                   where(in, "auditor", w, sizeof w), in->case_id);
+    if (in->date < 0)
+        in->date = g->today;
+    check_date(g, in, err);
+    if (t->current && !in->correct)
+        ca_problem(err, "%scase \"%s\" already has a grade in round %s: to change it, record the new one as a "
+                   "correction (--correct, or a \"correct\" column set to yes)",
+                   where(in, "grade", w, sizeof w), in->case_id, g->round.label);
+    for (int d = 0; d < in->ndomains; d++)
+        if (find_domain(&g->domains, in->domain[d]) < 0) {
+            char known[512];
+            known_domains(&g->domains, known, sizeof known);
+            ca_problem(err, "%sunknown domain \"%s\": the domains are %s", where(in, in->domain[d], w, sizeof w),
+                       in->domain[d], known);
+        }
+    if (in->action_due >= 0 && !in->action)
+        ca_problem(err, "%sa due date without an action", where(in, "action_due", w, sizeof w));
+    return CA_OK;
+}
+
+/* Writes one checked row: the audit, its domain grades, its action, the event. */
+static int write_row(struct grading *g, const grade_input *in, const audit_target *t, grade_summary *out,
+                     ca_error *err)
+{
+    audit_new a = {g->round.id, in->case_id, in->grade, in->auditor, in->date, in->note, t->current};
+    long audit, action;
+    char uk[CA_DATE_ISO_LEN], detail[1024];
+    if (audit_insert(g->db, &a, &audit, err) != CA_OK)
+        return CA_ERR;
+    date_uk(in->date, uk);
+    int o = snprintf(detail, sizeof detail, "%s %s by %s, audited %s", t->current ? "corrected to" : "graded",
+                     grade_label(in->grade), in->auditor, uk);
+    if (t->current)
+        o += snprintf(detail + o, sizeof detail - (size_t)o, " (replaces audit %ld)", t->current);
+    for (int d = 0; d < in->ndomains; d++) {
+        int k = find_domain(&g->domains, in->domain[d]);
+        if (audit_domain_insert(g->db, audit, g->domains.code[k], in->domain_grade[d], err) != CA_OK)
+            return CA_ERR;
+        if (o < (int)sizeof detail)
+            o += snprintf(detail + o, sizeof detail - (size_t)o, "%s%s %s", d ? ", " : "; ", g->domains.code[k],
+                          grade_label(in->domain_grade[d]));
+    }
+    if (in->action) {
+        if (action_insert(g->db, audit, g->round.id, in->case_id, in->action, t->worker, in->action_due, &action,
+                          err) != CA_OK)
+            return CA_ERR;
+        out->actions++;
+        if (o < (int)sizeof detail)
+            snprintf(detail + o, sizeof detail - (size_t)o, "; action %ld for %s: %s", action,
+                     t->worker ? t->worker : "no owner", in->action);
+    }
+    if (t->current)
+        out->corrected++;
+    else
+        out->recorded++;
+    return db_event(g->db, "grade", g->round.label, in->case_id, detail, err);
+}
+
+static int check_all(struct grading *g, grade_input *in, long n, ca_error *err)
+{
+    if (check_twice(in, n, err) != CA_OK)
+        return CA_ERR;
+    for (long i = 0; i < n; i++)
+        if (check_row(g, &in[i], &g->target[i], err) != CA_OK)
+            return CA_ERR;
+    if (err->ntotal)
+        return ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s", err->ntotal,
+                       err->ntotal == 1 ? "" : "s");
+    return CA_OK;
 }
 
 int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_summary *out, ca_error *err)
 {
     memset(out, 0, sizeof *out);
-    ca_stmt look = {0}, ins = {0}, dom = {0}, act = {0}, ev = {0}, sup = {0}, zeros = {0};
-    struct domains *domains = calloc(1, sizeof *domains);
-    long rid = 0;
-    ca_day as_of = 0, today = date_today();
-    int rc = CA_ERR;
-    char w[512], as_of_iso[CA_DATE_ISO_LEN] = "";
-    if (!domains)
+    struct grading *g = calloc(1, sizeof *g);
+    if (!g || !(g->target = calloc((size_t)(n ? n : 1), sizeof *g->target))) {
+        free(g);
         return ca_fail(err, CA_SYSTEM, "out of memory");
-    if (db_begin(db, err) != CA_OK) {
-        free(domains);
-        return CA_ERR;
     }
-    if (load_domains(db, domains, err) != CA_OK ||
-        stmt_prepare(db, &look, "SELECT r.id, s.as_of FROM round r JOIN snapshot s ON s.id = r.snapshot_id"
-                                " WHERE r.label = :l", err) != CA_OK)
-        goto done;
-    stmt_bind_text(&look, ":l", round);
-    int got = stmt_step(&look, err);
-    if (got == 1) {
-        rid = stmt_int(&look, 0);
-        snprintf(as_of_iso, sizeof as_of_iso, "%s", stmt_text(&look, 1));
-    }
-    stmt_finalize(&look);
-    if (got < 0)
-        goto done;
-    if (got == 0) {
-        ca_fail(err, CA_REFUSED, "there is no round '%s' (see 'caseaudit rounds')", round);
-        goto done;
-    }
-    char why[160];
-    date_parse(as_of_iso, &as_of, why, sizeof why);
-    check_twice(in, n, err);
-    if (stmt_prepare(db, &look,
-                     "SELECT rc.worker, rc.auditor, (SELECT max(id) FROM audit a WHERE a.round_id = rc.round_id"
-                     " AND a.case_id = rc.case_id) FROM round_case rc WHERE rc.round_id = :r AND rc.case_id = :c",
-                     err) != CA_OK ||
-        stmt_prepare(db, &zeros, "SELECT case_id FROM round_case WHERE round_id = :r AND case_id GLOB '0*'"
-                                 " AND ltrim(case_id, '0') = ltrim(:c, '0') LIMIT 1", err) != CA_OK)
-        goto done;
-    /* Check every row before writing any. */
-    long *previous = calloc((size_t)(n ? n : 1), sizeof *previous);
-    char **owner = calloc((size_t)(n ? n : 1), sizeof *owner);
-    if (!previous || !owner) {
-        free(previous), free(owner);
-        ca_fail(err, CA_SYSTEM, "out of memory");
-        goto done;
-    }
-    for (long i = 0; i < n; i++) {
-        grade_input *g = &in[i];
-        stmt_bind_int(&look, ":r", rid);
-        stmt_bind_text(&look, ":c", g->case_id);
-        got = stmt_step(&look, err);
-        if (got < 0)
-            break;
-        if (got == 0) {
-            stmt_reset(&look);
-            char hint[300] = "";
-            /* Excel drops the leading zeros of numeric ids when a CSV is opened and saved. */
-            stmt_bind_int(&zeros, ":r", rid);
-            stmt_bind_text(&zeros, ":c", g->case_id);
-            if (stmt_step(&zeros, err) == 1)
-                snprintf(hint, sizeof hint, " (the list has \"%s\": did a spreadsheet drop its leading zeros?)",
-                         stmt_text(&zeros, 0));
-            stmt_reset(&zeros);
-            ca_problem(err, "%scase \"%s\" is not on the list of round %s%s", where(g, "case_id", w, sizeof w),
-                       g->case_id, round, hint);
-            continue;
-        }
-        owner[i] = stmt_is_null(&look, 0) ? NULL : strdup(stmt_text(&look, 0));
-        if (!g->auditor && !stmt_is_null(&look, 1))
-            g->auditor = strdup(stmt_text(&look, 1));
-        previous[i] = stmt_is_null(&look, 2) ? 0 : stmt_int(&look, 2);
-        stmt_reset(&look);
-        if (!g->auditor || !*g->auditor)
-            ca_problem(err, "%scase \"%s\" has no auditor: give one (the case was not assigned)",
-                       where(g, "auditor", w, sizeof w), g->case_id);
-        if (g->date < 0)
-            g->date = today;
-        char uk[CA_DATE_ISO_LEN], ukt[CA_DATE_ISO_LEN];
-        date_uk(g->date, uk);
-        if (g->date > today) {
-            date_uk(today, ukt);
-            ca_problem(err, "%sthe audit date %s is in the future (today is %s)",
-                       where(g, "audit_date", w, sizeof w), uk, ukt);
-        } else if (g->date < as_of) {
-            date_uk(as_of, ukt);
-            ca_problem(err, "%sthe audit date %s is before %s, the as-of date of round %s's case list",
-                       where(g, "audit_date", w, sizeof w), uk, ukt, round);
-        }
-        if (previous[i] && !g->correct)
-            ca_problem(err, "%scase \"%s\" already has a grade in round %s: to change it, record the new one as a "
-                       "correction (--correct, or a \"correct\" column set to yes)",
-                       where(g, "grade", w, sizeof w), g->case_id, round);
-        for (int d = 0; d < g->ndomains; d++)
-            if (find_domain(domains, g->domain[d]) < 0) {
-                char known[512];
-                known_domains(domains, known, sizeof known);
-                ca_problem(err, "%sunknown domain \"%s\": the domains are %s", where(g, g->domain[d], w, sizeof w),
-                           g->domain[d], known);
-            }
-        if (g->action_due >= 0 && !g->action)
-            ca_problem(err, "%sa due date without an action", where(g, "action_due", w, sizeof w));
-    }
-    if (got < 0 || err->ntotal) {
-        if (got >= 0)
-            ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s", err->ntotal,
-                    err->ntotal == 1 ? "" : "s");
-        for (long i = 0; i < n; i++)
-            free(owner[i]);
-        free(previous), free(owner);
-        goto done;
-    }
-    char now[32];
-    date_now_utc(now);
-    if (stmt_prepare(db, &ins,
-                     "INSERT INTO audit(round_id, case_id, grade, auditor, audit_date, note, corrects, entered_at,"
-                     " entered_by, stratum, plan_type, age_band, team) SELECT :r, :c, :g, :a, :d, :note, :corrects,"
-                     " :now, :by, rc.stratum, rc.plan_type, rc.age_band, rc.team FROM round_case rc"
-                     " WHERE rc.round_id = :r AND rc.case_id = :c", err) != CA_OK ||
-        stmt_prepare(db, &dom, "INSERT INTO audit_domain(audit_id, domain, grade) VALUES(:a, :d, :g)", err) != CA_OK ||
-        stmt_prepare(db, &act, "INSERT INTO action(audit_id, round_id, case_id, text, owner, due, entered_at,"
-                               " entered_by) VALUES(:a, :r, :c, :text, :owner, :due, :now, :by)", err) != CA_OK ||
-        stmt_prepare(db, &ev, "INSERT INTO event(at, by, command, round, case_id, detail)"
-                              " VALUES(:now, :by, 'grade', :round, :c, :detail)", err) != CA_OK ||
-        stmt_prepare(db, &sup, "UPDATE audit SET superseded_at = :now WHERE id = :id", err) != CA_OK)
-        got = -1;
-    for (long i = 0; i < n && got >= 0; i++) {
-        grade_input *g = &in[i];
-        char date[CA_DATE_ISO_LEN], uk[CA_DATE_ISO_LEN], due[CA_DATE_ISO_LEN], detail[1024];
-        date_iso(g->date, date);
-        date_uk(g->date, uk);
-        stmt_bind_int(&ins, ":r", rid);
-        stmt_bind_text(&ins, ":c", g->case_id);
-        stmt_bind_int(&ins, ":g", g->grade);
-        stmt_bind_text(&ins, ":a", g->auditor);
-        stmt_bind_text(&ins, ":d", date);
-        stmt_bind_text(&ins, ":note", g->note);
-        if (previous[i])
-            stmt_bind_int(&ins, ":corrects", previous[i]);
-        else
-            stmt_bind_null(&ins, ":corrects");
-        stmt_bind_text(&ins, ":now", now);
-        stmt_bind_text(&ins, ":by", db_actor(db));
-        got = stmt_step(&ins, err);
-        stmt_reset(&ins);
-        long audit = (long)sqlite3_last_insert_rowid(db_handle(db));
-        if (previous[i] && got >= 0) {
-            stmt_bind_text(&sup, ":now", now);
-            stmt_bind_int(&sup, ":id", previous[i]);
-            got = stmt_step(&sup, err);
-            stmt_reset(&sup);
-        }
-        int o = snprintf(detail, sizeof detail, "%s %s by %s, audited %s", previous[i] ? "corrected to" : "graded",
-                         grade_label(g->grade), g->auditor, uk);
-        if (previous[i])
-            o += snprintf(detail + o, sizeof detail - (size_t)o, " (replaces audit %ld)", previous[i]);
-        for (int d = 0; d < g->ndomains && got >= 0; d++) {
-            int k = find_domain(domains, g->domain[d]);
-            stmt_bind_int(&dom, ":a", audit);
-            stmt_bind_text(&dom, ":d", domains->code[k]);
-            stmt_bind_int(&dom, ":g", g->domain_grade[d]);
-            got = stmt_step(&dom, err);
-            stmt_reset(&dom);
-            if (o < (int)sizeof detail)
-                o += snprintf(detail + o, sizeof detail - (size_t)o, "%s%s %s", d ? ", " : "; ", domains->code[k],
-                              grade_label(g->domain_grade[d]));
-        }
-        if (g->action && got >= 0) {
-            if (g->action_due >= 0)
-                date_iso(g->action_due, due);
-            stmt_bind_int(&act, ":a", audit);
-            stmt_bind_int(&act, ":r", rid);
-            stmt_bind_text(&act, ":c", g->case_id);
-            stmt_bind_text(&act, ":text", g->action);
-            stmt_bind_text(&act, ":owner", owner[i]);
-            stmt_bind_text(&act, ":due", g->action_due >= 0 ? due : NULL);
-            stmt_bind_text(&act, ":now", now);
-            stmt_bind_text(&act, ":by", db_actor(db));
-            got = stmt_step(&act, err);
-            stmt_reset(&act);
-            out->actions++;
-            if (o < (int)sizeof detail)
-                snprintf(detail + o, sizeof detail - (size_t)o, "; action %ld for %s: %s",
-                         (long)sqlite3_last_insert_rowid(db_handle(db)), owner[i] ? owner[i] : "no owner", g->action);
-        }
-        stmt_bind_text(&ev, ":now", now);
-        stmt_bind_text(&ev, ":by", db_actor(db));
-        stmt_bind_text(&ev, ":round", round);
-        stmt_bind_text(&ev, ":c", g->case_id);
-        stmt_bind_text(&ev, ":detail", detail);
-        if (got >= 0)
-            got = stmt_step(&ev, err);
-        stmt_reset(&ev);
-        if (previous[i])
-            out->corrected++;
-        else
-            out->recorded++;
+    g->db = db;
+    g->today = db_today(db);
+    int rc = db_begin(db, err);
+    if (rc == CA_OK) {
+        rc = load_domains(db, &g->domains, err);
+        if (rc == CA_OK)
+            rc = round_by_label(db, round, &g->round, err);
+        if (rc == CA_OK)
+            rc = check_all(g, in, n, err);
+        for (long i = 0; i < n && rc == CA_OK; i++)
+            rc = write_row(g, &in[i], &g->target[i], out, err);
+        rc = rc == CA_OK ? db_commit(db, err) : (db_rollback(db), CA_ERR);
     }
     for (long i = 0; i < n; i++)
-        free(owner[i]);
-    free(previous), free(owner);
-    if (got >= 0)
-        rc = CA_OK;
-done:
-    stmt_finalize(&look), stmt_finalize(&ins), stmt_finalize(&dom), stmt_finalize(&act), stmt_finalize(&ev);
-    stmt_finalize(&sup), stmt_finalize(&zeros);
-    free(domains);
-    if (rc == CA_OK)
-        return db_commit(db, err);
-    db_rollback(db);
-    return CA_ERR;
+        audit_target_free(&g->target[i]);
+    free(g->target);
+    free(g);
+    if (rc != CA_OK)
+        memset(out, 0, sizeof *out);
+    return rc;
 }
 
 /* ---- returned lists ---- */
@@ -495,33 +433,22 @@ int domain_add(ca_db *db, const char *code, const char *label, ca_error *err)
             return ca_fail(err, CA_REFUSED, "a domain code is lower-case letters, digits or _ (\"%s\")", code);
     if (!*label)
         return ca_fail(err, CA_REFUSED, "the domain needs a label");
-    if (db_begin(db, err) != CA_OK)
-        return CA_ERR;
     struct domains *d = calloc(1, sizeof *d);
-    int rc = CA_ERR;
-    if (!d || load_domains(db, d, err) != CA_OK)
-        goto done;
-    if (find_domain(d, code) >= 0 || find_domain(d, label) >= 0) {
-        ca_fail(err, CA_REFUSED, "there is already a domain \"%s\" or \"%s\"", code, label);
-        goto done;
+    if (!d)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    int rc = db_begin(db, err);
+    if (rc == CA_OK) {
+        rc = load_domains(db, d, err);
+        if (rc == CA_OK && (find_domain(d, code) >= 0 || find_domain(d, label) >= 0))
+            rc = ca_fail(err, CA_REFUSED, "there is already a domain \"%s\" or \"%s\"", code, label);
+        if (rc == CA_OK)
+            rc = domain_insert(db, code, label, err);
+        char detail[300];
+        snprintf(detail, sizeof detail, "added domain %s: %s", code, label);
+        if (rc == CA_OK)
+            rc = db_event(db, "domains", NULL, NULL, detail, err);
+        rc = rc == CA_OK ? db_commit(db, err) : (db_rollback(db), CA_ERR);
     }
-    ca_stmt s;
-    if (stmt_prepare(db, &s, "INSERT INTO domain(code, label, seq) VALUES(:c, :l,"
-                             " (SELECT coalesce(max(seq), 0) + 1 FROM domain))", err) != CA_OK)
-        goto done;
-    stmt_bind_text(&s, ":c", code);
-    stmt_bind_text(&s, ":l", label);
-    int got = stmt_step(&s, err);
-    stmt_finalize(&s);
-    if (got < 0)
-        goto done;
-    char detail[300];
-    snprintf(detail, sizeof detail, "added domain %s: %s", code, label);
-    rc = db_event(db, "domains", NULL, NULL, detail, err);
-done:
     free(d);
-    if (rc == CA_OK)
-        return db_commit(db, err);
-    db_rollback(db);
-    return CA_ERR;
+    return rc;
 }

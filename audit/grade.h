@@ -3,7 +3,7 @@
 #define CASEAUDIT_GRADE_H
 
 #include "audit/date.h"
-#include "audit/store/db.h"
+#include "audit/store/store.h"
 
 enum { GRADE_MAX_DOMAINS = 32 };
 

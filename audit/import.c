@@ -921,7 +921,7 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
         return CA_ERR;
     }
     char now[32], as_of[CA_DATE_ISO_LEN];
-    date_now_utc(now);
+    db_now_utc(db, now);
     date_iso(opt->as_of, as_of);
     ca_stmt s;
     if (stmt_prepare(db, &s,

@@ -31,7 +31,7 @@ int prune_run(ca_db *db, ca_day before, int dry_run, prune_result *out, ca_error
         goto done;
     }
     char now[32];
-    date_now_utc(now);
+    db_now_utc(db, now);
     /* Mark first: the marking query needs the rows that the delete removes. */
     if (stmt_prepare(db, &mark,
                      "UPDATE snapshot SET pruned_at = :now"

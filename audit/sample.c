@@ -662,7 +662,7 @@ static int store(struct draw *w, const int *ords, int H, struct unit **chosen, l
     ca_error *err = w->err;
     ca_stmt s = {0};
     char now[32], seed[17], bands[64], strata[32] = "", due[CA_DATE_ISO_LEN];
-    date_now_utc(now);
+    db_now_utc(db, now);
     sample_seed_format(w->d->seed, seed);
     bands_format(&w->d->bands, bands, sizeof bands);
     for (int i = 0; i < w->d->ndims; i++)

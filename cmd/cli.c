@@ -11,6 +11,9 @@
 
 const char *cli_db_path;
 const char *cli_by;
+ca_clock cli_clock = CA_CLOCK_SYSTEM;
+
+ca_day cli_today(void) { return clock_today(cli_clock); }
 
 int cli_report(const ca_error *err)
 {
@@ -25,13 +28,24 @@ int cli_report(const ca_error *err)
 int cli_open_db(ca_db **db, enum ca_db_mode mode)
 {
     ca_error err = CA_ERROR_INIT;
-    if (db_open(db, cli_db_path, mode, &err) != CA_OK) {
+    int created = 0;
+    if (db_open(db, cli_db_path, mode, &created, &err) != CA_OK) {
         int rc = cli_report(&err);
         ca_error_free(&err);
         return rc;
     }
-    if (cli_by)
-        db_set_actor(*db, cli_by);
+    db_set_clock(*db, cli_clock);
+    if (db_set_actor(*db, cli_by) != CA_OK) {
+        db_close(*db);
+        *db = NULL;
+        return cli_error(CA_SYSTEM, "out of memory");
+    }
+    if (created) {
+        /* A command run from the wrong folder must not quietly start a second database. */
+        char *abs = realpath(cli_db_path, NULL);
+        fprintf(stderr, "note: created a new database at %s\n", abs ? abs : cli_db_path);
+        free(abs);
+    }
     return 0;
 }
 
@@ -73,24 +87,12 @@ int cli_help(const char *text)
     return 0;
 }
 
-int cli_fill_table(out_table *t, ca_stmt *s, ca_error *err)
+void cli_date_cell(struct out_table *t, ca_day day)
 {
-    int rc;
-    while ((rc = stmt_step(s, err)) == 1) {
-        otab_row(t);
-        for (int k = 0; k < otab_ncols(t); k++) {
-            enum out_col_type type = otab_col_type(t, k);
-            if (stmt_is_null(s, k))
-                otab_null(t);
-            else if (type == COL_INT)
-                otab_int(t, stmt_int(s, k));
-            else if (type == COL_REAL || type == COL_PERCENT)
-                otab_real(t, stmt_double(s, k));
-            else
-                otab_text(t, stmt_text(s, k));
-        }
-    }
-    return rc < 0 ? CA_ERR : 0;
+    char iso[CA_DATE_ISO_LEN];
+    if (day >= 0)
+        date_iso(day, iso);
+    otab_text(t, day >= 0 ? iso : NULL);
 }
 
 int cli_parse_encoding(const char *usage, const char *value)

@@ -8,12 +8,17 @@
 
 #include <stdio.h>
 
-#include "audit/store/db.h"
+#include "audit/clock.h"
+#include "audit/store/store.h"
 #include "audit/error.h"
 
 /* Global options, set by main() before dispatch. */
 extern const char *cli_db_path;  /* --db, else $CASEAUDIT_DB, else ./caseaudit.db */
 extern const char *cli_by;       /* --by, else $USER; NULL when neither */
+extern ca_clock cli_clock;       /* $CASEAUDIT_NOW, else the system clock */
+
+/* Today by cli_clock, for commands that need it before opening the database. */
+ca_day cli_today(void);
 
 /* Opens the database (creating it only with CA_DB_CREATE) and sets the actor.
  * Returns 0, or prints the error and returns its exit status. */
@@ -44,10 +49,9 @@ int cli_parse_encoding(const char *usage, const char *value);
  * returns 1 (an invalid value is data: exit 1). */
 int cli_parse_date(const char *opt, const char *value, int *day);
 
-/* Appends every row of s to t, a cell per result column in the table's column
- * order and type (NULL stays empty). Returns 0 or CA_ERR with err filled. */
+/* A date cell (ISO text), empty for -1. */
 struct out_table;
-int cli_fill_table(struct out_table *t, ca_stmt *s, ca_error *err);
+void cli_date_cell(struct out_table *t, ca_day day);
 
 /* The commands (one file each, cmd/cmd_NAME.c). */
 int cmd_import(int argc, char **argv);

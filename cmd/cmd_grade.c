@@ -8,6 +8,8 @@
 #include "audit/grade.h"
 #include "audit/vocab.h"
 #include "cmd/cli.h"
+#include "audit/store/audits.h"
+#include "audit/store/rounds.h"
 #include "cmd/output.h"
 
 static const char grade_usage[] =
@@ -150,6 +152,14 @@ int cmd_grade(int argc, char **argv)
 
 /* ---- domains ---- */
 
+static int add_domain_row(void *u, const char *code, const char *label)
+{
+    otab_row(u);
+    otab_text(u, code);
+    otab_text(u, label);
+    return 0;
+}
+
 static const char domains_usage[] = "usage: caseaudit domains [--format table|json]\n"
                                     "       caseaudit domains add CODE \"Label\"\n";
 
@@ -191,14 +201,10 @@ int cmd_domains(int argc, char **argv)
         else
             printf("Domain %s added: %s\n", argv[optind + 1], argv[optind + 2]);
     } else {
-        ca_stmt s;
         out_table *t = otab_new();
         otab_col(t, "code", COL_TEXT);
         otab_col(t, "label", COL_TEXT);
-        if (stmt_prepare(db, &s, "SELECT code, label FROM domain ORDER BY seq", &err) == CA_OK) {
-            cli_fill_table(t, &s, &err);
-            stmt_finalize(&s);
-        }
+        domains_list(db, add_domain_row, t, &err);
         if (err.status)
             rc = cli_report(&err);
         else
@@ -208,6 +214,21 @@ int cmd_domains(int argc, char **argv)
     ca_error_free(&err);
     db_close(db);
     return rc;
+}
+
+static int add_action_row(void *u, const action_row *r)
+{
+    out_table *t = u;
+    otab_row(t);
+    otab_int(t, r->id);
+    otab_text(t, r->round);
+    otab_text(t, r->case_id);
+    otab_text(t, r->text);
+    otab_text(t, r->owner);
+    cli_date_cell(t, r->due);
+    cli_date_cell(t, r->done);
+    otab_text(t, r->auditor);
+    return 0;
 }
 
 /* ---- actions ---- */
@@ -249,27 +270,13 @@ int cmd_actions(int argc, char **argv)
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
-    ca_stmt s;
     out_table *t = otab_new();
-    char today[CA_DATE_ISO_LEN];
-    date_iso(date_today(), today);
     static const char *const names[] = {"id", "round", "case_id", "action", "owner", "due", "done", "raised_by"};
     static const enum out_col_type types[] = {COL_INT, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT, COL_DATE, COL_DATE,
                                               COL_TEXT};
     for (int k = 0; k < 8; k++)
         otab_col(t, names[k], types[k]);
-    if (stmt_prepare(db, &s,
-                     "SELECT a.id, r.label, a.case_id, a.text, a.owner, a.due, a.done_date, au.auditor"
-                     " FROM action a JOIN round r ON r.id = a.round_id JOIN audit au ON au.id = a.audit_id"
-                     " WHERE (:round IS NULL OR r.label = :round) AND (:open = 0 OR a.done_date IS NULL)"
-                     " AND (:overdue = 0 OR (a.done_date IS NULL AND a.due < :today)) ORDER BY a.id", &err) == CA_OK) {
-        stmt_bind_text(&s, ":round", round);
-        stmt_bind_int(&s, ":open", open);
-        stmt_bind_int(&s, ":overdue", overdue);
-        stmt_bind_text(&s, ":today", today);
-        cli_fill_table(t, &s, &err);
-        stmt_finalize(&s);
-    }
+    actions_list(db, round, open, overdue, cli_today(), add_action_row, t, &err);
     if (err.status)
         rc = cli_report(&err);
     else if (fmt == OUT_TABLE && otab_nrows(t) == 0)
@@ -291,7 +298,7 @@ int cmd_action(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int c, day = date_today();
+    int c, day = cli_today();
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (c) {

@@ -4,9 +4,35 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "audit/store/events.h"
 #include "cmd/output.h"
 
 static const char history_usage[] = "usage: caseaudit history [CASE_ID] [--format table|csv|json]\n";
+
+struct history_view {
+    out_table *t;
+    enum out_format fmt;
+};
+
+static int add_event(void *u, const event_row *r)
+{
+    struct history_view *v = u;
+    char when[32];
+    int y, mo, d, h, mi;
+    otab_row(v->t);
+    /* People read dd/mm/yyyy hh:mm (UTC); machines get the ISO time. */
+    if (v->fmt == OUT_TABLE && sscanf(r->at, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5)
+        snprintf(when, sizeof when, "%02d/%02d/%04d %02d:%02d", d % 100, mo % 100, y % 10000, h % 100, mi % 100);
+    else
+        snprintf(when, sizeof when, "%s", r->at);
+    otab_text(v->t, when);
+    otab_text(v->t, r->by);
+    otab_text(v->t, r->command);
+    otab_text(v->t, r->round);
+    otab_text(v->t, r->case_id);
+    otab_text(v->t, r->detail);
+    return 0;
+}
 
 int cmd_history(int argc, char **argv)
 {
@@ -40,31 +66,12 @@ int cmd_history(int argc, char **argv)
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
-    ca_stmt s;
     out_table *t = otab_new();
     static const char *const names[] = {"at", "by", "command", "round", "case_id", "detail"};
     for (int k = 0; k < 6; k++)
         otab_col(t, names[k], COL_TEXT);
-    if (stmt_prepare(db, &s, "SELECT at, by, command, round, case_id, detail FROM event"
-                             " WHERE :case IS NULL OR case_id = :case ORDER BY id", &err) == CA_OK) {
-        stmt_bind_text(&s, ":case", case_id);
-        while ((rc = stmt_step(&s, &err)) == 1) {
-            otab_row(t);
-            const char *at = stmt_text(&s, 0);
-            char when[32];
-            int y, mo, d, h, mi;
-            /* People read dd/mm/yyyy hh:mm (UTC); machines get the ISO time. */
-            if (fmt == OUT_TABLE && sscanf(at, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5)
-                snprintf(when, sizeof when, "%02d/%02d/%04d %02d:%02d", d % 100, mo % 100, y % 10000, h % 100,
-                         mi % 100);
-            else
-                snprintf(when, sizeof when, "%s", at);
-            otab_text(t, when);
-            for (int k = 1; k < 6; k++)
-                otab_text(t, stmt_is_null(&s, k) ? NULL : stmt_text(&s, k));
-        }
-        stmt_finalize(&s);
-    }
+    struct history_view v = {t, fmt};
+    events_list(db, case_id, add_event, &v, &err);
     if (err.status)
         rc = cli_report(&err);
     else if (fmt == OUT_TABLE && otab_nrows(t) == 0)

@@ -8,6 +8,7 @@
 
 #include "audit/import.h"
 #include "cmd/cli.h"
+#include "audit/store/snapshots.h"
 #include "cmd/output.h"
 
 static const char import_usage[] =
@@ -60,7 +61,7 @@ int cmd_import(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    import_options opt = {.as_of = date_today(), .plan = -1};
+    import_options opt = {.as_of = cli_today(), .plan = -1};
     int c, day;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -95,7 +96,7 @@ int cmd_import(int argc, char **argv)
     int rc;
     if (opt.dry_run && stat(cli_db_path, &st) != 0) {
         ca_error err = CA_ERROR_INIT;
-        if (db_open(&db, ":memory:", CA_DB_CREATE, &err) != CA_OK) {
+        if (db_open(&db, ":memory:", CA_DB_CREATE, NULL, &err) != CA_OK) {
             rc = cli_report(&err);
             ca_error_free(&err);
             return rc;
@@ -124,6 +125,69 @@ int cmd_import(int argc, char **argv)
     ca_error_free(&err);
     db_close(db);
     return rc;
+}
+
+static void write_snapshots_json(const snapshot_info *sn, int n)
+{
+    json_writer j;
+    json_begin(&j, stdout);
+    json_array(&j);
+    for (int i = 0; i < n; i++) {
+        char as_of[CA_DATE_ISO_LEN];
+        date_iso(sn[i].as_of, as_of);
+        json_object(&j);
+        json_key(&j, "id"), json_int(&j, sn[i].id);
+        json_key(&j, "as_of"), json_string(&j, as_of);
+        json_key(&j, "files"), json_array(&j);
+        for (int f = 0; f < sn[i].nfiles; f++) {
+            json_object(&j);
+            json_key(&j, "name"), json_string(&j, sn[i].files[f].name);
+            json_key(&j, "sha256"), json_string(&j, sn[i].files[f].sha256);
+            json_key(&j, "rows"), json_int(&j, sn[i].files[f].rows);
+            json_end_object(&j);
+        }
+        json_end_array(&j);
+        json_key(&j, "rows"), json_int(&j, sn[i].rows);
+        json_key(&j, "cases"), json_int(&j, sn[i].cases);
+        json_key(&j, "merged"), json_int(&j, sn[i].merged);
+        json_key(&j, "closed"), json_int(&j, sn[i].closed);
+        json_key(&j, "open"), json_object(&j);
+        for (int p = 0; p < CA_NPLANS; p++)
+            json_key(&j, plan_code(p)), json_int(&j, sn[i].open[p]);
+        json_end_object(&j);
+        json_key(&j, "pruned"), json_bool(&j, sn[i].pruned);
+        json_end_object(&j);
+    }
+    json_end_array(&j);
+    json_finish(&j);
+}
+
+static void write_snapshots_table(const snapshot_info *sn, int n)
+{
+    out_table *t = otab_new();
+    static const char *const cols[] = {"id", "as_of", "files", "rows", "cases", "merged", "closed"};
+    for (int k = 0; k < 7; k++)
+        otab_col(t, cols[k], k == 1 ? COL_DATE : COL_INT);
+    for (int p = 0; p < CA_NPLANS; p++)
+        otab_col(t, plan_code(p), COL_INT);
+    otab_col(t, "pruned", COL_TEXT);
+    for (int i = 0; i < n; i++) {
+        char as_of[CA_DATE_ISO_LEN];
+        date_iso(sn[i].as_of, as_of);
+        otab_row(t);
+        otab_int(t, sn[i].id);
+        otab_text(t, as_of);
+        otab_int(t, sn[i].nfiles);
+        otab_int(t, sn[i].rows);
+        otab_int(t, sn[i].cases);
+        otab_int(t, sn[i].merged);
+        otab_int(t, sn[i].closed);
+        for (int p = 0; p < CA_NPLANS; p++)
+            otab_int(t, sn[i].open[p]);
+        otab_text(t, sn[i].pruned ? "yes" : "");
+    }
+    otab_write(t, OUT_TABLE, stdout);
+    otab_free(t);
 }
 
 static const char snapshots_usage[] = "usage: caseaudit snapshots [--format table|json]\n";
@@ -158,91 +222,17 @@ int cmd_snapshots(int argc, char **argv)
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
-    ca_stmt s = {0}, files = {0};
-    out_table *t = otab_new();
-    json_writer j;
-    if (stmt_prepare(db, &s,
-                     "SELECT id, as_of, rows, cases, merged, closed, open_eh, open_cin, open_cp, open_cla, open_cl,"
-                     " pruned_at FROM snapshot ORDER BY id", &err) != CA_OK ||
-        stmt_prepare(db, &files, "SELECT name, sha256, rows FROM snapshot_file WHERE snapshot_id = :s ORDER BY seq",
-                     &err) != CA_OK)
-        goto fail;
-    otab_col(t, "id", COL_INT);
-    otab_col(t, "as_of", COL_DATE);
-    otab_col(t, "files", COL_INT);
-    otab_col(t, "rows", COL_INT);
-    otab_col(t, "cases", COL_INT);
-    otab_col(t, "merged", COL_INT);
-    otab_col(t, "closed", COL_INT);
-    for (int p = 0; p < CA_NPLANS; p++)
-        otab_col(t, plan_code(p), COL_INT);
-    otab_col(t, "pruned", COL_TEXT);
-    if (fmt == OUT_JSON) {
-        json_begin(&j, stdout);
-        json_array(&j);
-    }
-    while ((rc = stmt_step(&s, &err)) == 1) {
-        int64_t id = stmt_int(&s, 0);
-        stmt_bind_int(&files, ":s", id);
-        if (fmt == OUT_JSON) {
-            json_object(&j);
-            json_key(&j, "id"), json_int(&j, id);
-            json_key(&j, "as_of"), json_string(&j, stmt_text(&s, 1));
-            json_key(&j, "files"), json_array(&j);
-        }
-        int nfiles = 0;
-        while ((rc = stmt_step(&files, &err)) == 1) {
-            nfiles++;
-            if (fmt == OUT_JSON) {
-                json_object(&j);
-                json_key(&j, "name"), json_string(&j, stmt_text(&files, 0));
-                json_key(&j, "sha256"), json_string(&j, stmt_text(&files, 1));
-                json_key(&j, "rows"), json_int(&j, stmt_int(&files, 2));
-                json_end_object(&j);
-            }
-        }
-        stmt_reset(&files);
-        if (rc < 0)
-            goto fail;
-        if (fmt == OUT_JSON) {
-            json_end_array(&j);
-            static const char *const keys[] = {"rows", "cases", "merged", "closed"};
-            for (int k = 0; k < 4; k++)
-                json_key(&j, keys[k]), json_int(&j, stmt_int(&s, 2 + k));
-            json_key(&j, "open"), json_object(&j);
-            for (int p = 0; p < CA_NPLANS; p++)
-                json_key(&j, plan_code(p)), json_int(&j, stmt_int(&s, 6 + p));
-            json_end_object(&j);
-            json_key(&j, "pruned"), json_bool(&j, !stmt_is_null(&s, 11));
-            json_end_object(&j);
-        } else {
-            otab_row(t);
-            otab_int(t, id);
-            otab_text(t, stmt_text(&s, 1));
-            otab_int(t, nfiles);
-            for (int k = 2; k <= 10; k++)
-                otab_int(t, stmt_int(&s, k));
-            otab_text(t, stmt_is_null(&s, 11) ? "" : "yes");
-        }
-    }
-    if (rc < 0)
-        goto fail;
-    if (fmt == OUT_JSON) {
-        json_end_array(&j);
-        json_finish(&j);
-    } else if (otab_nrows(t) == 0) {
+    snapshot_info *sn = NULL;
+    int n = 0;
+    if (snapshots_list(db, &sn, &n, &err) != CA_OK)
+        rc = cli_report(&err);
+    else if (fmt == OUT_JSON)
+        write_snapshots_json(sn, n);
+    else if (n == 0)
         fprintf(stderr, "No snapshots yet: import a case list with 'caseaudit import FILE...'.\n");
-    } else {
-        otab_write(t, OUT_TABLE, stdout);
-    }
-    rc = 0;
-    goto done;
-fail:
-    rc = cli_report(&err);
-done:
-    stmt_finalize(&s);
-    stmt_finalize(&files);
-    otab_free(t);
+    else
+        write_snapshots_table(sn, n);
+    snapshots_free(sn, n);
     ca_error_free(&err);
     db_close(db);
     return rc;

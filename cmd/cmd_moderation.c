@@ -7,6 +7,8 @@
 #include "audit/sample.h"
 #include "audit/vocab.h"
 #include "cmd/cli.h"
+#include "audit/store/moderations.h"
+#include "audit/store/rounds.h"
 #include "cmd/output.h"
 #include "moderation/moderate.h"
 #include "moderation/pick.h"
@@ -111,6 +113,25 @@ static int moderation_pick(int argc, char **argv)
     return rc;
 }
 
+static int add_moderation_row(void *u, const moderation_list_row *r)
+{
+    out_table *t = u;
+    otab_row(t);
+    otab_text(t, r->round);
+    otab_text(t, r->case_id);
+    otab_text(t, r->plan_type);
+    otab_text(t, r->age_band);
+    otab_text(t, r->team);
+    otab_text(t, r->auditor);
+    otab_text(t, grade_label(r->audited_grade));
+    cli_date_cell(t, r->audit_date);
+    otab_text(t, r->moderated_grade ? grade_label(r->moderated_grade) : NULL);
+    otab_text(t, r->moderator);
+    cli_date_cell(t, r->moderation_date);
+    otab_text(t, r->reason);
+    return 0;
+}
+
 static int moderation_list(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -158,7 +179,6 @@ static int moderation_list(int argc, char **argv)
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
-    ca_stmt s;
     out_table *t = otab_new();
     static const char *const names[] = {"round", "case_id", "plan_type", "age_band", "team", "auditor",
                                         "audited_grade", "audit_date", "moderated_grade", "moderator",
@@ -167,52 +187,13 @@ static int moderation_list(int argc, char **argv)
                                               COL_TEXT, COL_DATE, COL_GRADE, COL_TEXT, COL_DATE, COL_TEXT};
     for (int k = 0; k < 12; k++)
         otab_col(t, names[k], types[k]);
-    char from[CA_DATE_ISO_LEN] = "", to[CA_DATE_ISO_LEN] = "";
-    if (have_quarter) {
-        date_iso(quarter.from, from);
-        date_iso(quarter.to, to);
+    round_info ri;
+    if (round && round_by_label(db, round, &ri, &err) != CA_OK) {
+        rc = cli_report(&err);
+        goto done;
     }
-    if (round) {
-        ca_stmt r;
-        int exists = stmt_prepare(db, &r, "SELECT 1 FROM round WHERE label = :l", &err) == CA_OK;
-        if (exists) {
-            stmt_bind_text(&r, ":l", round);
-            exists = stmt_step(&r, &err);
-            stmt_finalize(&r);
-        }
-        if (exists == 0 && !err.status) {
-            rc = cli_error(CA_REFUSED, "there is no round '%s' (see 'caseaudit rounds')", round);
-            goto done;
-        }
-    }
-    if (!err.status &&
-        stmt_prepare(db, &s,
-                     "SELECT r.label, k.case_id, rc.plan_type, rc.age_band, rc.team, a.auditor, a.grade, a.audit_date,"
-                     " m.grade, m.moderator, m.moderation_date, m.reason"
-                     " FROM moderation_pick k JOIN round r ON r.id = k.round_id"
-                     " JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id"
-                     " JOIN audit a ON a.id = (SELECT max(id) FROM audit b WHERE b.round_id = k.round_id"
-                     "   AND b.case_id = k.case_id)"
-                     " LEFT JOIN moderation m ON m.id = (SELECT max(id) FROM moderation x WHERE x.round_id ="
-                     "   k.round_id AND x.case_id = k.case_id)"
-                     " WHERE ((:round IS NOT NULL AND r.label = :round) OR (:round IS NULL AND a.audit_date BETWEEN"
-                     "   :from AND :to)) AND (:pending = 0 OR m.id IS NULL)"
-                     " ORDER BY r.label, rc.seq", &err) == CA_OK) {
-        stmt_bind_text(&s, ":round", round);
-        stmt_bind_text(&s, ":from", from);
-        stmt_bind_text(&s, ":to", to);
-        stmt_bind_int(&s, ":pending", pending);
-        while ((rc = stmt_step(&s, &err)) == 1) {
-            otab_row(t);
-            for (int k = 0; k < 12; k++) {
-                if (k == 6 || k == 8)
-                    otab_text(t, stmt_is_null(&s, k) ? NULL : grade_label((int)stmt_int(&s, k)));
-                else
-                    otab_text(t, stmt_is_null(&s, k) ? NULL : stmt_text(&s, k));
-            }
-        }
-        stmt_finalize(&s);
-    }
+    moderation_picks(db, round, have_quarter ? quarter.from : 0, have_quarter ? quarter.to : 0, pending,
+                     add_moderation_row, t, &err);
     if (err.status) {
         rc = cli_report(&err);
         goto done;

@@ -984,7 +984,7 @@ static int write_xlsx(const struct view *v, const char *path)
 static void default_period(ca_period *p)
 {
     int y, m, d;
-    date_to_ymd(date_today(), &y, &m, &d);
+    date_to_ymd(cli_today(), &y, &m, &d);
     int q = (m - 1) / 3 + 1;
     char label[32], why[160];
     snprintf(label, sizeof label, "%04dQ%d", (q == 1 ? y - 1 : y) % 10000, q == 1 ? 4 : q - 1);

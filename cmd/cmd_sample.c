@@ -7,6 +7,7 @@
 #include "audit/assign.h"
 #include "audit/sample.h"
 #include "cmd/cli.h"
+#include "audit/store/rounds.h"
 #include "cmd/output.h"
 
 static const char sample_usage[] =
@@ -161,26 +162,95 @@ int cmd_sample(int argc, char **argv)
 
 static const char list_usage[] = "usage: caseaudit list ROUND [--format table|csv|json|md|xlsx] [-o FILE]\n";
 
-/* Looks up a round by label; 0 and a printed error when there is none. */
-static long round_id(ca_db *db, const char *label, int *rc)
+struct list_view {
+    out_table *t;
+    const char *label;
+    enum out_format fmt;
+    int ndomains;
+    const char *due;    /* the round's due date, ISO; NULL when none */
+};
+
+static int add_list_row(void *u, const round_case_row *r)
 {
-    ca_error err = CA_ERROR_INIT;
-    ca_stmt s;
-    long id = 0;
-    *rc = 0;
-    if (stmt_prepare(db, &s, "SELECT id FROM round WHERE label = :l", &err) == CA_OK) {
-        stmt_bind_text(&s, ":l", label);
-        int got = stmt_step(&s, &err);
-        if (got == 1)
-            id = stmt_int(&s, 0);
-        else if (got == 0)
-            *rc = cli_error(CA_REFUSED, "there is no round '%s' (see 'caseaudit rounds')", label);
-        stmt_finalize(&s);
+    struct list_view *v = u;
+    const char *cells[] = {r->case_id, r->plan_type, r->age_band, r->team, r->worker, r->auditor};
+    otab_row(v->t);
+    if (v->fmt != OUT_JSON)
+        otab_text(v->t, v->label);
+    for (int k = 0; k < 6; k++)
+        otab_text(v->t, cells[k]);
+    otab_text(v->t, v->due);
+    otab_text(v->t, r->stratum);
+    if (v->fmt == OUT_JSON) {
+        otab_real(v->t, r->probability);
+        otab_real(v->t, r->weight);
+    } else {
+        for (int k = 0; k < v->ndomains + 5; k++)
+            otab_null(v->t);
     }
-    if (err.status)
-        *rc = cli_report(&err);
-    ca_error_free(&err);
-    return id;
+    return 0;
+}
+
+static int count_domain(void *u, const char *code, const char *label)
+{
+    (void)code, (void)label;
+    ++*(int *)u;
+    return 0;
+}
+
+static int add_domain_col(void *u, const char *code, const char *label)
+{
+    char name[80];
+    (void)label;
+    snprintf(name, sizeof name, "domain:%s", code);
+    otab_col(u, name, COL_GRADE);
+    return 0;
+}
+
+static int add_stratum_json(void *u, const round_stratum_row *r)
+{
+    json_writer *j = u;
+    json_object(j);
+    json_key(j, "stratum"), json_string(j, r->stratum);
+    json_key(j, "N"), json_int(j, r->frame_n);
+    json_key(j, "n"), json_int(j, r->sample_n);
+    json_end_object(j);
+    return 0;
+}
+
+/* Writes the list in its format: 0, an exit status, or CA_ERR with err filled. */
+static int write_list(ca_db *db, const round_info *round, const out_table *t, enum out_format fmt, const char *path,
+                      ca_error *err)
+{
+    if (fmt == OUT_XLSX) {
+        out_xlsx *x = out_xlsx_open(path);
+        if (!x)
+            return CA_SYSTEM;
+        int rc = out_xlsx_sheet(x, round->label, t);
+        return out_xlsx_close(x, rc == 0) ? CA_SYSTEM : rc;
+    }
+    out_file of;
+    int rc = out_open(&of, path);
+    if (rc)
+        return rc;
+    if (fmt == OUT_JSON) {
+        json_writer j;
+        json_begin(&j, of.f);
+        json_object(&j);
+        json_key(&j, "round"), json_string(&j, round->label);
+        json_key(&j, "seed"), json_string(&j, round->seed);
+        json_key(&j, "snapshot"), json_int(&j, round->snapshot_id);
+        json_key(&j, "strata"), json_array(&j);
+        rc = round_strata(db, round->id, add_stratum_json, &j, err);
+        json_end_array(&j);
+        json_key(&j, "cases"), json_table(&j, t);
+        json_end_object(&j);
+        json_finish(&j);
+    } else {
+        rc = otab_write(t, fmt, of.f) ? CA_SYSTEM : 0;
+    }
+    int closed = out_close(&of, rc == 0);
+    return rc ? rc : closed ? CA_SYSTEM : 0;
 }
 
 int cmd_list(int argc, char **argv)
@@ -224,27 +294,17 @@ int cmd_list(int argc, char **argv)
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)
         return rc;
-    long rid = round_id(db, label, &rc);
-    if (!rid) {
-        db_close(db);
-        return rc;
-    }
     ca_error err = CA_ERROR_INIT;
-    ca_stmt s = {0}, dom = {0}, strata = {0}, r = {0};
+    round_info round;
     out_table *t = otab_new();
-    char **domains = NULL;
-    int ndomains = 0;
-    if (stmt_prepare(db, &dom, "SELECT code FROM domain ORDER BY seq", &err) != CA_OK)
+    char due[CA_DATE_ISO_LEN];
+    struct list_view v = {t, label, fmt, 0, NULL};
+    if (round_by_label(db, label, &round, &err) != CA_OK || domains_list(db, count_domain, &v.ndomains, &err) < 0)
         goto fail;
-    while ((rc = stmt_step(&dom, &err)) == 1) {
-        char **d = realloc(domains, sizeof *d * (size_t)(ndomains + 1));
-        if (!d)
-            goto fail;
-        domains = d;
-        domains[ndomains++] = strdup(stmt_text(&dom, 0));
+    if (round.due >= 0) {
+        date_iso(round.due, due);
+        v.due = due;
     }
-    if (rc < 0)
-        goto fail;
     /* JSON names the round once, at the top (SPEC §5); the sheets carry it on every row. */
     static const char *const cols[] = {"round", "case_id", "plan_type", "age_band", "team", "worker", "auditor"};
     for (size_t i = fmt == OUT_JSON; i < sizeof cols / sizeof *cols; i++)
@@ -257,94 +317,21 @@ int cmd_list(int argc, char **argv)
     } else {
         otab_col(t, "grade", COL_GRADE);
         otab_col(t, "audit_date", COL_DATE);
-        for (int i = 0; i < ndomains; i++) {
-            char name[80];
-            snprintf(name, sizeof name, "domain:%s", domains[i]);
-            otab_col(t, name, COL_GRADE);
-        }
+        if (domains_list(db, add_domain_col, t, &err) < 0)
+            goto fail;
         otab_col(t, "action", COL_TEXT);
         otab_col(t, "action_due", COL_DATE);
         otab_col(t, "note", COL_TEXT);
     }
-    if (stmt_prepare(db, &s,
-                     "SELECT rc.case_id, rc.plan_type, rc.age_band, rc.team, rc.worker, rc.auditor, r.due,"
-                     " rc.stratum, rc.probability, rc.weight FROM round_case rc JOIN round r ON r.id = rc.round_id"
-                     " WHERE rc.round_id = :r ORDER BY rc.seq", &err) != CA_OK)
+    if (round_cases(db, round.id, add_list_row, &v, &err) < 0)
         goto fail;
-    stmt_bind_int(&s, ":r", rid);
-    while ((rc = stmt_step(&s, &err)) == 1) {
-        otab_row(t);
-        if (fmt != OUT_JSON)
-            otab_text(t, label);
-        for (int k = 0; k < 8; k++)
-            otab_text(t, stmt_is_null(&s, k) ? NULL : stmt_text(&s, k));
-        if (fmt == OUT_JSON) {
-            otab_real(t, stmt_double(&s, 8));
-            otab_real(t, stmt_double(&s, 9));
-        } else {
-            for (int k = 0; k < ndomains + 5; k++)
-                otab_null(t);
-        }
-    }
+    rc = write_list(db, &round, t, fmt, path, &err);
     if (rc < 0)
         goto fail;
-    out_file of;
-    if (fmt == OUT_XLSX) {
-        out_xlsx *x = out_xlsx_open(path);
-        if (!x) {
-            rc = CA_SYSTEM;
-            goto done;
-        }
-        rc = out_xlsx_sheet(x, label, t);
-        rc = out_xlsx_close(x, rc == 0) ? CA_SYSTEM : rc;
-    } else if ((rc = out_open(&of, path)) == 0) {
-        if (fmt == OUT_JSON) {
-            json_writer j;
-            char seed[17] = "";
-            json_begin(&j, of.f);
-            json_object(&j);
-            json_key(&j, "round"), json_string(&j, label);
-            if (stmt_prepare(db, &r, "SELECT seed, snapshot_id FROM round WHERE id = :r", &err) != CA_OK)
-                goto fail;
-            stmt_bind_int(&r, ":r", rid);
-            if (stmt_step(&r, &err) == 1)
-                snprintf(seed, sizeof seed, "%s", stmt_text(&r, 0));
-            json_key(&j, "seed"), json_string(&j, seed);
-            json_key(&j, "snapshot"), json_int(&j, stmt_int(&r, 1));
-            json_key(&j, "strata"), json_array(&j);
-            if (stmt_prepare(db, &strata, "SELECT stratum, frame_n, sample_n FROM round_stratum WHERE round_id = :r"
-                             " ORDER BY seq", &err) != CA_OK)
-                goto fail;
-            stmt_bind_int(&strata, ":r", rid);
-            while ((rc = stmt_step(&strata, &err)) == 1) {
-                json_object(&j);
-                json_key(&j, "stratum"), json_string(&j, stmt_text(&strata, 0));
-                json_key(&j, "N"), json_int(&j, stmt_int(&strata, 1));
-                json_key(&j, "n"), json_int(&j, stmt_int(&strata, 2));
-                json_end_object(&j);
-            }
-            json_end_array(&j);
-            json_key(&j, "cases"), json_table(&j, t);
-            json_end_object(&j);
-            json_finish(&j);
-            if (rc < 0) {
-                out_close(&of, 0);
-                goto fail;
-            }
-            rc = 0;
-        } else {
-            rc = otab_write(t, fmt, of.f) ? CA_SYSTEM : 0;
-        }
-        rc = out_close(&of, rc == 0) ? CA_SYSTEM : rc;
-    }
     goto done;
 fail:
     rc = cli_report(&err);
 done:
-    for (int i = 0; i < ndomains; i++)
-        free(domains[i]);
-    free(domains);
-    stmt_finalize(&s), stmt_finalize(&dom), stmt_finalize(&strata), stmt_finalize(&r);
     otab_free(t);
     ca_error_free(&err);
     db_close(db);
@@ -352,6 +339,22 @@ done:
 }
 
 /* ---- rounds ---- */
+
+static int add_round_row(void *u, const round_progress_row *r)
+{
+    out_table *t = u;
+    otab_row(t);
+    otab_text(t, r->label);
+    otab_int(t, r->snapshot_id);
+    cli_date_cell(t, r->as_of);
+    otab_text(t, r->seed);
+    cli_date_cell(t, r->due);
+    otab_int(t, r->sampled);
+    otab_int(t, r->graded);
+    otab_int(t, r->overdue);
+    otab_int(t, r->moderated);
+    return 0;
+}
 
 static const char rounds_usage[] = "usage: caseaudit rounds [--format table|json]\n";
 
@@ -385,32 +388,14 @@ int cmd_rounds(int argc, char **argv)
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
-    ca_stmt s;
     out_table *t = otab_new();
-    char today[CA_DATE_ISO_LEN];
-    date_iso(date_today(), today);
-    static const char sql[] =
-        "SELECT r.label, r.snapshot_id, s.as_of, r.seed, r.due,"
-        " (SELECT count(*) FROM round_case rc WHERE rc.round_id = r.id),"
-        " (SELECT count(DISTINCT a.case_id) FROM audit a WHERE a.round_id = r.id),"
-        " CASE WHEN r.due < :today THEN (SELECT count(*) FROM round_case rc WHERE rc.round_id = r.id AND NOT EXISTS"
-        "   (SELECT 1 FROM audit a WHERE a.round_id = rc.round_id AND a.case_id = rc.case_id)) ELSE 0 END,"
-        " (SELECT count(DISTINCT m.case_id) FROM moderation m WHERE m.round_id = r.id)"
-        " FROM round r JOIN snapshot s ON s.id = r.snapshot_id ORDER BY r.label";
-    if (stmt_prepare(db, &s, sql, &err) != CA_OK) {
-        rc = cli_report(&err);
-        goto done;
-    }
-    stmt_bind_text(&s, ":today", today);
     static const char *const names[] = {"round", "snapshot", "as_of", "seed", "due", "sampled", "graded",
                                         "overdue", "moderated"};
     static const enum out_col_type types[] = {COL_TEXT, COL_INT, COL_DATE, COL_TEXT, COL_DATE,
                                               COL_INT,  COL_INT, COL_INT,  COL_INT};
     for (int k = 0; k < 9; k++)
         otab_col(t, names[k], types[k]);
-    rc = cli_fill_table(t, &s, &err);
-    stmt_finalize(&s);
-    if (rc < 0) {
+    if (rounds_progress(db, cli_today(), add_round_row, t, &err) != CA_OK) {
         rc = cli_report(&err);
         goto done;
     }

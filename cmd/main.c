@@ -67,6 +67,10 @@ int main(int argc, char **argv)
     if (!cli_db_path || !*cli_db_path)
         cli_db_path = "caseaudit.db";
     cli_by = getenv("USER");
+    const char *now = getenv("CASEAUDIT_NOW");
+    if (now && *now && clock_parse(now, &cli_clock) != CA_OK)
+        return cli_usage_error(NULL, "$CASEAUDIT_NOW must be an ISO UTC time such as 2026-11-24T12:00:00Z"
+                               " (it is \"%s\")", now);
 
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {

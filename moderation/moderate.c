@@ -38,7 +38,7 @@ int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_err
     memset(out, 0, sizeof *out);
     struct target *t = calloc((size_t)(n ? n : 1), sizeof *t);
     ca_stmt look = {0}, ins = {0}, ev = {0}, sup = {0};
-    ca_day today = date_today();
+    ca_day today = db_today(db);
     int rc = CA_ERR, got = 0;
     char w[512], why[160];
     if (!t)
@@ -112,7 +112,7 @@ int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_err
         goto done;
     }
     char now[32];
-    date_now_utc(now);
+    db_now_utc(db, now);
     if (stmt_prepare(db, &ins, "INSERT INTO moderation(round_id, case_id, audit_id, grade, moderator, moderation_date,"
                                " reason, planned, corrects, entered_at, entered_by) VALUES(:r, :c, :a, :g, :m, :d,"
                                " :reason, :planned, :corrects, :now, :by)", err) != CA_OK ||

@@ -135,7 +135,7 @@ int pick_run(ca_db *db, const pick_scope *scope, double rate, int all_inadequate
     pick_choose(audits, n, rate, all_inadequate);
 
     char now[32], hex[17];
-    date_now_utc(now);
+    db_now_utc(db, now);
     sample_seed_format(seed, hex);
     ca_stmt ins, ev;
     if (stmt_prepare(db, &ins, "INSERT INTO moderation_pick(round_id, case_id, reason, seed, entered_at, entered_by)"

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit/clock.h"
 #include "audit/date.h"
 #include "audit/store/schema.h"
 
@@ -15,6 +16,7 @@ struct ca_db {
     sqlite3 *h;
     char *path;
     char *actor;
+    ca_clock clock;
     int depth;   /* transaction nesting */
     int doomed;  /* an inner level rolled back */
 };
@@ -27,11 +29,22 @@ sqlite3 *db_handle(ca_db *db) { return db->h; }
 const char *db_path(const ca_db *db) { return db->path; }
 const char *db_actor(const ca_db *db) { return db->actor ? db->actor : "unknown"; }
 
-void db_set_actor(ca_db *db, const char *actor)
+int db_set_actor(ca_db *db, const char *actor)
 {
+    char *copy = strdup(actor && *actor ? actor : "unknown");
+    if (!copy)
+        return CA_ERR;
     free(db->actor);
-    db->actor = strdup(actor && *actor ? actor : "unknown");
+    db->actor = copy;
+    return CA_OK;
 }
+
+void db_set_clock(ca_db *db, ca_clock clock) { db->clock = clock; }
+ca_clock db_clock(const ca_db *db) { return db->clock; }
+ca_day db_today(const ca_db *db) { return clock_today(db->clock); }
+void db_now_utc(const ca_db *db, char buf[32]) { clock_now_utc(db->clock, buf); }
+int64_t db_last_rowid(ca_db *db) { return sqlite3_last_insert_rowid(db->h); }
+int db_changes(ca_db *db) { return sqlite3_changes(db->h); }
 
 int db_fail(ca_db *db, int rc, const char *what, ca_error *err)
 {
@@ -70,16 +83,9 @@ int stmt_prepare(ca_db *db, ca_stmt *s, const char *sql, ca_error *err)
 
 static int param(ca_stmt *s, const char *name)
 {
-    for (int k = 0; k < s->nnames; k++)
-        if (s->names[k] == name)
-            return s->index[k];
     int i = sqlite3_bind_parameter_index(s->st, name);
     if (i == 0 && !s->bad_bind)
         s->bad_bind = name;
-    if (i && s->nnames < CA_STMT_NAMES) {
-        s->names[s->nnames] = name;
-        s->index[s->nnames++] = i;
-    }
     return i;
 }
 
@@ -227,7 +233,7 @@ int db_event(ca_db *db, const char *command, const char *round, const char *case
              const char *detail, ca_error *err)
 {
     char now[32];
-    date_now_utc(now);
+    db_now_utc(db, now);
     ca_stmt s;
     if (stmt_prepare(db, &s,
                      "INSERT INTO event(at, by, command, round, case_id, detail)"
@@ -313,9 +319,11 @@ static int check_file(ca_db *db, ca_error *err)
     return CA_OK;
 }
 
-int db_open(ca_db **out, const char *path, enum ca_db_mode mode, ca_error *err)
+int db_open(ca_db **out, const char *path, enum ca_db_mode mode, int *created, ca_error *err)
 {
     *out = NULL;
+    if (created)
+        *created = 0;
     ca_db *db = calloc(1, sizeof *db);
     if (!db || !(db->path = strdup(path))) {
         free(db);
@@ -337,6 +345,8 @@ int db_open(ca_db **out, const char *path, enum ca_db_mode mode, ca_error *err)
         }
         if (create_file(path, err) != CA_OK)
             goto fail;
+        if (created)
+            *created = 1;
     } else if (!S_ISREG(st.st_mode)) {
         ca_fail(err, CA_SYSTEM, "cannot open database '%s': not a regular file", path);
         goto fail;
@@ -363,7 +373,11 @@ int db_open(ca_db **out, const char *path, enum ca_db_mode mode, ca_error *err)
         db_exec(db, "PRAGMA temp_store = MEMORY", err) != CA_OK ||
         migrate(db, err) != CA_OK)
         goto fail;
-    db_set_actor(db, getenv("USER"));
+    db->clock = CA_CLOCK_SYSTEM;
+    if (db_set_actor(db, NULL) != CA_OK) {
+        ca_fail(err, CA_SYSTEM, "out of memory");
+        goto fail;
+    }
     *out = db;
     return CA_OK;
 fail:

@@ -269,6 +269,17 @@ static const char migration_5[] =
 static const char migration_6[] =
     "CREATE INDEX audit_superseded ON audit(superseded_at, round_id, case_id) WHERE superseded_at IS NOT NULL;\n";
 
+/* One definition of "the current record": the one no correction has replaced. The
+ * database, not only the program, keeps it to one per case, and a snapshot's case to
+ * one row once the import has merged it (rows marked merge_into exist only inside the
+ * import's transaction). */
+static const char migration_7[] =
+    "CREATE VIEW audit_current AS SELECT * FROM audit WHERE superseded_at IS NULL;\n"
+    "CREATE VIEW moderation_current AS SELECT * FROM moderation WHERE superseded_at IS NULL;\n"
+    "CREATE UNIQUE INDEX audit_one_current ON audit(round_id, case_id) WHERE superseded_at IS NULL;\n"
+    "CREATE UNIQUE INDEX moderation_one_current ON moderation(round_id, case_id) WHERE superseded_at IS NULL;\n"
+    "CREATE UNIQUE INDEX snapshot_case_once ON snapshot_case(snapshot_id, case_id) WHERE merge_into IS NULL;\n";
+
 const char *const ca_migrations[] = {
     migration_1,
     migration_2,
@@ -276,5 +287,6 @@ const char *const ca_migrations[] = {
     migration_4,
     migration_5,
     migration_6,
+    migration_7,
 };
 const int ca_nmigrations = sizeof ca_migrations / sizeof ca_migrations[0];

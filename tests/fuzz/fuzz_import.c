@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     ca_error err = CA_ERROR_INIT;
     if (!db) {
-        if (db_open(&db, ":memory:", CA_DB_CREATE, &err) != CA_OK)
+        if (db_open(&db, ":memory:", CA_DB_CREATE, NULL, &err) != CA_OK)
             abort();
         snprintf(path, sizeof path, "/tmp/fuzz-import-%d.csv", (int)getpid());
     }

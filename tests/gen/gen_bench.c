@@ -77,7 +77,7 @@ static int gen_audits(const char *path, long n)
 {
     ca_error err = CA_ERROR_INIT;
     ca_db *db;
-    check(db_open(&db, path, CA_DB_CREATE, &err), &err);
+    check(db_open(&db, path, CA_DB_CREATE, NULL, &err), &err);
     check(db_begin(db, &err), &err);
     check(db_exec(db,
                   "INSERT INTO snapshot(id, as_of, rows, cases, merged, closed, open_eh, open_cin, open_cp,"

@@ -25,7 +25,6 @@ static int setup(void **state)
     if (!mkdtemp(dir))
         return -1;
     snprintf(path, sizeof path, "%s/t.db", dir);
-    setenv("CASEAUDIT_NOW", "2026-11-24T12:00:00Z", 1);
     return 0;
 }
 
@@ -41,7 +40,10 @@ static ca_db *open_new(void)
 {
     ca_error err = CA_ERROR_INIT;
     ca_db *db = NULL;
-    assert_int_equal(db_open(&db, path, CA_DB_CREATE, &err), CA_OK);
+    assert_int_equal(db_open(&db, path, CA_DB_CREATE, NULL, &err), CA_OK);
+    ca_clock now;
+    assert_int_equal(clock_parse("2026-11-24T12:00:00Z", &now), CA_OK);
+    db_set_clock(db, now); /* the library reads no environment: the clock is passed in */
     return db;
 }
 
@@ -71,7 +73,7 @@ static void test_missing_refused(void **state)
     (void)state;
     ca_error err = CA_ERROR_INIT;
     ca_db *db;
-    assert_int_equal(db_open(&db, path, CA_DB_EXISTING, &err), CA_ERR);
+    assert_int_equal(db_open(&db, path, CA_DB_EXISTING, NULL, &err), CA_ERR);
     assert_int_equal(err.status, CA_REFUSED);
     assert_non_null(strstr(err.msg, "caseaudit import"));
     assert_int_equal(access(path, F_OK), -1);
@@ -96,7 +98,7 @@ static void expect_refused_untouched(int status, const char *needle)
     read_file(path, &before, &lb);
     ca_error err = CA_ERROR_INIT;
     ca_db *db;
-    assert_int_equal(db_open(&db, path, CA_DB_EXISTING, &err), CA_ERR);
+    assert_int_equal(db_open(&db, path, CA_DB_EXISTING, NULL, &err), CA_ERR);
     assert_int_equal(err.status, status);
     assert_non_null(strstr(err.msg, needle));
     read_file(path, &after, &la);

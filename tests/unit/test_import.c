@@ -95,9 +95,12 @@ static int setup(void **state)
     char path[128];
     snprintf(path, sizeof path, "%s/t.db", dir);
     ca_error err = CA_ERROR_INIT;
-    if (db_open(&db, path, CA_DB_CREATE, &err) != CA_OK)
+    if (db_open(&db, path, CA_DB_CREATE, NULL, &err) != CA_OK)
         return -1;
-    setenv("CASEAUDIT_NOW", "2026-11-24T12:00:00Z", 1);
+    ca_clock now;
+    if (clock_parse("2026-11-24T12:00:00Z", &now) != CA_OK)
+        return -1;
+    db_set_clock(db, now);
     return 0;
 }
 

@@ -1,0 +1,55 @@
+/* rounds.h: rounds (SPEC §5) as the storage layer keeps them.
+ *
+ * Lookups fill caller-owned structs; listings call a visitor once per row, in the
+ * order stated, and stop early when it returns non-zero (that value is returned).
+ * Strings in a visited row are valid only during the call.
+ */
+#ifndef CASEAUDIT_STORE_ROUNDS_H
+#define CASEAUDIT_STORE_ROUNDS_H
+
+#include "audit/store/store.h"
+
+typedef struct round_info {
+    long id;
+    char label[64];
+    long snapshot_id;
+    ca_day as_of;          /* the snapshot's as-of date */
+    char seed[17];         /* 16 hex digits */
+    ca_day due;            /* -1: none */
+} round_info;
+
+/* The round called LABEL. CA_ERR with CA_REFUSED ("there is no round …") when there
+ * is none; *out is unchanged on error. */
+int round_by_label(ca_db *db, const char *label, round_info *out, ca_error *err);
+
+typedef struct round_stratum_row {
+    const char *stratum;   /* levels joined with | */
+    long frame_n, sample_n;
+} round_stratum_row;
+/* A round's strata in stratum order. */
+int round_strata(ca_db *db, long round_id, int (*visit)(void *u, const round_stratum_row *r), void *u,
+                 ca_error *err);
+
+typedef struct round_case_row {
+    const char *case_id, *plan_type, *age_band, *team, *worker, *auditor;   /* NULL when empty */
+    const char *stratum;
+    double probability, weight;
+} round_case_row;
+/* A round's list in list order (stratum, then key). */
+int round_cases(ca_db *db, long round_id, int (*visit)(void *u, const round_case_row *r), void *u,
+                ca_error *err);
+
+typedef struct round_progress_row {
+    const char *label, *seed;
+    long snapshot_id;
+    ca_day as_of, due;     /* due -1: none */
+    long sampled, graded, overdue, moderated;
+} round_progress_row;
+/* Every round with its progress as at TODAY (overdue: ungraded past the due date), by label. */
+int rounds_progress(ca_db *db, ca_day today, int (*visit)(void *u, const round_progress_row *r), void *u,
+                    ca_error *err);
+
+/* The audit domains (SPEC §2) in their order: code and label. */
+int domains_list(ca_db *db, int (*visit)(void *u, const char *code, const char *label), void *u, ca_error *err);
+
+#endif

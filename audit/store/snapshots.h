@@ -1,0 +1,29 @@
+/* snapshots.h: the imported snapshots (SPEC §4), as listed by 'caseaudit snapshots'. */
+#ifndef CASEAUDIT_STORE_SNAPSHOTS_H
+#define CASEAUDIT_STORE_SNAPSHOTS_H
+
+#include "audit/store/store.h"
+#include "audit/vocab.h"
+
+typedef struct snapshot_file_info {
+    char *name;
+    char sha256[65];
+    long rows;
+} snapshot_file_info;
+
+typedef struct snapshot_info {
+    long id;
+    ca_day as_of;
+    long rows, cases, merged, closed;
+    long open[CA_NPLANS];          /* open cases by plan type, in §2 order */
+    int pruned;
+    int nfiles;
+    snapshot_file_info *files;
+} snapshot_info;
+
+/* Every snapshot by id, with its files. On success *out (n entries) is owned by the
+ * caller: snapshots_free. On error *out is NULL and *n 0. */
+int snapshots_list(ca_db *db, snapshot_info **out, int *n, ca_error *err);
+void snapshots_free(snapshot_info *s, int n);
+
+#endif
