@@ -9,6 +9,7 @@
 #include "audit/csvread.h"
 #include "audit/vocab.h"
 #include "moderation/outcome.h"
+#include "audit/store/moderations.h"
 
 void mod_input_free(mod_input *in)
 {
@@ -26,163 +27,116 @@ static const char *where(const mod_input *in, const char *col, char *buf, size_t
     return buf;
 }
 
-struct target {
-    long round_id, audit_id, previous;
-    int audited, planned;
-    ca_day audit_date;
-    char auditor[256];
-};
-
-int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_error *err)
+/* Checks one outcome against its audit and the rules; problems go to err. */
+static void check_outcome(mod_input *m, const moderation_target *t, ca_day today, ca_error *err)
 {
-    memset(out, 0, sizeof *out);
-    struct target *t = calloc((size_t)(n ? n : 1), sizeof *t);
-    ca_stmt look = {0}, ins = {0}, ev = {0}, sup = {0};
-    ca_day today = db_today(db);
-    int rc = CA_ERR, got = 0;
-    char w[512], why[160];
-    if (!t)
-        return ca_fail(err, CA_SYSTEM, "out of memory");
-    if (db_begin(db, err) != CA_OK) {
-        free(t);
-        return CA_ERR;
+    char w[512], uk[CA_DATE_ISO_LEN], other[CA_DATE_ISO_LEN];
+    if (!m->moderator || !*m->moderator)
+        ca_problem(err, "%sno moderator given", where(m, "moderator", w, sizeof w));
+    else if (strcasecmp(m->moderator, t->auditor) == 0)
+        ca_problem(err, "%s%s audited case \"%s\" and cannot moderate their own audit",
+                   where(m, "moderator", w, sizeof w), m->moderator, m->case_id);
+    if (m->grade != t->audited && (!m->reason || !*m->reason))
+        ca_problem(err, "%sa reason is required when the grade changes (%s \xe2\x86\x92 %s)",
+                   where(m, "reason", w, sizeof w), grade_label(t->audited), grade_label(m->grade));
+    if (m->date < 0)
+        m->date = today;
+    date_uk(m->date, uk);
+    if (m->date > today) {
+        date_uk(today, other);
+        ca_problem(err, "%sthe moderation date %s is in the future (today is %s)",
+                   where(m, "moderation_date", w, sizeof w), uk, other);
+    } else if (m->date < t->audit_date) {
+        date_uk(t->audit_date, other);
+        ca_problem(err, "%sthe moderation date %s is before the audit date %s",
+                   where(m, "moderation_date", w, sizeof w), uk, other);
     }
-    if (stmt_prepare(db, &look,
-                     "SELECT a.round_id, a.id, a.grade, a.auditor, a.audit_date,"
-                     " (SELECT max(id) FROM moderation m WHERE m.round_id = a.round_id AND m.case_id = a.case_id),"
-                     " EXISTS (SELECT 1 FROM moderation_pick k WHERE k.round_id = a.round_id AND k.case_id = a.case_id)"
-                     " FROM audit a JOIN round r ON r.id = a.round_id WHERE r.label = :l AND a.case_id = :c"
-                     " ORDER BY a.id DESC LIMIT 1", err) != CA_OK)
-        goto done;
+    if (t->previous && !m->correct)
+        ca_problem(err, "%scase \"%s\" in round %s has already been moderated: to change the outcome, record it "
+                   "as a correction (--correct, or a \"correct\" column set to yes)",
+                   where(m, "moderated_grade", w, sizeof w), m->case_id, m->round);
+}
+
+static int check_all(ca_db *db, mod_input *in, long n, moderation_target *t, ca_error *err)
+{
+    char w[512];
+    ca_day today = db_today(db);
     for (long i = 0; i < n; i++) {
         mod_input *m = &in[i];
         for (long j = 0; j < i; j++)
             if (strcmp(in[j].case_id, m->case_id) == 0 && strcmp(in[j].round, m->round) == 0)
                 ca_problem(err, "%scase \"%s\" appears twice (first on line %ld): give one outcome per audit",
                            where(m, "case_id", w, sizeof w), m->case_id, in[j].line);
-        stmt_bind_text(&look, ":l", m->round);
-        stmt_bind_text(&look, ":c", m->case_id);
-        got = stmt_step(&look, err);
+        int got = moderation_target_find(db, m->round, m->case_id, &t[i], err);
         if (got < 0)
-            break;
-        if (got == 0) {
+            return CA_ERR;
+        if (got == 0)
             ca_problem(err, "%scase \"%s\" has no audit in round %s to moderate", where(m, "case_id", w, sizeof w),
                        m->case_id, m->round);
-            stmt_reset(&look);
-            continue;
-        }
-        t[i].round_id = stmt_int(&look, 0);
-        t[i].audit_id = stmt_int(&look, 1);
-        t[i].audited = (int)stmt_int(&look, 2);
-        snprintf(t[i].auditor, sizeof t[i].auditor, "%s", stmt_text(&look, 3));
-        date_parse(stmt_text(&look, 4), &t[i].audit_date, why, sizeof why);
-        t[i].previous = stmt_is_null(&look, 5) ? 0 : stmt_int(&look, 5);
-        t[i].planned = (int)stmt_int(&look, 6);
-        stmt_reset(&look);
-        if (!m->moderator || !*m->moderator)
-            ca_problem(err, "%sno moderator given", where(m, "moderator", w, sizeof w));
-        else if (strcasecmp(m->moderator, t[i].auditor) == 0)
-            ca_problem(err, "%s%s audited case \"%s\" and cannot moderate their own audit",
-                       where(m, "moderator", w, sizeof w), m->moderator, m->case_id);
-        if (m->grade != t[i].audited && (!m->reason || !*m->reason))
-            ca_problem(err, "%sa reason is required when the grade changes (%s \xe2\x86\x92 %s)",
-                       where(m, "reason", w, sizeof w), grade_label(t[i].audited), grade_label(m->grade));
-        if (m->date < 0)
-            m->date = today;
-        char uk[CA_DATE_ISO_LEN], other[CA_DATE_ISO_LEN];
-        date_uk(m->date, uk);
-        if (m->date > today) {
-            date_uk(today, other);
-            ca_problem(err, "%sthe moderation date %s is in the future (today is %s)",
-                       where(m, "moderation_date", w, sizeof w), uk, other);
-        } else if (m->date < t[i].audit_date) {
-            date_uk(t[i].audit_date, other);
-            ca_problem(err, "%sthe moderation date %s is before the audit date %s",
-                       where(m, "moderation_date", w, sizeof w), uk, other);
-        }
-        if (t[i].previous && !m->correct)
-            ca_problem(err, "%scase \"%s\" in round %s has already been moderated: to change the outcome, record it "
-                       "as a correction (--correct, or a \"correct\" column set to yes)",
-                       where(m, "moderated_grade", w, sizeof w), m->case_id, m->round);
-    }
-    if (got < 0)
-        goto done;
-    if (err->ntotal) {
-        ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s", err->ntotal, err->ntotal == 1 ? "" : "s");
-        goto done;
-    }
-    char now[32];
-    db_now_utc(db, now);
-    if (stmt_prepare(db, &ins, "INSERT INTO moderation(round_id, case_id, audit_id, grade, moderator, moderation_date,"
-                               " reason, planned, corrects, entered_at, entered_by) VALUES(:r, :c, :a, :g, :m, :d,"
-                               " :reason, :planned, :corrects, :now, :by)", err) != CA_OK ||
-        stmt_prepare(db, &ev, "INSERT INTO event(at, by, command, round, case_id, detail)"
-                              " VALUES(:now, :by, 'moderate', :round, :c, :detail)", err) != CA_OK ||
-        stmt_prepare(db, &sup, "UPDATE moderation SET superseded_at = :now WHERE id = :id", err) != CA_OK)
-        goto done;
-    for (long i = 0; i < n && got >= 0; i++) {
-        mod_input *m = &in[i];
-        char iso[CA_DATE_ISO_LEN], uk[CA_DATE_ISO_LEN], detail[1024];
-        date_iso(m->date, iso);
-        date_uk(m->date, uk);
-        stmt_bind_int(&ins, ":r", t[i].round_id);
-        stmt_bind_text(&ins, ":c", m->case_id);
-        stmt_bind_int(&ins, ":a", t[i].audit_id);
-        stmt_bind_int(&ins, ":g", m->grade);
-        stmt_bind_text(&ins, ":m", m->moderator);
-        stmt_bind_text(&ins, ":d", iso);
-        stmt_bind_text(&ins, ":reason", m->reason && *m->reason ? m->reason : NULL);
-        stmt_bind_int(&ins, ":planned", t[i].planned);
-        if (t[i].previous)
-            stmt_bind_int(&ins, ":corrects", t[i].previous);
         else
-            stmt_bind_null(&ins, ":corrects");
-        stmt_bind_text(&ins, ":now", now);
-        stmt_bind_text(&ins, ":by", db_actor(db));
-        got = stmt_step(&ins, err);
-        stmt_reset(&ins);
-        if (t[i].previous && got >= 0) {
-            stmt_bind_text(&sup, ":now", now);
-            stmt_bind_int(&sup, ":id", t[i].previous);
-            got = stmt_step(&sup, err);
-            stmt_reset(&sup);
-        }
-        enum ca_outcome o = outcome_of(t[i].audited, m->grade);
-        int by = abs(m->grade - t[i].audited);
-        int len = snprintf(detail, sizeof detail, "%s by %s on %s: %s", t[i].previous ? "moderation corrected" :
-                           "moderated", m->moderator, uk, outcome_name(o));
-        if (o != CA_AGREED)
-            len += snprintf(detail + len, sizeof detail - (size_t)len, " by %d grade%s", by, by == 1 ? "" : "s");
-        len += snprintf(detail + len, sizeof detail - (size_t)len, " (%s \xe2\x86\x92 %s)",
-                        grade_label(t[i].audited), grade_label(m->grade));
-        if (!t[i].planned)
-            len += snprintf(detail + len, sizeof detail - (size_t)len, "; unplanned: not picked for moderation");
-        if (m->reason && *m->reason && len < (int)sizeof detail)
-            snprintf(detail + len, sizeof detail - (size_t)len, "; reason: %s", m->reason);
-        stmt_bind_text(&ev, ":now", now);
-        stmt_bind_text(&ev, ":by", db_actor(db));
-        stmt_bind_text(&ev, ":round", m->round);
-        stmt_bind_text(&ev, ":c", m->case_id);
-        stmt_bind_text(&ev, ":detail", detail);
-        if (got >= 0)
-            got = stmt_step(&ev, err);
-        stmt_reset(&ev);
-        out->recorded += !t[i].previous;
-        out->corrected += t[i].previous != 0;
-        out->unplanned += !t[i].planned;
-        out->agreed += o == CA_AGREED;
-        out->downgraded += o == CA_DOWNGRADED;
-        out->upgraded += o == CA_UPGRADED;
+            check_outcome(m, &t[i], today, err);
     }
-    if (got >= 0)
-        rc = CA_OK;
-done:
-    stmt_finalize(&look), stmt_finalize(&ins), stmt_finalize(&ev), stmt_finalize(&sup);
+    if (err->ntotal)
+        return ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s", err->ntotal,
+                       err->ntotal == 1 ? "" : "s");
+    return CA_OK;
+}
+
+/* The event log's words for an outcome. */
+static void describe(const mod_input *m, const moderation_target *t, char *detail, size_t size)
+{
+    char uk[CA_DATE_ISO_LEN];
+    date_uk(m->date, uk);
+    enum ca_outcome o = outcome_of(t->audited, m->grade);
+    int by = abs(m->grade - t->audited);
+    int len = snprintf(detail, size, "%s by %s on %s: %s", t->previous ? "moderation corrected" : "moderated",
+                       m->moderator, uk, outcome_name(o));
+    if (o != CA_AGREED && len < (int)size)
+        len += snprintf(detail + len, size - (size_t)len, " by %d grade%s", by, by == 1 ? "" : "s");
+    if (len < (int)size)
+        len += snprintf(detail + len, size - (size_t)len, " (%s \xe2\x86\x92 %s)", grade_label(t->audited),
+                        grade_label(m->grade));
+    if (!t->planned && len < (int)size)
+        len += snprintf(detail + len, size - (size_t)len, "; unplanned: not picked for moderation");
+    if (m->reason && *m->reason && len < (int)size)
+        snprintf(detail + len, size - (size_t)len, "; reason: %s", m->reason);
+}
+
+static int write_outcome(ca_db *db, const mod_input *m, const moderation_target *t, mod_summary *out, ca_error *err)
+{
+    moderation_new rec = {t->round_id, m->case_id, t->audit_id, m->grade, m->moderator, m->date,
+                          m->reason && *m->reason ? m->reason : NULL, t->planned, t->previous};
+    char detail[1024];
+    if (moderation_insert(db, &rec, err) != CA_OK)
+        return CA_ERR;
+    describe(m, t, detail, sizeof detail);
+    enum ca_outcome o = outcome_of(t->audited, m->grade);
+    out->recorded += !t->previous;
+    out->corrected += t->previous != 0;
+    out->unplanned += !t->planned;
+    out->agreed += o == CA_AGREED;
+    out->downgraded += o == CA_DOWNGRADED;
+    out->upgraded += o == CA_UPGRADED;
+    return db_event(db, "moderate", m->round, m->case_id, detail, err);
+}
+
+int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_error *err)
+{
+    memset(out, 0, sizeof *out);
+    moderation_target *t = calloc((size_t)(n ? n : 1), sizeof *t);
+    if (!t)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    int rc = db_begin(db, err);
+    if (rc == CA_OK) {
+        rc = check_all(db, in, n, t, err);
+        for (long i = 0; i < n && rc == CA_OK; i++)
+            rc = write_outcome(db, &in[i], &t[i], out, err);
+        rc = rc == CA_OK ? db_commit(db, err) : (db_rollback(db), CA_ERR);
+    }
     free(t);
-    if (rc == CA_OK)
-        return db_commit(db, err);
-    db_rollback(db);
-    return CA_ERR;
+    if (rc != CA_OK)
+        memset(out, 0, sizeof *out);
+    return rc;
 }
 
 int moderation_read_file(const char *default_round, const char *path, int cp1252, mod_input **out, long *n,

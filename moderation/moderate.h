@@ -4,7 +4,7 @@
 #define CASEAUDIT_MODERATE_H
 
 #include "audit/date.h"
-#include "audit/store/db.h"
+#include "audit/store/store.h"
 
 typedef struct mod_input {
     char *round;          /* label */

@@ -1,5 +1,8 @@
 #include "audit/store/moderations.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "audit/store/db.h"
 #include "audit/store/internal.h"
 
@@ -39,4 +42,65 @@ int moderation_picks(ca_db *db, const char *round, ca_day from, ca_day to, int p
     }
     stmt_finalize(&s);
     return stop ? stop : got < 0 ? CA_ERR : CA_OK;
+}
+
+int moderation_target_find(ca_db *db, const char *round, const char *case_id, moderation_target *out,
+                           ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s,
+                     "SELECT a.round_id, a.id, a.grade, a.auditor, a.audit_date,"
+                     " (SELECT m.id FROM moderation_current m WHERE m.round_id = a.round_id AND m.case_id = a.case_id),"
+                     " EXISTS (SELECT 1 FROM moderation_pick k WHERE k.round_id = a.round_id AND k.case_id = a.case_id)"
+                     " FROM audit_current a JOIN round r ON r.id = a.round_id"
+                     " WHERE r.label = :round AND a.case_id = :case", err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_text(&s, ":round", round);
+    stmt_bind_text(&s, ":case", case_id);
+    int got = stmt_step(&s, err);
+    if (got == 1) {
+        memset(out, 0, sizeof *out);
+        out->round_id = (long)stmt_int(&s, 0);
+        out->audit_id = (long)stmt_int(&s, 1);
+        out->audited = (int)stmt_int(&s, 2);
+        snprintf(out->auditor, sizeof out->auditor, "%s", stmt_text(&s, 3));
+        out->audit_date = store_day(&s, 4);
+        out->previous = (long)stmt_int(&s, 5);
+        out->planned = (int)stmt_int(&s, 6);
+    }
+    stmt_finalize(&s);
+    return got;
+}
+
+int moderation_insert(ca_db *db, const moderation_new *m, ca_error *err)
+{
+    /* The replaced outcome first: the database keeps one current outcome per case. */
+    if (m->corrects &&
+        store_supersede(db, "UPDATE moderation SET superseded_at = :now WHERE id = :id", m->corrects, err) != CA_OK)
+        return CA_ERR;
+    ca_stmt s;
+    if (stmt_prepare(db, &s, "INSERT INTO moderation(round_id, case_id, audit_id, grade, moderator, moderation_date,"
+                             " reason, planned, corrects, entered_at, entered_by) VALUES(:round, :case, :audit,"
+                             " :grade, :moderator, :date, :reason, :planned, :corrects, :now, :by)", err) != CA_OK)
+        return CA_ERR;
+    char iso[CA_DATE_ISO_LEN], now[32];
+    date_iso(m->date, iso);
+    db_now_utc(db, now);
+    stmt_bind_int(&s, ":round", m->round_id);
+    stmt_bind_text(&s, ":case", m->case_id);
+    stmt_bind_int(&s, ":audit", m->audit_id);
+    stmt_bind_int(&s, ":grade", m->grade);
+    stmt_bind_text(&s, ":moderator", m->moderator);
+    stmt_bind_text(&s, ":date", iso);
+    stmt_bind_text(&s, ":reason", m->reason);
+    stmt_bind_int(&s, ":planned", m->planned);
+    if (m->corrects)
+        stmt_bind_int(&s, ":corrects", m->corrects);
+    else
+        stmt_bind_null(&s, ":corrects");
+    stmt_bind_text(&s, ":now", now);
+    stmt_bind_text(&s, ":by", db_actor(db));
+    int got = stmt_step(&s, err);
+    stmt_finalize(&s);
+    return got < 0 ? CA_ERR : CA_OK;
 }

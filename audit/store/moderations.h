@@ -19,4 +19,31 @@ typedef struct moderation_list_row {
 int moderation_picks(ca_db *db, const char *round, ca_day from, ca_day to, int pending,
                     int (*visit)(void *u, const moderation_list_row *r), void *u, ca_error *err);
 
+/* The current audit of CASE_ID in the round called ROUND, as a moderation needs it. */
+typedef struct moderation_target {
+    long round_id, audit_id;
+    int audited;               /* the audited grade */
+    char auditor[256];
+    ca_day audit_date;
+    long previous;             /* the current outcome's id, 0 when not moderated */
+    int planned;               /* picked for moderation */
+} moderation_target;
+/* 1 and *out filled when the case has an audit in that round, 0 when not, CA_ERR. */
+int moderation_target_find(ca_db *db, const char *round, const char *case_id, moderation_target *out,
+                           ca_error *err);
+
+typedef struct moderation_new {
+    long round_id;
+    const char *case_id;
+    long audit_id;             /* the audit as the manager saw it */
+    int grade;
+    const char *moderator;
+    ca_day date;
+    const char *reason;        /* NULL: none */
+    int planned;
+    long corrects;             /* the outcome this one replaces, 0 when none */
+} moderation_new;
+/* Records an outcome (marking the one it corrects replaced). Inside the caller's transaction. */
+int moderation_insert(ca_db *db, const moderation_new *m, ca_error *err);
+
 #endif
