@@ -7,6 +7,8 @@
 
 #include "audit/sample.h"
 #include "audit/vocab.h"
+#include "audit/store/moderations.h"
+#include "audit/store/rounds.h"
 
 static int by_auditor_key(const void *a, const void *b)
 {
@@ -19,11 +21,11 @@ static int by_auditor_key(const void *a, const void *b)
     return strcmp(x->case_id, y->case_id);
 }
 
-void pick_choose(pick_audit *a, long n, double rate, int all_inadequate)
+int pick_choose(pick_audit *a, long n, double rate, int all_inadequate)
 {
     pick_audit **p = malloc(sizeof *p * (size_t)(n ? n : 1));
     if (!p)
-        return;
+        return CA_ERR;
     for (long i = 0; i < n; i++) {
         p[i] = &a[i];
         a[i].picked = all_inadequate && a[i].grade == 4 ? PICK_INADEQUATE : PICK_NONE;
@@ -46,6 +48,7 @@ void pick_choose(pick_audit *a, long n, double rate, int all_inadequate)
         i = j;
     }
     free(p);
+    return CA_OK;
 }
 
 static int by_name(const void *a, const void *b)
@@ -53,159 +56,152 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const pick_auditor_count *)a)->name, ((const pick_auditor_count *)b)->name);
 }
 
-/* Latest audits in scope that are neither moderated nor picked. */
-static const char SCOPE[] =
-    "SELECT a.round_id, a.case_id, a.auditor, a.grade, r.seed FROM audit a JOIN round r ON r.id = a.round_id"
-    " WHERE a.id = (SELECT max(id) FROM audit b WHERE b.round_id = a.round_id AND b.case_id = a.case_id)"
-    " AND ((:round IS NOT NULL AND r.label = :round) OR (:round IS NULL AND a.audit_date BETWEEN :from AND :to))"
-    " AND NOT EXISTS (SELECT 1 FROM moderation m WHERE m.round_id = a.round_id AND m.case_id = a.case_id)"
-    " AND NOT EXISTS (SELECT 1 FROM moderation_pick k WHERE k.round_id = a.round_id AND k.case_id = a.case_id)"
-    " ORDER BY a.round_id, a.case_id";
-
-struct row {
-    long round_id;
-    char *case_id, *auditor;
+/* The candidates, read into memory: their strings are owned here. */
+struct candidates {
+    long n, cap;
+    pick_audit *audits;
+    long *round_id;
+    char **round;
+    uint64_t seed;
 };
+
+static void candidates_free(struct candidates *c)
+{
+    for (long i = 0; i < c->n; i++)
+        free((char *)c->audits[i].case_id), free((char *)c->audits[i].auditor), free(c->round[i]);
+    free(c->audits), free(c->round_id), free(c->round);
+}
+
+static int grow(struct candidates *c)
+{
+    long cap = c->cap ? 2 * c->cap : 256;
+    pick_audit *a = realloc(c->audits, sizeof *a * (size_t)cap);
+    if (a)
+        c->audits = a;
+    long *r = realloc(c->round_id, sizeof *r * (size_t)cap);
+    if (r)
+        c->round_id = r;
+    char **l = realloc(c->round, sizeof *l * (size_t)cap);
+    if (l)
+        c->round = l;
+    if (!a || !r || !l)
+        return CA_ERR;
+    c->cap = cap;
+    return CA_OK;
+}
+
+static int add_candidate(void *u, const pick_candidate_row *r)
+{
+    struct candidates *c = u;
+    if (c->n == c->cap && grow(c) != CA_OK)
+        return CA_ERR;
+    char *case_id = strdup(r->case_id), *auditor = strdup(r->auditor), *round = strdup(r->round);
+    if (!case_id || !auditor || !round) {
+        free(case_id), free(auditor), free(round);
+        return CA_ERR;
+    }
+    c->audits[c->n] = (pick_audit){case_id, auditor, r->grade, sample_key(case_id, c->seed), PICK_NONE};
+    c->round_id[c->n] = r->round_id;
+    c->round[c->n++] = round;
+    return 0;
+}
+
+/* Counts audit i for its auditor, for the summary. */
+static int count_auditor(pick_result *out, const pick_audit *a)
+{
+    int k = 0;
+    while (k < out->nauditors && strcmp(out->auditors[k].name, a->auditor) != 0)
+        k++;
+    if (k == out->nauditors) {
+        pick_auditor_count *c = realloc(out->auditors, sizeof *c * (size_t)(k + 1));
+        if (!c)
+            return CA_ERR;
+        out->auditors = c;
+        memset(&c[k], 0, sizeof c[k]);
+        snprintf(c[k].name, sizeof c[k].name, "%s", a->auditor);
+        out->nauditors++;
+    }
+    out->auditors[k].in_scope++;
+    out->auditors[k].inadequate += a->picked == PICK_INADEQUATE;
+    out->auditors[k].sampled += a->picked == PICK_SAMPLE;
+    return CA_OK;
+}
+
+static int store_picks(ca_db *db, const struct candidates *c, const char *hex, pick_result *out, ca_error *err)
+{
+    for (long i = 0; i < c->n; i++) {
+        const pick_audit *a = &c->audits[i];
+        if (count_auditor(out, a) != CA_OK)
+            return ca_fail(err, CA_SYSTEM, "out of memory");
+        if (a->picked == PICK_NONE)
+            continue;
+        out->picked++;
+        char detail[300];
+        snprintf(detail, sizeof detail, "picked for moderation (%s; audited %s by %s; seed %s)",
+                 a->picked == PICK_INADEQUATE ? "every inadequate audit" : "sample of the auditor's audits",
+                 grade_label(a->grade), a->auditor, hex);
+        if (pick_insert(db, c->round_id[i], a->case_id, a->picked == PICK_INADEQUATE ? "inadequate" : "sample", hex,
+                        err) != CA_OK ||
+            db_event(db, "moderation pick", c->round[i], a->case_id, detail, err) != CA_OK)
+            return CA_ERR;
+    }
+    return CA_OK;
+}
+
+/* The seed: given, else the round's own for one round, else one from the system. */
+static int choose_seed(ca_db *db, const pick_scope *scope, int has_seed, uint64_t *seed, ca_error *err)
+{
+    if (scope->round) {
+        round_info r;
+        if (round_by_label(db, scope->round, &r, err) != CA_OK)
+            return CA_ERR;
+        if (!has_seed) {
+            *seed = strtoull(r.seed, NULL, 16); /* stored as 16 hex digits */
+            return CA_OK;
+        }
+    }
+    return has_seed ? CA_OK : sample_seed_random(seed, err);
+}
+
+static int pick_in_transaction(ca_db *db, const pick_scope *scope, double rate, int all_inadequate,
+                               struct candidates *c, pick_result *out, ca_error *err)
+{
+    if (pick_candidates(db, scope->round, scope->quarter ? scope->quarter->from : 0,
+                        scope->quarter ? scope->quarter->to : 0, add_candidate, c, err) != CA_OK) {
+        if (!err->status)
+            ca_fail(err, CA_SYSTEM, "out of memory");
+        return CA_ERR;
+    }
+    out->in_scope = c->n;
+    if (pick_choose(c->audits, c->n, rate, all_inadequate) != CA_OK)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    char hex[17], detail[300];
+    sample_seed_format(c->seed, hex);
+    if (store_picks(db, c, hex, out, err) != CA_OK)
+        return CA_ERR;
+    qsort(out->auditors, (size_t)out->nauditors, sizeof *out->auditors, by_name);
+    snprintf(detail, sizeof detail, "picked %ld of %ld audits for moderation (rate %g%s, seed %s)", out->picked, c->n,
+             rate, all_inadequate ? ", every inadequate audit" : "", hex);
+    return db_event(db, "moderation pick", scope->round, NULL, detail, err);
+}
 
 int pick_run(ca_db *db, const pick_scope *scope, double rate, int all_inadequate, int has_seed, uint64_t seed,
              pick_result *out, ca_error *err)
 {
     memset(out, 0, sizeof *out);
-    ca_stmt s = {0};
-    pick_audit *audits = NULL;
-    struct row *rows = NULL;
-    long n = 0, cap = 0;
-    int rc = CA_ERR;
-    if (db_begin(db, err) != CA_OK)
-        return CA_ERR;
-    if (scope->round) {
-        int64_t exists;
-        ca_stmt r;
-        if (stmt_prepare(db, &r, "SELECT seed FROM round WHERE label = :l", err) != CA_OK)
-            goto done;
-        stmt_bind_text(&r, ":l", scope->round);
-        exists = stmt_step(&r, err);
-        if (exists == 1 && !has_seed)
-            seed = strtoull(stmt_text(&r, 0), NULL, 16), has_seed = 1; /* stored as 16 hex digits */
-        stmt_finalize(&r);
-        if (exists < 0)
-            goto done;
-        if (exists == 0) {
-            ca_fail(err, CA_REFUSED, "there is no round '%s' (see 'caseaudit rounds')", scope->round);
-            goto done;
-        }
-    }
-    if (!has_seed && sample_seed_random(&seed, err) != CA_OK)
-        goto done;
-    out->seed = seed;
-    char from[CA_DATE_ISO_LEN] = "", to[CA_DATE_ISO_LEN] = "";
-    if (scope->quarter) {
-        date_iso(scope->quarter->from, from);
-        date_iso(scope->quarter->to, to);
-    }
-    if (stmt_prepare(db, &s, SCOPE, err) != CA_OK)
-        goto done;
-    stmt_bind_text(&s, ":round", scope->round);
-    stmt_bind_text(&s, ":from", from);
-    stmt_bind_text(&s, ":to", to);
-    int got;
-    while ((got = stmt_step(&s, err)) == 1) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 256;
-            pick_audit *a = realloc(audits, sizeof *a * (size_t)cap);
-            struct row *r = a ? realloc(rows, sizeof *r * (size_t)cap) : NULL;
-            if (a)
-                audits = a;
-            if (r)
-                rows = r;
-            if (!a || !r) {
-                got = ca_fail(err, CA_SYSTEM, "out of memory");
-                break;
-            }
-        }
-        rows[n] = (struct row){stmt_int(&s, 0), strdup(stmt_text(&s, 1)), strdup(stmt_text(&s, 2))};
-        audits[n] = (pick_audit){rows[n].case_id, rows[n].auditor, (int)stmt_int(&s, 3),
-                                 sample_key(rows[n].case_id, seed), PICK_NONE};
-        n++;
-    }
-    stmt_finalize(&s);
-    if (got < 0)
-        goto done;
-    out->in_scope = n;
-    pick_choose(audits, n, rate, all_inadequate);
-
-    char now[32], hex[17];
-    db_now_utc(db, now);
-    sample_seed_format(seed, hex);
-    ca_stmt ins, ev;
-    if (stmt_prepare(db, &ins, "INSERT INTO moderation_pick(round_id, case_id, reason, seed, entered_at, entered_by)"
-                               " VALUES(:r, :c, :why, :seed, :now, :by)", err) != CA_OK)
-        goto done;
-    if (stmt_prepare(db, &ev, "INSERT INTO event(at, by, command, round, case_id, detail) VALUES(:now, :by,"
-                              " 'moderation pick', (SELECT label FROM round WHERE id = :r), :c, :detail)", err) != CA_OK) {
-        stmt_finalize(&ins);
-        goto done;
-    }
-    for (long i = 0; i < n && got >= 0; i++) {
-        /* The count per auditor, for the summary. */
-        int k = 0;
-        while (k < out->nauditors && strcmp(out->auditors[k].name, audits[i].auditor) != 0)
-            k++;
-        if (k == out->nauditors) {
-            pick_auditor_count *c = realloc(out->auditors, sizeof *c * (size_t)(k + 1));
-            if (!c) {
-                got = ca_fail(err, CA_SYSTEM, "out of memory");
-                break;
-            }
-            out->auditors = c;
-            memset(&c[k], 0, sizeof c[k]);
-            snprintf(c[k].name, sizeof c[k].name, "%s", audits[i].auditor);
-            out->nauditors++;
-        }
-        out->auditors[k].in_scope++;
-        if (audits[i].picked == PICK_NONE)
-            continue;
-        out->auditors[k].inadequate += audits[i].picked == PICK_INADEQUATE;
-        out->auditors[k].sampled += audits[i].picked == PICK_SAMPLE;
-        out->picked++;
-        const char *why = audits[i].picked == PICK_INADEQUATE ? "inadequate" : "sample";
-        stmt_bind_int(&ins, ":r", rows[i].round_id);
-        stmt_bind_text(&ins, ":c", rows[i].case_id);
-        stmt_bind_text(&ins, ":why", why);
-        stmt_bind_text(&ins, ":seed", hex);
-        stmt_bind_text(&ins, ":now", now);
-        stmt_bind_text(&ins, ":by", db_actor(db));
-        got = stmt_step(&ins, err);
-        stmt_reset(&ins);
-        char detail[300];
-        snprintf(detail, sizeof detail, "picked for moderation (%s; audited %s by %s; seed %s)",
-                 audits[i].picked == PICK_INADEQUATE ? "every inadequate audit" : "sample of the auditor's audits",
-                 grade_label(audits[i].grade), audits[i].auditor, hex);
-        stmt_bind_text(&ev, ":now", now);
-        stmt_bind_text(&ev, ":by", db_actor(db));
-        stmt_bind_int(&ev, ":r", rows[i].round_id);
-        stmt_bind_text(&ev, ":c", rows[i].case_id);
-        stmt_bind_text(&ev, ":detail", detail);
-        if (got >= 0)
-            got = stmt_step(&ev, err);
-        stmt_reset(&ev);
-    }
-    stmt_finalize(&ins);
-    stmt_finalize(&ev);
-    if (got < 0)
-        goto done;
-    qsort(out->auditors, (size_t)out->nauditors, sizeof *out->auditors, by_name);
-    char detail[300];
-    snprintf(detail, sizeof detail, "picked %ld of %ld audits for moderation (rate %g%s, seed %s)", out->picked, n,
-             rate, all_inadequate ? ", every inadequate audit" : "", hex);
-    rc = db_event(db, "moderation pick", scope->round, NULL, detail, err);
-done:
-    for (long i = 0; i < n; i++)
-        free(rows[i].case_id), free(rows[i].auditor);
-    free(rows);
-    free(audits);
+    struct candidates c = {0};
+    int rc = db_begin(db, err);
+    if (rc != CA_OK)
+        return rc;
+    rc = choose_seed(db, scope, has_seed, &seed, err);
+    c.seed = out->seed = seed;
     if (rc == CA_OK)
-        return db_commit(db, err);
-    db_rollback(db);
-    return CA_ERR;
+        rc = pick_in_transaction(db, scope, rate, all_inadequate, &c, out, err);
+    rc = rc == CA_OK ? db_commit(db, err) : (db_rollback(db), CA_ERR);
+    candidates_free(&c);
+    if (rc != CA_OK) {
+        free(out->auditors);
+        memset(out, 0, sizeof *out);
+    }
+    return rc;
 }

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "audit/store/db.h"
+#include "audit/store/store.h"
 #include "moderation/period.h"
 
 enum pick_reason { PICK_NONE = 0, PICK_INADEQUATE = 1, PICK_SAMPLE = 2 };
@@ -21,7 +21,7 @@ typedef struct pick_audit {
  * auditor max(1, ceil(rate * n_a)) of their other audits with the smallest keys
  * (ties by case id), or all of them where there are fewer; n_a counts all of the
  * auditor's audits given, the inadequate ones included. */
-void pick_choose(pick_audit *audits, long n, double rate, int all_inadequate);
+int pick_choose(pick_audit *audits, long n, double rate, int all_inadequate);   /* CA_ERR: out of memory */
 
 typedef struct pick_scope {
     const char *round;         /* a round label, or NULL */

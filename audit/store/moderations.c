@@ -104,3 +104,55 @@ int moderation_insert(ca_db *db, const moderation_new *m, ca_error *err)
     stmt_finalize(&s);
     return got < 0 ? CA_ERR : CA_OK;
 }
+
+int pick_candidates(ca_db *db, const char *round, ca_day from, ca_day to,
+                    int (*visit)(void *u, const pick_candidate_row *r), void *u, ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s,
+                     "SELECT a.round_id, r.label, a.case_id, a.auditor, a.grade FROM audit_current a"
+                     " JOIN round r ON r.id = a.round_id"
+                     " WHERE ((:round IS NOT NULL AND r.label = :round) OR (:round IS NULL AND a.audit_date"
+                     "   BETWEEN :from AND :to))"
+                     " AND NOT EXISTS (SELECT 1 FROM moderation m WHERE m.round_id = a.round_id AND m.case_id = a.case_id)"
+                     " AND NOT EXISTS (SELECT 1 FROM moderation_pick k WHERE k.round_id = a.round_id"
+                     "   AND k.case_id = a.case_id)"
+                     " ORDER BY a.round_id, a.case_id", err) != CA_OK)
+        return CA_ERR;
+    char f[CA_DATE_ISO_LEN] = "", t[CA_DATE_ISO_LEN] = "";
+    if (!round) {
+        date_iso(from, f);
+        date_iso(to, t);
+    }
+    stmt_bind_text(&s, ":round", round);
+    stmt_bind_text(&s, ":from", f);
+    stmt_bind_text(&s, ":to", t);
+    int got, stop = 0;
+    while (!stop && (got = stmt_step(&s, err)) == 1) {
+        pick_candidate_row r = {(long)stmt_int(&s, 0), stmt_text(&s, 1), stmt_text(&s, 2), stmt_text(&s, 3),
+                                (int)stmt_int(&s, 4)};
+        stop = visit(u, &r);
+    }
+    stmt_finalize(&s);
+    return stop ? stop : got < 0 ? CA_ERR : CA_OK;
+}
+
+int pick_insert(ca_db *db, long round_id, const char *case_id, const char *why, const char *seed_hex,
+                ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, "INSERT INTO moderation_pick(round_id, case_id, reason, seed, entered_at, entered_by)"
+                             " VALUES(:round, :case, :why, :seed, :now, :by)", err) != CA_OK)
+        return CA_ERR;
+    char now[32];
+    db_now_utc(db, now);
+    stmt_bind_int(&s, ":round", round_id);
+    stmt_bind_text(&s, ":case", case_id);
+    stmt_bind_text(&s, ":why", why);
+    stmt_bind_text(&s, ":seed", seed_hex);
+    stmt_bind_text(&s, ":now", now);
+    stmt_bind_text(&s, ":by", db_actor(db));
+    int got = stmt_step(&s, err);
+    stmt_finalize(&s);
+    return got < 0 ? CA_ERR : CA_OK;
+}

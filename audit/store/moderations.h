@@ -46,4 +46,18 @@ typedef struct moderation_new {
 /* Records an outcome (marking the one it corrects replaced). Inside the caller's transaction. */
 int moderation_insert(ca_db *db, const moderation_new *m, ca_error *err);
 
+/* The current audits in scope that are neither moderated nor picked yet, by round and
+ * case id: those of the round called ROUND, or (ROUND NULL) those dated FROM..TO. */
+typedef struct pick_candidate_row {
+    long round_id;
+    const char *round, *case_id, *auditor;
+    int grade;
+} pick_candidate_row;
+int pick_candidates(ca_db *db, const char *round, ca_day from, ca_day to,
+                    int (*visit)(void *u, const pick_candidate_row *r), void *u, ca_error *err);
+
+/* Records that an audit was picked for moderation (why: "inadequate" or "sample"). */
+int pick_insert(ca_db *db, long round_id, const char *case_id, const char *why, const char *seed_hex,
+                ca_error *err);
+
 #endif
