@@ -5,7 +5,7 @@
 #define CASEAUDIT_PRUNE_H
 
 #include "audit/date.h"
-#include "audit/store/db.h"
+#include "audit/store/store.h"
 
 typedef struct prune_result {
     long snapshots;   /* snapshots that lose case rows */
@@ -13,7 +13,8 @@ typedef struct prune_result {
 } prune_result;
 
 /* Without a cutoff (before < 0): every case row of each snapshot that no round
- * drew from, except the latest snapshot, which is kept for the month's draw.
+ * drew from. Never the latest snapshot (greatest as-of date), whatever the cutoff:
+ * the month's draw needs it.
  * With a cutoff: also, in snapshots whose as-of date is before it, every case row
  * that is on no round's list. dry_run counts without deleting. One transaction. */
 int prune_run(ca_db *db, ca_day before, int dry_run, prune_result *out, ca_error *err);

@@ -834,7 +834,7 @@ int sample_draw(ca_db *db, const sample_design *d, sample_result *out, ca_error 
                                    " open_eh + open_cin + open_cp + open_cla + open_cl FROM snapshot WHERE id = :id"
                                  : "SELECT id, as_of, pruned_at, coalesce(first_row, 0), coalesce(last_row, -1),"
                                    " open_eh + open_cin + open_cp + open_cla + open_cl"
-                                   " FROM snapshot WHERE :id = 0 ORDER BY id DESC LIMIT 1",
+                                   " FROM snapshot WHERE :id = 0 AND id = (SELECT id FROM snapshot_latest)",
                      err) != CA_OK)
         goto done;
     stmt_bind_int(&s, ":id", d->snapshot);

@@ -278,7 +278,9 @@ static const char migration_7[] =
     "CREATE VIEW moderation_current AS SELECT * FROM moderation WHERE superseded_at IS NULL;\n"
     "CREATE UNIQUE INDEX audit_one_current ON audit(round_id, case_id) WHERE superseded_at IS NULL;\n"
     "CREATE UNIQUE INDEX moderation_one_current ON moderation(round_id, case_id) WHERE superseded_at IS NULL;\n"
-    "CREATE UNIQUE INDEX snapshot_case_once ON snapshot_case(snapshot_id, case_id) WHERE merge_into IS NULL;\n";
+    "CREATE UNIQUE INDEX snapshot_case_once ON snapshot_case(snapshot_id, case_id) WHERE merge_into IS NULL;\n"
+    /* "The latest snapshot" is the greatest as-of date everywhere (SPEC §4), not the last imported. */
+    "CREATE VIEW snapshot_latest AS SELECT id FROM snapshot ORDER BY as_of DESC, id DESC LIMIT 1;\n";
 
 const char *const ca_migrations[] = {
     migration_1,

@@ -88,3 +88,56 @@ done:
     }
     return CA_OK;
 }
+
+/* The case rows to delete, as one condition over snapshot_case c. */
+#define DOOMED                                                                              \
+    " FROM snapshot_case c JOIN snapshot s ON s.id = c.snapshot_id"                        \
+    " WHERE s.id <> (SELECT id FROM snapshot_latest)"                                      \
+    "   AND (NOT EXISTS (SELECT 1 FROM round r WHERE r.snapshot_id = s.id)"                \
+    "    OR (s.as_of < :before"                                                             \
+    "        AND NOT EXISTS (SELECT 1 FROM round_case rc WHERE rc.case_id = c.case_id)))"
+
+static void bind_cutoff(ca_stmt *s, ca_day before)
+{
+    char cutoff[CA_DATE_ISO_LEN] = "";  /* "" sorts before every date: no cutoff */
+    if (before >= 0)
+        date_iso(before, cutoff);
+    stmt_bind_text(s, ":before", cutoff);
+}
+
+int snapshots_prune_count(ca_db *db, ca_day before, long *snapshots, long *case_rows, ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, "SELECT count(DISTINCT c.snapshot_id), count(*)" DOOMED, err) != CA_OK)
+        return CA_ERR;
+    bind_cutoff(&s, before);
+    int got = stmt_step(&s, err);
+    if (got == 1) {
+        *snapshots = (long)stmt_int(&s, 0);
+        *case_rows = (long)stmt_int(&s, 1);
+    }
+    stmt_finalize(&s);
+    return got == 1 ? CA_OK : CA_ERR;
+}
+
+int snapshots_prune(ca_db *db, ca_day before, ca_error *err)
+{
+    ca_stmt mark = {0}, del = {0};
+    char now[32];
+    db_now_utc(db, now);
+    int got = CA_ERR;
+    /* Mark first: the marking query needs the rows that the delete removes. */
+    if (stmt_prepare(db, &mark, "UPDATE snapshot SET pruned_at = :now WHERE id IN (SELECT DISTINCT c.snapshot_id"
+                                DOOMED ")", err) == CA_OK &&
+        stmt_prepare(db, &del, "DELETE FROM snapshot_case WHERE rowid IN (SELECT c.rowid" DOOMED ")", err) == CA_OK) {
+        stmt_bind_text(&mark, ":now", now);
+        bind_cutoff(&mark, before);
+        bind_cutoff(&del, before);
+        got = stmt_step(&mark, err);
+        if (got >= 0)
+            got = stmt_step(&del, err);
+    }
+    stmt_finalize(&mark);
+    stmt_finalize(&del);
+    return got < 0 ? CA_ERR : CA_OK;
+}

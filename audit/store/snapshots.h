@@ -26,4 +26,13 @@ typedef struct snapshot_info {
 int snapshots_list(ca_db *db, snapshot_info **out, int *n, ca_error *err);
 void snapshots_free(snapshot_info *s, int n);
 
+/* Data minimisation (SPEC §3): the case rows no round needs. Without a cutoff (before
+ * < 0): every case row of each snapshot that no round drew from. With one: also, in
+ * snapshots whose as-of date is before it, every case row on no round's list. Never
+ * a row of the latest snapshot (the greatest as-of date). snapshots_prune_count counts
+ * them; snapshots_prune deletes them and marks their snapshots pruned (inside the
+ * caller's transaction). */
+int snapshots_prune_count(ca_db *db, ca_day before, long *snapshots, long *case_rows, ca_error *err);
+int snapshots_prune(ca_db *db, ca_day before, ca_error *err);
+
 #endif

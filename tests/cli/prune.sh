@@ -40,6 +40,15 @@ expect_out '"pruned": true'
 expect_exit 1 ca sample X --size 2 --snapshot 1
 expect_err "snapshot 1 has been pruned"
 [ "$(q "SELECT count(*) FROM event WHERE command = 'prune'")" = 2 ] || fail "prunes not in the event log"
+# A cut-off after the latest snapshot still keeps the latest (greatest as-of date), and
+# the next draw works. Before the fix it deleted snapshot 3's 40 rows and the draw failed.
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/05/2026   # history filled in: not the latest
+expect_exit 0 ca prune --before 01/12/2026
+[ "$(q "SELECT count(*) FROM snapshot_case WHERE snapshot_id = 3")" = 40 ] || fail "the latest snapshot was pruned"
+[ "$(q "SELECT count(*) FROM snapshot_case WHERE snapshot_id = 4")" = 0 ] || fail "an older snapshot imported last was kept"
+expect_exit 0 ca sample 2026-09 --size 4 --strata plan --seed 9
+expect_err "from snapshot 3"
+[ "$(q "SELECT count(*) FROM event WHERE command = 'prune'")" = 3 ] || fail "the third prune is not in the event log"
 expect_exit 1 ca prune --before 31/02/2026
 expect_exit 2 ca prune extra
 pass
