@@ -47,7 +47,7 @@ expect_exit 0 ca prune --before 01/12/2026
 [ "$(q "SELECT count(*) FROM snapshot_case WHERE snapshot_id = 3")" = 40 ] || fail "the latest snapshot was pruned"
 [ "$(q "SELECT count(*) FROM snapshot_case WHERE snapshot_id = 4")" = 0 ] || fail "an older snapshot imported last was kept"
 expect_exit 0 ca sample 2026-09 --size 4 --strata plan --seed 9
-expect_err "from snapshot 3"
+expect_out "from snapshot 3"
 [ "$(q "SELECT count(*) FROM event WHERE command = 'prune'")" = 3 ] || fail "the third prune is not in the event log"
 expect_exit 1 ca prune --before 31/02/2026
 expect_exit 2 ca prune extra
