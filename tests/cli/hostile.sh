@@ -28,7 +28,7 @@ expect_out "Rows read 2, cases 2"
 
 # Formula-safe CSV wherever caseaudit writes CSV for people; read back without the quote.
 printf 'case_id,date_of_birth,plan_type,team,worker\n=1+1,01/01/2015,CP,@SUM(A1),-Worker\n' > "$tmp/formula.csv"
-expect_exit 0 ca import "$tmp/formula.csv" --as-of 02/11/2026
+expect_exit 0 ca import "$tmp/formula.csv" --as-of 04/11/2026   # the latest: the greatest as-of date
 expect_exit 0 ca sample F --size 1 --seed 1 --strata plan
 expect_exit 0 ca list F --format csv
 expect_out "F,\"'=1+1\",CP,"
