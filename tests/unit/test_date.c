@@ -116,8 +116,9 @@ static ca_day cell(const char *s, enum date_kind kind, ca_day as_of, enum date_r
  * serial number 1, and January 1, 2008 is serial number 39448"; Excel counts a
  * 29 February 1900 as 60 (Microsoft's "Excel incorrectly assumes that the year 1900 is
  * a leap year"), so 59 is 28 February and 61 is 1 March 1900. 25569 is 1970-01-01
- * (the Unix epoch as an Excel serial, well known); 44296 is 2021-04-10 (issue 13's example: 1899-12-30 plus 44296 days, by hand and
- * by Python's datetime); 401768 is 2999-12-31, the last date caseaudit keeps. */
+ * (the Unix epoch as an Excel serial, well known); 44296 is 2021-04-10 (issue 13's
+ * example: 1899-12-30 plus 44296 days, by Python's datetime); 401768 is 2999-12-31,
+ * the last date caseaudit keeps. */
 static void test_excel_serials(void **state)
 {
     (void)state;
