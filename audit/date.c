@@ -119,7 +119,15 @@ static int bad(char *why, size_t whylen, const char *reason)
     return CA_ERR;
 }
 
-int date_parse(const char *s0, ca_day *out, char *why, size_t whylen)
+/* A date as written, before the year's length or the date's existence is checked. */
+struct parts {
+    int y, m, d;
+    int ydigits; /* how many digits the year was written with */
+    int iso;     /* written yyyy-mm-dd */
+};
+
+/* The parts of s0 in any form of date_parse; CA_ERR with a reason when s0 is no such form. */
+static int parse_parts(const char *s0, struct parts *t, char *why, size_t whylen)
 {
     while (isspace((unsigned char)*s0))
         s0++;
@@ -139,8 +147,7 @@ int date_parse(const char *s0, ca_day *out, char *why, size_t whylen)
     if ((na = read_num(s, 4, &a)) == 4 && s[4] == '-') {
         if ((nb = read_num(s + 5, 2, &b)) && s[5 + nb] == '-' && (nc = read_num(s + 6 + nb, 2, &c)) &&
             s[6 + nb + nc] == 0) {
-            if (date_from_ymd(a, b, c, out) != CA_OK)
-                return bad(why, whylen, "no such date");
+            *t = (struct parts){a, b, c, 4, 1};
             return CA_OK;
         }
         return bad(why, whylen, "not a date; " EXPECTED);
@@ -175,13 +182,144 @@ int date_parse(const char *s0, ca_day *out, char *why, size_t whylen)
     nc = read_num(p, 4, &c);
     if (nc == 0 || p[nc] != 0)
         return bad(why, whylen, "not a date; " EXPECTED);
-    if (nc != 4)
-        return bad(why, whylen, "two-digit years are not accepted: write the year in full, as in 25/12/2026");
-    if (b > 12 && a <= 12)
-        return bad(why, whylen,
-                   "the month is over 12: dates are read day first (dd/mm/yyyy), month-first dates are not accepted");
-    if (date_from_ymd(c, b, a, out) != CA_OK)
+    *t = (struct parts){c, b, a, nc, 0};
+    return CA_OK;
+}
+
+#define MONTH_FIRST "the month is over 12: dates are read day first (dd/mm/yyyy), month-first dates are not accepted"
+
+/* The day-first checks after the year: month-first order refused by name, then existence. */
+static int day_first_date(int y, const struct parts *t, ca_day *out, char *why, size_t whylen)
+{
+    if (t->m > 12 && t->d <= 12)
+        return bad(why, whylen, MONTH_FIRST);
+    if (date_from_ymd(y, t->m, t->d, out) != CA_OK)
         return bad(why, whylen, "no such date (dates are read day first, dd/mm/yyyy)");
+    return CA_OK;
+}
+
+/* The day of parts whose year is written in full (or refused as two-digit). */
+static int full_year_date(const struct parts *t, ca_day *out, char *why, size_t whylen)
+{
+    if (t->iso)
+        return date_from_ymd(t->y, t->m, t->d, out) == CA_OK ? CA_OK : bad(why, whylen, "no such date");
+    if (t->ydigits != 4)
+        return bad(why, whylen, "two-digit years are not accepted: write the year in full, as in 25/12/2026");
+    return day_first_date(t->y, t, out, why, whylen);
+}
+
+int date_parse(const char *s, ca_day *out, char *why, size_t whylen)
+{
+    struct parts t;
+    if (parse_parts(s, &t, why, whylen) != CA_OK)
+        return CA_ERR;
+    return full_year_date(&t, out, why, whylen);
+}
+
+#define SERIAL_RANGE                                                                                 \
+    "a whole number in a date column is read as an Excel serial date, from 1 (01/01/1900) to 401768 " \
+    "(31/12/2999); this one is not: write the date in full"
+
+/* Excel's 1900 date system: serial 1 is 1900-01-01 and Excel counts a 29 February
+ * 1900 as serial 60, so serials from 61 count from 1899-12-30 and 1..59 from 1899-12-31. */
+static int excel_serial(const char *digits, size_t len, ca_day *out, char *why, size_t whylen)
+{
+    if (len > 7)
+        return bad(why, whylen, SERIAL_RANGE);
+    long v = 0;
+    for (size_t i = 0; i < len; i++)
+        v = v * 10 + (digits[i] - '0');
+    const ca_day from = days_from_civil(1899, 12, v >= 61 ? 30 : 31);
+    if (v == 60)
+        return bad(why, whylen,
+                   "Excel serial date 60 is 29 February 1900, a day that never was (Excel counts 1900 as a "
+                   "leap year): write the date in full");
+    if (v == 0 || from + v > days_from_civil(2999, 12, 31))
+        return bad(why, whylen, SERIAL_RANGE);
+    *out = from + (ca_day)v;
+    return CA_OK;
+}
+
+/* Whether day is a reading of a two-digit year that fits kind at as_of (SPEC §4). */
+static int century_fits(ca_day day, enum date_kind kind, ca_day as_of)
+{
+    if (kind == DATE_BIRTH) /* an age from -1 (born within the coming year) to 25 */
+        return day <= as_of ? date_age_years(day, as_of) <= 25 : date_age_years(as_of, day) == 0;
+    /* Within 50 years: the past edge in, the future edge out, so exactly one century fits. */
+    return day >= date_add_months(as_of, -600) && day < date_add_months(as_of, 600);
+}
+
+/* The one year ending in t->y's two digits (1900..2999) whose date fits kind at as_of. */
+static int two_digit_year(const struct parts *t, enum date_kind kind, ca_day as_of, ca_day *out, char *why,
+                          size_t whylen)
+{
+    int fits = 0, exists = 0;
+    ca_day day, found = 0;
+    for (int y = 1900 + t->y; y <= 2999; y += 100) {
+        if (date_from_ymd(y, t->m, t->d, &day) != CA_OK)
+            continue; /* 29 February of a year that is not a leap year */
+        exists = 1;
+        if (century_fits(day, kind, as_of)) {
+            fits++;
+            found = day;
+        }
+    }
+    if (fits == 1) {
+        *out = found;
+        return CA_OK;
+    }
+    char on[CA_DATE_ISO_LEN], msg[200];
+    if (!exists)
+        return bad(why, whylen, "no such date in any year ending in those two digits: write the year in full");
+    date_uk(as_of, on);
+    if (kind == DATE_BIRTH)
+        snprintf(msg, sizeof msg, "the two-digit year %02d gives no age from -1 to 25 on %s in any century: "
+                 "write the year in full", t->y, on);
+    else
+        snprintf(msg, sizeof msg, "the two-digit year %02d is not within 50 years of %s in any century: "
+                 "write the year in full", t->y, on);
+    return bad(why, whylen, msg);
+}
+
+int date_parse_cell(const char *s0, enum date_kind kind, ca_day as_of, ca_day *out, enum date_reading *how,
+                    char *why, size_t whylen)
+{
+    while (isspace((unsigned char)*s0))
+        s0++;
+    size_t len = strlen(s0);
+    while (len && isspace((unsigned char)s0[len - 1]))
+        len--;
+    size_t digits = 0;
+    while (digits < len && isdigit((unsigned char)s0[digits]))
+        digits++;
+    if (len > 0 && digits == len) {
+        if (excel_serial(s0, len, out, why, whylen) != CA_OK)
+            return CA_ERR;
+        if (how)
+            *how = DATE_READ_SERIAL;
+        return CA_OK;
+    }
+    struct parts t;
+    if (parse_parts(s0, &t, why, whylen) != CA_OK)
+        return CA_ERR;
+    if (t.iso || t.ydigits == 4) {
+        if (full_year_date(&t, out, why, whylen) != CA_OK)
+            return CA_ERR;
+        if (how)
+            *how = DATE_READ_FULL;
+        return CA_OK;
+    }
+    if (t.ydigits != 2)
+        return bad(why, whylen, "a year is written with 4 digits (or 2 where only one century fits), as in 25/12/2026");
+    ca_day probe;
+    if (t.m > 12 && t.d <= 12)
+        return bad(why, whylen, MONTH_FIRST);
+    if (date_from_ymd(2000, t.m, t.d, &probe) != CA_OK) /* 2000 is a leap year: every real day and month */
+        return bad(why, whylen, "no such date (dates are read day first, dd/mm/yy)");
+    if (two_digit_year(&t, kind, as_of, out, why, whylen) != CA_OK)
+        return CA_ERR;
+    if (how)
+        *how = DATE_READ_TWO_DIGIT;
     return CA_OK;
 }
 

@@ -25,6 +25,37 @@ void date_uk(ca_day day, char buf[CA_DATE_ISO_LEN]);   /* 01/11/2026 */
  * returns CA_ERR and writes a reason into why (which says what is expected). */
 int date_parse(const char *s, ca_day *out, char *why, size_t whylen);
 
+/* What a date column holds, which decides the century of a two-digit year. */
+enum date_kind {
+    DATE_OTHER, /* plan start or end, CIN closure...: the century within 50 years of the as-of date */
+    DATE_BIRTH  /* date of birth: the century that gives an age from -1 to 25 at the as-of date */
+};
+
+/* How date_parse_cell read a cell, so that the import can count readings for a note. */
+enum date_reading { DATE_READ_FULL, DATE_READ_SERIAL, DATE_READ_TWO_DIGIT };
+
+/* A date cell of an imported file: every form of date_parse, and what spreadsheets
+ * make of dates (SPEC §4).
+ * - A whole number is an Excel serial date in the 1900 system (Excel's documented
+ *   serial numbers, as DATE and DATEVALUE return them; LibreOffice counts from
+ *   1899-12-30 throughout, so it agrees from 61 on, which is every date since 1900):
+ *   1 = 1900-01-01, 59 = 1900-02-28; 60 is Excel's 29 February 1900, a day that never
+ *   was, and is refused with a message saying so; from 61 = 1900-03-01 on, serial n
+ *   is 1899-12-30 plus n days (44296 = 2021-04-10). 0 and serials after 2999-12-31
+ *   (401768) are refused.
+ * - A two-digit year (16-Feb-23, 16/02/23, 16 Feb 23, 16.02.23) takes the one century
+ *   (years 1900..2999) that fits: for DATE_BIRTH an age from -1 to 25 on as_of (-1:
+ *   born less than a year after as_of), a 27-year window, so two centuries never fit;
+ *   for DATE_OTHER within 50 years of as_of, where the window is half-open,
+ *   [as_of - 50 years, as_of + 50 years): a date exactly 50 years before as_of fits,
+ *   exactly 50 years after does not, so exactly one century always fits (29 February
+ *   aside, which may fit none). No fitting century is refused, saying why.
+ * Day first only: month-first order is never guessed (12/25/26 is refused).
+ * On success *out is the day and *how (when not NULL) says which reading was used;
+ * on failure CA_ERR, a reason in why, and *out and *how unchanged. */
+int date_parse_cell(const char *s, enum date_kind kind, ca_day as_of, ca_day *out, enum date_reading *how,
+                    char *why, size_t whylen);
+
 /* Whole years from dob to on; -1 when dob is after on (unborn). A 29 February
  * birthday falls on 1 March in other years. */
 int date_age_years(ca_day dob, ca_day on);

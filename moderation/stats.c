@@ -18,7 +18,7 @@ stats_prop stats_wilson(long k, long n)
 
 stats_estimate stats_stratified(const stats_stratum *s, int H)
 {
-    stats_estimate e = {0, 0, 0, 0, 1, 0};
+    stats_estimate e = {0, 0, 0, 0, 1, 0, 0};
     double N = 0;
     for (int h = 0; h < H; h++)
         if (s[h].n > 0)
@@ -48,6 +48,51 @@ stats_estimate stats_stratified(const stats_stratum *s, int H)
         e.lo = e.p - STATS_Z * e.se < 0 ? 0 : e.p - STATS_Z * e.se;
         e.hi = e.p + STATS_Z * e.se > 1 ? 1 : e.p + STATS_Z * e.se;
     }
+    return e;
+}
+
+/* 1 - n/N, and 0 for a stratum audited in full (or more audits than its frame). */
+static double fpc_of(const stats_stratum *s)
+{
+    double f = 1 - (double)s->n / (double)s->N;
+    return s->N > 0 && f > 0 ? f : 0;
+}
+
+stats_estimate stats_stratified_adjust(const stats_stratum *s, int H)
+{
+    stats_estimate e = {0, 0, 0, 0, 0, 0, 0};
+    double N = 0;
+    long audits = 0;
+    for (int h = 0; h < H; h++)
+        if (s[h].n > 0) {
+            N += (double)s[h].N;
+            audits += s[h].n;
+        }
+    if (audits == 0 || N <= 0)
+        return e;
+    e.any = 1;
+    for (int h = 0; h < H; h++)
+        if (s[h].n > 0)
+            e.p += (double)s[h].N / N * ((double)s[h].k / (double)s[h].n);
+    if (audits < 2)
+        return e; /* one audit in all: survey refuses the design */
+    double v = 0;
+    for (int h = 0; h < H; h++) {
+        if (s[h].n <= 0)
+            continue;
+        double W = (double)s[h].N / N, ph = (double)s[h].k / (double)s[h].n, f = fpc_of(&s[h]);
+        if (s[h].n >= 2) {
+            v += W * W * f * ph * (1 - ph) / (double)(s[h].n - 1);
+        } else {
+            /* survey's "adjust": the lonely value stays centred at the overall share. */
+            v += W * W * f * (ph - e.p) * (ph - e.p);
+            e.lonely += s[h].N > 1;
+        }
+    }
+    e.estimable = 1;
+    e.se = sqrt(v);
+    e.lo = e.p - STATS_Z * e.se < 0 ? 0 : e.p - STATS_Z * e.se;
+    e.hi = e.p + STATS_Z * e.se > 1 ? 1 : e.p + STATS_Z * e.se;
     return e;
 }
 

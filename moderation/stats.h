@@ -25,6 +25,7 @@ typedef struct stats_estimate {
     double p, se, lo, hi;
     int estimable;     /* 0 when some stratum with audits has fewer than 2: p is given, se/lo/hi are not */
     int any;           /* 0 when no stratum has an audit: nothing is estimable */
+    int lonely;        /* stats_stratified_adjust: strata with one audit of a frame of more than one */
 } stats_estimate;
 
 /* The design-weighted share p = sum W_h p_h, W_h = N_h / N, and its variance with
@@ -33,6 +34,24 @@ typedef struct stats_estimate {
  * information and are left out, the weights renormalised over the rest. The
  * interval p +/- z sqrt(v) is clamped to [0, 1]. */
 stats_estimate stats_stratified(const stats_stratum *strata, int nstrata);
+
+/* The same share with lonely strata handled as R's survey package does (SPEC §9
+ * item 3): svymean over svydesign(ids = ~1, strata = ~stratum, fpc = ~N_h,
+ * weights = ~w), w = N_h / n_h, with options(survey.lonely.psu = "adjust").
+ * Strata with n_h >= 2 add Cochran's term above. A stratum with one audit (k_h is
+ * 0 or 1) adds W_h^2 (1 - 1/N_h) (k_h - p)^2: survey's onestrat does not centre a
+ * lonely stratum's single influence value W_h (k_h - p) at its own mean (which would
+ * give 0) but leaves it centred at the overall share p, and applies the stratum's
+ * finite population correction (N_h - 1)/N_h as scale. A stratum audited in full
+ * (n_h >= N_h, so also N_h = n_h = 1) adds 0, as survey's f < 1e-7 test does.
+ * Strata without audits are left out and the weights renormalised, as above.
+ * lonely counts the strata with n_h = 1 < N_h, whose term is this stand-in.
+ * estimable is 1 whenever there are at least 2 audits in all; with exactly one
+ * audit p is given and estimable is 0 (survey refuses such a design: "Design has
+ * only one primary sampling unit"); any is 0 when there is no audit. The interval
+ * p +/- z se is clamped to [0, 1]. Checked against survey 4.1.1 in
+ * tests/data/stats/lonely_psu.expected. */
+stats_estimate stats_stratified_adjust(const stats_stratum *strata, int nstrata);
 
 typedef struct stats_kappa_result {
     double value, se, lo, hi;

@@ -5,6 +5,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+#include <string.h>
+
 #include "moderation/stats.h"
 
 /* Newcombe (1998), "Two-sided confidence intervals for the single proportion",
@@ -55,6 +58,77 @@ static void test_stratified_cochran(void **state)
     assert_float_equal(e.se, 0.0, 1e-15);
 }
 
+/* R's survey package (svymean, survey.lonely.psu = "adjust"), on the designs of
+ * tests/data/stats/lonely_psu.R; its output is included here as C initialisers. */
+static const struct {
+    const char *name;
+    int H;
+    stats_stratum s[16];
+    double p, se;
+    int lonely;
+} lonely_psu[] = {
+#include "tests/data/stats/lonely_psu.expected"
+};
+
+static void test_stratified_adjust_as_r_survey(void **state)
+{
+    (void)state;
+    assert_true(sizeof lonely_psu / sizeof *lonely_psu >= 10);
+    for (size_t i = 0; i < sizeof lonely_psu / sizeof *lonely_psu; i++) {
+        stats_estimate e = stats_stratified_adjust(lonely_psu[i].s, lonely_psu[i].H);
+        if (!e.estimable || fabs(e.p - lonely_psu[i].p) > 1e-9 || fabs(e.se - lonely_psu[i].se) > 1e-9 ||
+            e.lonely != lonely_psu[i].lonely)
+            fail_msg("%s: p %.17g se %.17g lonely %d (estimable %d); R: p %.17g se %.17g lonely %d",
+                     lonely_psu[i].name, e.p, e.se, e.lonely, e.estimable, lonely_psu[i].p, lonely_psu[i].se,
+                     lonely_psu[i].lonely);
+        assert_float_equal(e.lo, fmax(0, e.p - 1.959964 * e.se), 1e-15);
+        assert_float_equal(e.hi, fmin(1, e.p + 1.959964 * e.se), 1e-15);
+        /* A stratum without audits changes nothing (it is left out, the weights renormalised). */
+        stats_stratum more[17];
+        memcpy(more, lonely_psu[i].s, sizeof lonely_psu[i].s);
+        more[lonely_psu[i].H] = (stats_stratum){500, 0, 0};
+        stats_estimate e2 = stats_stratified_adjust(more, lonely_psu[i].H + 1);
+        assert_float_equal(e2.p, e.p, 1e-15);
+        assert_float_equal(e2.se, e.se, 1e-15);
+    }
+}
+
+/* The lonely term by hand: N = 100, 300; n = 10, 1; k = 2, 1. W = .25, .75; p = .8;
+ * v = .0625 x .9 x .16/9 + .5625 x (299/300) x (1 - .8)^2 = .001 + .022425 = .023425,
+ * se = .15305227865... (and R above). The edges R has no answer for or that need none. */
+static void test_stratified_adjust_edges(void **state)
+{
+    (void)state;
+    stats_stratum one[] = {{100, 10, 2}, {300, 1, 1}};
+    stats_estimate e = stats_stratified_adjust(one, 2);
+    assert_true(e.estimable && e.any);
+    assert_int_equal(e.lonely, 1);
+    assert_float_equal(e.p, 0.8, 1e-15);
+    assert_float_equal(e.se, sqrt(0.023425), 1e-15);
+    /* One audit in all: the share, but no interval (survey refuses the design). */
+    stats_stratum single[] = {{10, 1, 1}, {40, 0, 0}};
+    e = stats_stratified_adjust(single, 2);
+    assert_true(e.any);
+    assert_false(e.estimable);
+    assert_float_equal(e.p, 1.0, 0);
+    stats_stratum none[] = {{10, 0, 0}, {40, 0, 0}};
+    e = stats_stratified_adjust(none, 2);
+    assert_false(e.any);
+    assert_false(e.estimable);
+    e = stats_stratified_adjust(NULL, 0);
+    assert_false(e.any);
+    /* More audits than the frame (a frame that shrank) is a census: no variance, as n = N. */
+    stats_stratum over[] = {{3, 4, 1}, {3, 3, 1}};
+    e = stats_stratified_adjust(over, 2);
+    assert_true(e.estimable);
+    assert_float_equal(e.se, 0.0, 0);
+    /* Without lonely strata it is Cochran's estimate, as stats_stratified gives it. */
+    stats_stratum s[] = {{100, 10, 2}, {300, 20, 10}, {50, 0, 0}};
+    e = stats_stratified_adjust(s, 3);
+    assert_float_equal(e.se, 0.0889263, 1e-6);
+    assert_float_equal(e.se, stats_stratified(s, 3).se, 1e-15);
+}
+
 /* Cohen's kappa: the worked example of 50 pairs (20, 5 / 10, 15) gives 0.4 (p_o .7,
  * p_e .5; e.g. Wikipedia, "Cohen's kappa", Examples). Standard errors and the 4x4
  * values were computed independently in Python with exact fractions from Fleiss,
@@ -102,6 +176,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wilson_newcombe), cmocka_unit_test(test_stratified_cochran),
+        cmocka_unit_test(test_stratified_adjust_as_r_survey), cmocka_unit_test(test_stratified_adjust_edges),
         cmocka_unit_test(test_kappa), cmocka_unit_test(test_sign_test),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
