@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "audit/bigmem.h"
 #include "audit/csvread.h"
+#include "audit/store/draws.h"
 
 uint64_t sample_fnv1a64(const char *s)
 {
@@ -191,9 +191,7 @@ struct arena {
     size_t used, size;
 };
 
-/* Blocks on huge pages where the system has them (audit/bigmem.c): a frame of a million
- * cases would otherwise fault in thousands of small pages. No string is longer than a
- * CSV line (CSVR_MAX_LINE), far less than a block. */
+/* No string is longer than a CSV line (CSVR_MAX_LINE), far less than a block. */
 #define ARENA_BLOCK ((size_t)4 << 20)
 
 static const char *arena_dup(struct arena *a, const char *s)
@@ -210,7 +208,7 @@ static const char *arena_dup(struct arena *a, const char *s)
                 return NULL;
             a->blocks = b, a->cap = cap;
         }
-        if (!(a->blocks[a->n] = big_alloc(size)))
+        if (!(a->blocks[a->n] = malloc(size)))
             return NULL;
         a->n++, a->used = 0, a->size = size;
     }
@@ -223,7 +221,7 @@ static const char *arena_dup(struct arena *a, const char *s)
 static void arena_free(struct arena *a)
 {
     for (int i = 0; i < a->n; i++)
-        big_free(a->blocks[i], ARENA_BLOCK);
+        free(a->blocks[i]);
     free(a->blocks);
 }
 
@@ -275,64 +273,6 @@ static void heap_offer(struct unit **heap, long *len, long n, struct unit *u)
     }
 }
 
-struct draw {
-    ca_db *db;
-    const sample_design *d;
-    sample_result *res;
-    ca_error *err;
-    struct arena arena;
-    struct unit *units;
-    long nunits, capunits;
-    const char **teams;   /* sorted, distinct */
-    int nteams;
-    int nlevels[3];
-    long *frame;          /* N_h by stratum ordinal */
-    long *alloc;          /* n_h */
-    int nordinals;
-    long replaced_round;  /* the round being redrawn, or 0 */
-    char as_of[CA_DATE_ISO_LEN];
-    int64_t first_row, last_row; /* the snapshot's rows in snapshot_case */
-    long open_cases;              /* and how many of them are open */
-};
-
-static int level_count(const struct draw *w, enum sample_dim dim)
-{
-    return dim == DIM_PLAN ? CA_NPLANS : dim == DIM_AGE ? bands_count(&w->d->bands) : w->nteams;
-}
-
-static int level_of(const struct draw *w, const struct unit *u, enum sample_dim dim)
-{
-    if (dim == DIM_PLAN)
-        return u->plan;
-    if (dim == DIM_AGE)
-        return u->band;
-    const char **t = bsearch(&u->team, w->teams, (size_t)w->nteams, sizeof *w->teams, cmp_str);
-    return t ? (int)(t - w->teams) : 0;
-}
-
-static void stratum_name(const struct draw *w, int ordinal, char *buf, size_t len)
-{
-    int idx[3];
-    for (int i = w->d->ndims - 1; i >= 0; i--) {
-        idx[i] = ordinal % w->nlevels[i];
-        ordinal /= w->nlevels[i];
-    }
-    size_t o = 0;
-    buf[0] = 0;
-    for (int i = 0; i < w->d->ndims && o < len; i++) {
-        char level[96];
-        switch (w->d->dims[i]) {
-        case DIM_PLAN: snprintf(level, sizeof level, "%s", plan_code(idx[i])); break;
-        case DIM_AGE: band_code(&w->d->bands, idx[i], level, sizeof level); break;
-        case DIM_TEAM: snprintf(level, sizeof level, "%s", w->teams[idx[i]]); break;
-        }
-        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "|" : "", level);
-    }
-}
-
-/* The team level of a case without one. */
-#define NO_TEAM "(no team)"
-
 /* A set of case ids (the exclusions), by their FNV-1a hash, strings compared. */
 struct idset {
     uint64_t *hash;
@@ -382,16 +322,80 @@ static int idset_has(const struct idset *t, uint64_t h, const char *id)
     return 0;
 }
 
-static void idset_free(struct idset *t) { free(t->hash), free(t->id); }
-
-/* Fills a set from a query whose first column is a case id. */
-static int idset_load(struct draw *w, struct idset *t, ca_stmt *s)
+static void idset_free(struct idset *t)
 {
-    int rc;
-    while ((rc = stmt_step(s, w->err)) == 1)
-        if (idset_add(t, &w->arena, stmt_text(s, 0)) != CA_OK)
-            return ca_fail(w->err, CA_SYSTEM, "out of memory");
-    return rc < 0 ? CA_ERR : CA_OK;
+    free(t->hash);
+    free(t->id);
+}
+
+struct draw {
+    ca_db *db;
+    const sample_design *d;
+    sample_result *res;
+    ca_error *err;
+    struct arena arena;
+    struct unit *units;
+    long nunits, capunits;
+    const char **teams;   /* sorted, distinct */
+    int nteams;
+    int nlevels[3];
+    long *frame;          /* N_h by stratum ordinal */
+    long *alloc;          /* n_h */
+    int nordinals;
+    long replaced_round;  /* the round being redrawn, or 0 */
+    draw_snapshot snapshot;
+    int team_dim;         /* team is one of the dimensions */
+    struct idset recent, on_list;   /* the exclusions */
+};
+
+static int level_count(const struct draw *w, enum sample_dim dim)
+{
+    return dim == DIM_PLAN ? CA_NPLANS : dim == DIM_AGE ? bands_count(&w->d->bands) : w->nteams;
+}
+
+static int level_of(const struct draw *w, const struct unit *u, enum sample_dim dim)
+{
+    if (dim == DIM_PLAN)
+        return u->plan;
+    if (dim == DIM_AGE)
+        return u->band;
+    const char **t = bsearch(&u->team, w->teams, (size_t)w->nteams, sizeof *w->teams, cmp_str);
+    return t ? (int)(t - w->teams) : 0;
+}
+
+static void stratum_name(const struct draw *w, int ordinal, char *buf, size_t len)
+{
+    int idx[3];
+    for (int i = w->d->ndims - 1; i >= 0; i--) {
+        idx[i] = ordinal % w->nlevels[i];
+        ordinal /= w->nlevels[i];
+    }
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < w->d->ndims && o < len; i++) {
+        char level[96];
+        switch (w->d->dims[i]) {
+        case DIM_PLAN: snprintf(level, sizeof level, "%s", plan_code(idx[i])); break;
+        case DIM_AGE: band_code(&w->d->bands, idx[i], level, sizeof level); break;
+        case DIM_TEAM: snprintf(level, sizeof level, "%s", w->teams[idx[i]]); break;
+        }
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "|" : "", level);
+    }
+}
+
+/* The team level of a case without one. */
+#define NO_TEAM "(no team)"
+
+
+struct idset_fill {
+    struct idset *set;
+    struct arena *arena;
+};
+
+static int idset_visit(void *u, const char *case_id)
+{
+    struct idset_fill *f = u;
+    return idset_add(f->set, f->arena, case_id) == CA_OK ? 0 : CA_ERR;
 }
 
 /* Plan codes as stored (the canonical ones); -1 otherwise. */
@@ -403,86 +407,66 @@ static int stored_plan(const char *p)
     return plan_parse(p);
 }
 
+static int grow_units(struct draw *w)
+{
+    /* Sized at first for the snapshot's open cases, so that it is allocated once. */
+    long open = w->snapshot.open_cases;
+    long cap = w->capunits ? 2 * w->capunits : open > 4096 ? open : 4096;
+    struct unit *u = realloc(w->units, sizeof *u * (size_t)cap);
+    if (!u)
+        return CA_ERR;
+    w->units = u, w->capunits = cap;
+    return CA_OK;
+}
+
+/* One open case: excluded, or a unit of the frame. */
+static int frame_visit(void *ctx, const frame_row *r)
+{
+    struct draw *w = ctx;
+    uint64_t h = sample_fnv1a64(r->case_id);
+    w->res->population++;
+    if (idset_has(&w->recent, h, r->case_id)) {
+        w->res->excluded_audited++;
+        return 0;
+    }
+    if (idset_has(&w->on_list, h, r->case_id)) {
+        w->res->excluded_pending++;
+        return 0;
+    }
+    if (w->nunits == w->capunits && grow_units(w) != CA_OK)
+        return CA_ERR;
+    struct unit *u = &w->units[w->nunits++];
+    u->id = arena_dup(&w->arena, r->case_id);
+    /* The team only when it is a dimension; the selected cases' teams and workers are copied when stored. */
+    u->team = w->team_dim ? arena_dup(&w->arena, *r->team ? r->team : NO_TEAM) : NO_TEAM;
+    if (!u->id || !u->team)
+        return CA_ERR;
+    u->plan = stored_plan(r->plan_type);
+    u->band = band_of(&w->d->bands, r->age);
+    u->key = key_of_hash(h, w->d->seed);
+    u->row = r->row;
+    return 0;
+}
+
 static int load_frame(struct draw *w)
 {
-    ca_stmt s = {0}, audited = {0}, pending = {0};
-    struct idset recent = {0}, on_list = {0};
-    char cutoff[CA_DATE_ISO_LEN] = "9999-12-31";
-    ca_day as_of;
-    char why[64];
-    int rc = CA_ERR, team_dim = 0;
-    if (date_parse(w->as_of, &as_of, why, sizeof why) != CA_OK)
-        return ca_fail(w->err, CA_SYSTEM, "snapshot has a bad as-of date '%s'", w->as_of);
+    ca_day as_of = w->snapshot.as_of;
     w->res->as_of = as_of;
-    if (w->d->exclude_months > 0)
-        date_iso(date_add_months(as_of, -w->d->exclude_months), cutoff);
     for (int i = 0; i < w->d->ndims; i++)
-        team_dim |= w->d->dims[i] == DIM_TEAM;
+        w->team_dim |= w->d->dims[i] == DIM_TEAM;
     /* The exclusions as sets first, then one pass over the open cases: no query per case. */
-    if (stmt_prepare(w->db, &audited, "SELECT DISTINCT case_id FROM audit WHERE audit_date >= :cutoff",
-                     w->err) != CA_OK ||
-        stmt_prepare(w->db, &pending,
-                     "SELECT rc.case_id FROM round_case rc JOIN round r ON r.id = rc.round_id WHERE r.id <> :replaced"
-                     " AND EXISTS (SELECT 1 FROM round_case x WHERE x.round_id = r.id AND NOT EXISTS (SELECT 1"
-                     "   FROM audit a WHERE a.round_id = x.round_id AND a.case_id = x.case_id))", w->err) != CA_OK ||
-        stmt_prepare(w->db, &s, "SELECT case_id, plan_type, age, coalesce(team, ''), rowid FROM snapshot_case"
-                                " WHERE rowid BETWEEN :lo AND :hi AND snapshot_id = :s AND closed = 0",
-                     w->err) != CA_OK)
-        goto done;
-    stmt_bind_int(&s, ":lo", w->first_row);
-    stmt_bind_int(&s, ":hi", w->last_row);
-    stmt_bind_text(&audited, ":cutoff", cutoff);
-    stmt_bind_int(&pending, ":replaced", w->replaced_round);
-    stmt_bind_int(&s, ":s", w->res->snapshot);
-    if (idset_load(w, &recent, &audited) != CA_OK || idset_load(w, &on_list, &pending) != CA_OK)
-        goto done;
-    int got;
-    while ((got = stmt_step(&s, w->err)) == 1) {
-        const char *id = stmt_text(&s, 0);
-        uint64_t h = sample_fnv1a64(id);
-        w->res->population++;
-        if (idset_has(&recent, h, id)) {
-            w->res->excluded_audited++;
-            continue;
-        }
-        if (idset_has(&on_list, h, id)) {
-            w->res->excluded_pending++;
-            continue;
-        }
-        if (w->nunits == w->capunits) {
-            /* Sized at first for the snapshot's open cases, so that it is allocated once. */
-            long cap = w->capunits ? 2 * w->capunits : w->open_cases > 4096 ? w->open_cases : 4096;
-            struct unit *u = big_alloc(sizeof *u * (size_t)cap);
-            if (!u) {
-                got = ca_fail(w->err, CA_SYSTEM, "out of memory");
-                break;
-            }
-            if (w->nunits)
-                memcpy(u, w->units, sizeof *u * (size_t)w->nunits);
-            big_free(w->units, sizeof *u * (size_t)w->capunits);
-            w->units = u, w->capunits = cap;
-        }
-        struct unit *u = &w->units[w->nunits++];
-        const char *team = stmt_text(&s, 3);
-        u->id = arena_dup(&w->arena, id);
-        /* The team only when it is a dimension; the selected cases' teams and workers are read when stored. */
-        u->team = team_dim ? arena_dup(&w->arena, *team ? team : NO_TEAM) : NO_TEAM;
-        if (!u->id || !u->team) {
-            got = ca_fail(w->err, CA_SYSTEM, "out of memory");
-            break;
-        }
-        u->plan = stored_plan(stmt_text(&s, 1));
-        u->band = band_of(&w->d->bands, (int)stmt_int(&s, 2));
-        u->key = key_of_hash(h, w->d->seed);
-        u->row = stmt_int(&s, 4);
-    }
-    if (got >= 0)
-        rc = CA_OK;
-done:
-    stmt_finalize(&s), stmt_finalize(&audited), stmt_finalize(&pending);
-    idset_free(&recent), idset_free(&on_list);
+    struct idset_fill recent = {&w->recent, &w->arena}, on_list = {&w->on_list, &w->arena};
+    int rc = CA_OK;
+    if (w->d->exclude_months > 0)
+        rc = draw_audited_since(w->db, date_add_months(as_of, -w->d->exclude_months), idset_visit, &recent, w->err);
+    if (rc == CA_OK)
+        rc = draw_pending(w->db, w->replaced_round, idset_visit, &on_list, w->err);
+    if (rc == CA_OK)
+        rc = draw_frame(w->db, &w->snapshot, frame_visit, w, w->err);
     w->res->eligible = w->nunits;
-    return rc;
+    if (rc != CA_OK && !w->err->status)
+        ca_fail(w->err, CA_SYSTEM, "out of memory");
+    return rc == CA_OK ? CA_OK : CA_ERR;
 }
 
 static int build_strata(struct draw *w)
@@ -529,56 +513,50 @@ static int build_strata(struct draw *w)
     return CA_OK;
 }
 
+struct neyman_count {
+    struct draw *w;
+    const int *ords;
+    int H;
+    long *audits, *poor;
+};
+
+/* Counts one past audit in the stratum of this draw's design that it falls in. */
+static int neyman_visit(void *u, const history_row *r)
+{
+    struct neyman_count *c = u;
+    const struct draw *w = c->w;
+    char name[160] = "";
+    size_t o = 0;
+    for (int k = 0; k < w->d->ndims; k++) {
+        const char *level = w->d->dims[k] == DIM_PLAN ? r->plan_type
+                            : w->d->dims[k] == DIM_AGE ? r->age_band : r->team;
+        o += (size_t)snprintf(name + o, sizeof name - o, "%s%s", k ? "|" : "", *level ? level : NO_TEAM);
+    }
+    for (int h = 0; h < c->H; h++) {
+        char sname[160];
+        stratum_name(w, c->ords[h], sname, sizeof sname);
+        if (strcmp(sname, name) == 0) {
+            c->audits[h]++;
+            c->poor[h] += r->final_grade >= 3;
+            break;
+        }
+    }
+    return 0;
+}
+
 /* Neyman's S_h from the previous 12 months of final grades, by the current design's strata. */
 static int neyman_sd(struct draw *w, const int *ords, int H, double *sd)
 {
-    long *audits = calloc((size_t)H, sizeof *audits), *poor = calloc((size_t)H, sizeof *poor);
-    if (!audits || !poor) {
-        free(audits), free(poor);
-        return ca_fail(w->err, CA_SYSTEM, "out of memory");
-    }
-    char from[CA_DATE_ISO_LEN];
-    date_iso(date_add_months(w->res->as_of, -12), from);
-    ca_stmt s;
-    static const char sql[] =
-        "WITH last_audit AS (SELECT round_id, case_id, max(id) AS id FROM audit GROUP BY round_id, case_id),"
-        " last_mod AS (SELECT round_id, case_id, max(id) AS id FROM moderation GROUP BY round_id, case_id)"
-        " SELECT rc.stratum, rc.plan_type, rc.age_band, coalesce(rc.team, ''),"
-        "  coalesce(m.grade, a.grade) FROM last_audit la JOIN audit a ON a.id = la.id"
-        " JOIN round_case rc ON rc.round_id = a.round_id AND rc.case_id = a.case_id"
-        " LEFT JOIN last_mod lm ON lm.round_id = a.round_id AND lm.case_id = a.case_id"
-        " LEFT JOIN moderation m ON m.id = lm.id"
-        " WHERE a.audit_date >= :from AND a.audit_date <= :to";
-    int rc = stmt_prepare(w->db, &s, sql, w->err);
-    if (rc == CA_OK) {
-        stmt_bind_text(&s, ":from", from);
-        stmt_bind_text(&s, ":to", w->as_of);
-        while ((rc = stmt_step(&s, w->err)) == 1) {
-            /* The audit's levels under this draw's dimensions. */
-            char name[160] = "";
-            size_t o = 0;
-            for (int k = 0; k < w->d->ndims; k++) {
-                const char *level = w->d->dims[k] == DIM_PLAN ? stmt_text(&s, 1)
-                                    : w->d->dims[k] == DIM_AGE ? stmt_text(&s, 2)
-                                                               : stmt_text(&s, 3);
-                o += (size_t)snprintf(name + o, sizeof name - o, "%s%s", k ? "|" : "", *level ? level : NO_TEAM);
-            }
-            for (int h = 0; h < H; h++) {
-                char sname[160];
-                stratum_name(w, ords[h], sname, sizeof sname);
-                if (strcmp(sname, name) == 0) {
-                    audits[h]++;
-                    poor[h] += stmt_int(&s, 4) >= 3;
-                    break;
-                }
-            }
-        }
-        stmt_finalize(&s);
-    }
-    for (int h = 0; h < H; h++)
-        sd[h] = sample_neyman_sd(audits[h], poor[h]);
-    free(audits), free(poor);
-    return rc < 0 ? CA_ERR : CA_OK;
+    struct neyman_count c = {w, ords, H, calloc((size_t)H, sizeof(long)), calloc((size_t)H, sizeof(long))};
+    int rc = CA_ERR;
+    if (!c.audits || !c.poor)
+        ca_fail(w->err, CA_SYSTEM, "out of memory");
+    else
+        rc = draw_history(w->db, date_add_months(w->res->as_of, -12), w->res->as_of, neyman_visit, &c, w->err);
+    for (int h = 0; h < H && rc == CA_OK; h++)
+        sd[h] = sample_neyman_sd(c.audits[h], c.poor[h]);
+    free(c.audits), free(c.poor);
+    return rc;
 }
 
 /* fixed:FILE, a CSV of stratum,n. */
@@ -640,324 +618,216 @@ static const char *alloc_name(enum sample_alloc a)
     return names[a];
 }
 
-static int find_round(struct draw *w, long *id, long *graded, ca_error *err)
+static void design_text(const sample_design *d, char *strata, size_t slen, char *alloc, size_t alen)
 {
-    ca_stmt s;
-    *id = 0, *graded = 0;
-    if (stmt_prepare(w->db, &s,
-                     "SELECT id, (SELECT count(*) FROM audit a WHERE a.round_id = round.id) FROM round"
-                     " WHERE label = :label", err) != CA_OK)
-        return CA_ERR;
-    stmt_bind_text(&s, ":label", w->d->round);
-    int rc = stmt_step(&s, err);
-    if (rc == 1)
-        *id = stmt_int(&s, 0), *graded = stmt_int(&s, 1);
-    stmt_finalize(&s);
-    return rc < 0 ? CA_ERR : CA_OK;
+    size_t o = 0;
+    strata[0] = 0;
+    for (int i = 0; i < d->ndims; i++)
+        o += (size_t)snprintf(strata + o, slen - o, "%s%s", i ? "," : "",
+                              d->dims[i] == DIM_PLAN ? "plan" : d->dims[i] == DIM_AGE ? "age" : "team");
+    if (d->alloc == ALLOC_FIXED)
+        snprintf(alloc, alen, "fixed:%s", d->fixed_path);
+    else
+        snprintf(alloc, alen, "%s", alloc_name(d->alloc));
 }
 
-static int store(struct draw *w, const int *ords, int H, struct unit **chosen, long nchosen)
+/* The selected cases, in list order, each with its event. */
+static int store_cases(struct draw *w, const int *ords, struct unit **chosen, long nchosen, const char *seed)
 {
-    ca_db *db = w->db;
-    ca_error *err = w->err;
-    ca_stmt s = {0};
-    char now[32], seed[17], bands[64], strata[32] = "", due[CA_DATE_ISO_LEN];
-    db_now_utc(db, now);
-    sample_seed_format(w->d->seed, seed);
-    bands_format(&w->d->bands, bands, sizeof bands);
-    for (int i = 0; i < w->d->ndims; i++)
-        strcat(strata, i ? "," : ""), strcat(strata, w->d->dims[i] == DIM_PLAN ? "plan"
-                                                     : w->d->dims[i] == DIM_AGE ? "age" : "team");
-    char alloc[600];
-    if (w->d->alloc == ALLOC_FIXED)
-        snprintf(alloc, sizeof alloc, "fixed:%s", w->d->fixed_path);
-    else
-        snprintf(alloc, sizeof alloc, "%s", alloc_name(w->d->alloc));
-    if (w->d->due >= 0)
-        date_iso(w->d->due, due);
-    if (w->replaced_round) {
-        ca_stmt del;
-        if (stmt_prepare(db, &del, "DELETE FROM round WHERE id = :id", err) != CA_OK)
-            return CA_ERR;
-        stmt_bind_int(&del, ":id", w->replaced_round);
-        int rc = stmt_step(&del, err);
-        stmt_finalize(&del);
-        if (rc < 0)
-            return CA_ERR;
-    }
-    if (stmt_prepare(db, &s,
-                     "INSERT INTO round(label, snapshot_id, seed, size, strata, alloc, min_per_stratum, age_bands,"
-                     " exclude_months, population, excluded_audited, excluded_pending, due, entered_at, entered_by)"
-                     " VALUES(:label, :snap, :seed, :size, :strata, :alloc, :k, :bands, :excl, :pop, :ea, :ep,"
-                     " :due, :now, :by)", err) != CA_OK)
-        return CA_ERR;
-    stmt_bind_text(&s, ":label", w->d->round);
-    stmt_bind_int(&s, ":snap", w->res->snapshot);
-    stmt_bind_text(&s, ":seed", seed);
-    stmt_bind_int(&s, ":size", nchosen);
-    stmt_bind_text(&s, ":strata", strata);
-    stmt_bind_text(&s, ":alloc", alloc);
-    stmt_bind_int(&s, ":k", w->d->min_per_stratum);
-    stmt_bind_text(&s, ":bands", bands);
-    stmt_bind_int(&s, ":excl", w->d->exclude_months);
-    stmt_bind_int(&s, ":pop", w->res->population);
-    stmt_bind_int(&s, ":ea", w->res->excluded_audited);
-    stmt_bind_int(&s, ":ep", w->res->excluded_pending);
-    stmt_bind_text(&s, ":due", w->d->due >= 0 ? due : NULL);
-    stmt_bind_text(&s, ":now", now);
-    stmt_bind_text(&s, ":by", db_actor(db));
-    int rc = stmt_step(&s, err);
-    stmt_finalize(&s);
-    if (rc < 0)
-        return CA_ERR;
-    long round = (long)sqlite3_last_insert_rowid(db_handle(db));
-    w->res->round_id = round;
-    if (stmt_prepare(db, &s, "INSERT INTO round_stratum(round_id, seq, stratum, frame_n, sample_n)"
-                             " VALUES(:r, :seq, :name, :N, :n)", err) != CA_OK)
-        return CA_ERR;
-    for (int h = 0; h < H && rc >= 0; h++) {
-        stmt_bind_int(&s, ":r", round);
-        stmt_bind_int(&s, ":seq", h + 1);
-        stmt_bind_text(&s, ":name", w->res->strata[h].name);
-        stmt_bind_int(&s, ":N", w->res->strata[h].frame);
-        stmt_bind_int(&s, ":n", w->res->strata[h].n);
-        rc = stmt_step(&s, err);
-        stmt_reset(&s);
-    }
-    stmt_finalize(&s);
-    if (rc < 0)
-        return CA_ERR;
-    ca_stmt ev;
-    if (stmt_prepare(db, &s,
-                     "INSERT INTO round_case(round_id, case_id, seq, stratum, plan_type, age_band, team, worker,"
-                     " sort_key, frame_n, sample_n, probability, weight) VALUES(:r, :id, :seq, :stratum, :plan,"
-                     " :band, :team, :worker, :key, :N, :n, :p, :w)", err) != CA_OK)
-        return CA_ERR;
-    if (stmt_prepare(db, &ev,
-                     "INSERT INTO event(at, by, command, round, case_id, detail)"
-                     " VALUES(:at, :by, 'sample', :round, :id, :detail)", err) != CA_OK) {
-        stmt_finalize(&s);
-        return CA_ERR;
-    }
-    ca_stmt who;
-    if (stmt_prepare(db, &who, "SELECT team, worker FROM snapshot_case WHERE rowid = :r", err) != CA_OK) {
-        stmt_finalize(&s), stmt_finalize(&ev);
-        return CA_ERR;
-    }
     int h = 0;
-    for (long i = 0; i < nchosen && rc >= 0; i++) {
+    for (long i = 0; i < nchosen; i++) {
         struct unit *u = chosen[i];
-        char team[256] = "", worker[256] = "";
-        stmt_bind_int(&who, ":r", u->row);
-        if ((rc = stmt_step(&who, err)) == 1) {
-            snprintf(team, sizeof team, "%s", stmt_text(&who, 0));
-            snprintf(worker, sizeof worker, "%s", stmt_text(&who, 1));
-        }
-        stmt_reset(&who);
-        if (rc < 0)
-            break;
         while (ords[h] != u->stratum)
             h++;
         const sample_stratum *st = &w->res->strata[h];
         char key[17], band[32], detail[300];
         sample_seed_format(u->key, key);
         band_code(&w->d->bands, u->band, band, sizeof band);
-        stmt_bind_int(&s, ":r", round);
-        stmt_bind_text(&s, ":id", u->id);
-        stmt_bind_int(&s, ":seq", i + 1);
-        stmt_bind_text(&s, ":stratum", st->name);
-        stmt_bind_text(&s, ":plan", plan_code(u->plan));
-        stmt_bind_text(&s, ":band", band);
-        stmt_bind_text(&s, ":team", *team ? team : NULL);
-        stmt_bind_text(&s, ":worker", *worker ? worker : NULL);
-        stmt_bind_text(&s, ":key", key);
-        stmt_bind_int(&s, ":N", st->frame);
-        stmt_bind_int(&s, ":n", st->n);
-        stmt_bind_double(&s, ":p", (double)st->n / (double)st->frame);
-        stmt_bind_double(&s, ":w", (double)st->frame / (double)st->n);
-        rc = stmt_step(&s, err);
-        stmt_reset(&s);
+        round_case_new c = {u->id, st->name, plan_code(u->plan), band, key, u->row, i + 1, st->frame, st->n};
         snprintf(detail, sizeof detail, "drawn for round %s in stratum %s (%ld of %ld; key %s, seed %s)",
                  w->d->round, st->name, st->n, st->frame, key, seed);
-        stmt_bind_text(&ev, ":at", now);
-        stmt_bind_text(&ev, ":by", db_actor(db));
-        stmt_bind_text(&ev, ":round", w->d->round);
-        stmt_bind_text(&ev, ":id", u->id);
-        stmt_bind_text(&ev, ":detail", detail);
-        if (rc >= 0)
-            rc = stmt_step(&ev, err);
-        stmt_reset(&ev);
+        if (draw_case_insert(w->db, w->res->round_id, &c, w->err) != CA_OK ||
+            db_event(w->db, "sample", w->d->round, u->id, detail, w->err) != CA_OK)
+            return CA_ERR;
     }
-    stmt_finalize(&s);
-    stmt_finalize(&ev);
-    stmt_finalize(&who);
-    if (rc < 0)
+    return CA_OK;
+}
+
+static int store(struct draw *w, const int *ords, int H, struct unit **chosen, long nchosen)
+{
+    const sample_design *d = w->d;
+    char seed[17], bands[64], strata[32], alloc[600], detail[1400];
+    sample_seed_format(d->seed, seed);
+    bands_format(&d->bands, bands, sizeof bands);
+    design_text(d, strata, sizeof strata, alloc, sizeof alloc);
+    round_new r = {d->round, seed, strata, alloc, bands, w->res->snapshot, nchosen, d->min_per_stratum,
+                   d->exclude_months, w->res->population, w->res->excluded_audited, w->res->excluded_pending, d->due};
+    if ((w->replaced_round && draw_round_delete(w->db, w->replaced_round, w->err) != CA_OK) ||
+        draw_round_insert(w->db, &r, &w->res->round_id, w->err) != CA_OK)
         return CA_ERR;
-    char detail[1400];
+    for (int h = 0; h < H; h++)
+        if (draw_stratum_insert(w->db, w->res->round_id, h + 1, w->res->strata[h].name, w->res->strata[h].frame,
+                                w->res->strata[h].n, w->err) != CA_OK)
+            return CA_ERR;
+    if (store_cases(w, ords, chosen, nchosen, seed) != CA_OK)
+        return CA_ERR;
     snprintf(detail, sizeof detail,
              "%s round %s: %ld cases from snapshot %ld (seed %s, strata %s, %s allocation, K %d, age bands %s, "
-             "exclusion %d months)", w->replaced_round ? "redrew" : "drew", w->d->round, nchosen, w->res->snapshot,
-             seed, strata, alloc, w->d->min_per_stratum, bands, w->d->exclude_months);
-    return db_event(db, "sample", w->d->round, NULL, detail, err);
+             "exclusion %d months)", w->replaced_round ? "redrew" : "drew", d->round, nchosen, w->res->snapshot,
+             seed, strata, alloc, d->min_per_stratum, bands, d->exclude_months);
+    return db_event(w->db, "sample", d->round, NULL, detail, w->err);
+}
+
+/* The round may be drawn (again), and from which snapshot. */
+static int check_round_and_snapshot(struct draw *w)
+{
+    const sample_design *d = w->d;
+    long existing, graded;
+    if (draw_round_find(w->db, d->round, &existing, &graded, w->err) != CA_OK)
+        return CA_ERR;
+    if (existing && graded)
+        return ca_fail(w->err, CA_REFUSED, "round %s has %ld grade%s recorded: a round with grades can never be "
+                       "redrawn", d->round, graded, graded == 1 ? "" : "s");
+    if (existing && !d->replace)
+        return ca_fail(w->err, CA_REFUSED, "round %s has already been drawn: give --replace to draw it again",
+                       d->round);
+    w->replaced_round = existing;
+    /* The snapshot: the latest (greatest as-of date) unless named. */
+    int got = draw_snapshot_find(w->db, d->snapshot, &w->snapshot, w->err);
+    if (got < 0)
+        return CA_ERR;
+    if (got == 0 && d->snapshot)
+        return ca_fail(w->err, CA_REFUSED, "there is no snapshot %ld (see 'caseaudit snapshots')", d->snapshot);
+    if (got == 0)
+        return ca_fail(w->err, CA_REFUSED, "there is no snapshot to draw from: import a case list first");
+    w->res->snapshot = w->snapshot.id;
+    if (w->snapshot.pruned)
+        return ca_fail(w->err, CA_REFUSED, "snapshot %ld has been pruned: import the case list again to draw from "
+                       "it", w->snapshot.id);
+    return CA_OK;
+}
+
+/* The strata that have eligible cases, in stratum order, with their N_h and names. */
+static int list_strata(struct draw *w, int **ords, int *H)
+{
+    *H = 0;
+    if (!(*ords = malloc(sizeof **ords * (size_t)(w->nordinals ? w->nordinals : 1))))
+        return ca_fail(w->err, CA_SYSTEM, "out of memory");
+    for (int o = 0; o < w->nordinals; o++)
+        if (w->frame[o] > 0)
+            (*ords)[(*H)++] = o;
+    if (*H == 0)
+        return ca_fail(w->err, CA_REFUSED, "no eligible cases: %ld open, %ld audited within %d months, %ld on a "
+                       "round still being graded", w->res->population, w->res->excluded_audited,
+                       w->d->exclude_months, w->res->excluded_pending);
+    if (!(w->res->strata = calloc((size_t)*H, sizeof *w->res->strata)))
+        return ca_fail(w->err, CA_SYSTEM, "out of memory");
+    w->res->nstrata = *H;
+    for (int h = 0; h < *H; h++) {
+        stratum_name(w, (*ords)[h], w->res->strata[h].name, sizeof w->res->strata[h].name);
+        w->res->strata[h].frame = w->frame[(*ords)[h]];
+    }
+    return CA_OK;
+}
+
+/* n_h for each stratum by the design's allocation; *n is the total drawn. */
+static int allocate(struct draw *w, const int *ords, int H, long *n)
+{
+    const sample_design *d = w->d;
+    long *sizes = calloc((size_t)H, sizeof *sizes), *fixed = calloc((size_t)H, sizeof *fixed),
+         *alloc = calloc((size_t)H, sizeof *alloc);
+    double *sd = calloc((size_t)H, sizeof *sd);
+    int rc = sizes && fixed && alloc && sd ? CA_OK : ca_fail(w->err, CA_SYSTEM, "out of memory");
+    *n = d->size;
+    for (int h = 0; h < H && rc == CA_OK; h++)
+        sizes[h] = w->res->strata[h].frame;
+    if (rc == CA_OK && d->alloc == ALLOC_NEYMAN)
+        rc = neyman_sd(w, ords, H, sd);
+    if (rc == CA_OK && d->alloc == ALLOC_FIXED) {
+        long total;
+        rc = read_fixed(w, ords, H, fixed, &total);
+        if (rc == CA_OK && *n && *n != total)
+            rc = ca_fail(w->err, CA_REFUSED, "--size %ld differs from the %ld cases that %s asks for", *n, total,
+                         d->fixed_path);
+        *n = total;
+    }
+    if (rc == CA_OK)
+        rc = sample_allocate(d->alloc, *n, d->min_per_stratum, H, sizes, sd, fixed, alloc, w->err);
+    for (int h = 0; h < H && rc == CA_OK; h++)
+        w->alloc[ords[h]] = w->res->strata[h].n = alloc[h];
+    free(sizes), free(fixed), free(alloc), free(sd);
+    return rc;
+}
+
+/* In each stratum the n_h smallest keys (ties by case id), in list order: stratum, then key.
+ * *sorted holds the units, *chosen points into it; both owned by the caller. */
+static int select_units(struct draw *w, long n, struct unit **sorted, struct unit ***chosen, long *nchosen)
+{
+    struct unit **heap = malloc(sizeof *heap * (size_t)(n ? n : 1));
+    long *offset = calloc((size_t)w->nordinals + 1, sizeof *offset), *len = calloc((size_t)w->nordinals, sizeof *len);
+    *chosen = malloc(sizeof **chosen * (size_t)(n ? n : 1));
+    *sorted = malloc(sizeof **sorted * (size_t)(n ? n : 1));
+    int rc = heap && offset && len && *chosen && *sorted ? CA_OK : ca_fail(w->err, CA_SYSTEM, "out of memory");
+    *nchosen = 0;
+    for (int o = 0; o < w->nordinals && rc == CA_OK; o++)
+        offset[o + 1] = offset[o] + w->alloc[o];
+    for (long i = 0; i < w->nunits && rc == CA_OK; i++) {
+        struct unit *u = &w->units[i];
+        heap_offer(heap + offset[u->stratum], &len[u->stratum], w->alloc[u->stratum], u);
+    }
+    for (int o = 0; o < w->nordinals && rc == CA_OK; o++)
+        for (long i = 0; i < len[o]; i++)
+            (*sorted)[(*nchosen)++] = *heap[offset[o] + i];
+    if (rc == CA_OK)
+        qsort(*sorted, (size_t)*nchosen, sizeof **sorted, cmp_unit);
+    for (long i = 0; i < *nchosen; i++)
+        (*chosen)[i] = &(*sorted)[i];
+    free(heap), free(offset), free(len);
+    return rc;
+}
+
+static void draw_free(struct draw *w)
+{
+    free(w->units);
+    free(w->teams), free(w->frame), free(w->alloc);
+    idset_free(&w->recent), idset_free(&w->on_list);
+    arena_free(&w->arena);
+}
+
+static int draw_in_transaction(struct draw *w)
+{
+    int *ords = NULL, H = 0;
+    struct unit *sorted = NULL, **chosen = NULL;
+    long n = 0, nchosen = 0;
+    int rc = check_round_and_snapshot(w);
+    if (rc == CA_OK)
+        rc = load_frame(w);
+    if (rc == CA_OK)
+        rc = build_strata(w);
+    if (rc == CA_OK)
+        rc = list_strata(w, &ords, &H);
+    if (rc == CA_OK)
+        rc = allocate(w, ords, H, &n);
+    if (rc == CA_OK)
+        rc = select_units(w, n, &sorted, &chosen, &nchosen);
+    w->res->drawn = nchosen;
+    if (rc == CA_OK)
+        rc = store(w, ords, H, chosen, nchosen);
+    free(ords), free(sorted), free(chosen);
+    return rc;
 }
 
 int sample_draw(ca_db *db, const sample_design *d, sample_result *out, ca_error *err)
 {
     memset(out, 0, sizeof *out);
     struct draw w = {.db = db, .d = d, .res = out, .err = err};
-    int *ords = NULL;
-    long *sizes = NULL, *fixed = NULL;
-    double *sd = NULL;
-    struct unit **chosen = NULL, **heap = NULL;
-    int rc = CA_ERR;
     if (db_begin(db, err) != CA_OK)
         return CA_ERR;
-
-    long existing, graded;
-    if (find_round(&w, &existing, &graded, err) != CA_OK)
-        goto done;
-    if (existing && graded) {
-        ca_fail(err, CA_REFUSED, "round %s has %ld grade%s recorded: a round with grades can never be redrawn",
-                d->round, graded, graded == 1 ? "" : "s");
-        goto done;
-    }
-    if (existing && !d->replace) {
-        ca_fail(err, CA_REFUSED, "round %s has already been drawn: give --replace to draw it again", d->round);
-        goto done;
-    }
-    w.replaced_round = existing;
-
-    /* The snapshot: the latest unless named. */
-    ca_stmt s;
-    if (stmt_prepare(db, &s,
-                     d->snapshot ? "SELECT id, as_of, pruned_at, coalesce(first_row, 0), coalesce(last_row, -1),"
-                                   " open_eh + open_cin + open_cp + open_cla + open_cl FROM snapshot WHERE id = :id"
-                                 : "SELECT id, as_of, pruned_at, coalesce(first_row, 0), coalesce(last_row, -1),"
-                                   " open_eh + open_cin + open_cp + open_cla + open_cl"
-                                   " FROM snapshot WHERE :id = 0 AND id = (SELECT id FROM snapshot_latest)",
-                     err) != CA_OK)
-        goto done;
-    stmt_bind_int(&s, ":id", d->snapshot);
-    int got = stmt_step(&s, err);
-    if (got == 1) {
-        out->snapshot = stmt_int(&s, 0);
-        snprintf(w.as_of, sizeof w.as_of, "%s", stmt_text(&s, 1));
-        w.first_row = stmt_int(&s, 3);
-        w.last_row = stmt_int(&s, 4);
-        w.open_cases = (long)stmt_int(&s, 5);
-        if (!stmt_is_null(&s, 2))
-            got = 2;
-    }
-    stmt_finalize(&s);
-    if (got < 0)
-        goto done;
-    if (got == 0) {
-        if (d->snapshot)
-            ca_fail(err, CA_REFUSED, "there is no snapshot %ld (see 'caseaudit snapshots')", d->snapshot);
-        else
-            ca_fail(err, CA_REFUSED, "there is no snapshot to draw from: import a case list first");
-        goto done;
-    }
-    if (got == 2) {
-        ca_fail(err, CA_REFUSED, "snapshot %ld has been pruned: import the case list again to draw from it",
-                out->snapshot);
-        goto done;
-    }
-    if (load_frame(&w) != CA_OK || build_strata(&w) != CA_OK)
-        goto done;
-
-    /* The strata that have eligible cases, in stratum order. */
-    int H = 0;
-    ords = malloc(sizeof *ords * (size_t)(w.nordinals ? w.nordinals : 1));
-    if (!ords)
-        goto nomem;
-    for (int o = 0; o < w.nordinals; o++)
-        if (w.frame[o] > 0)
-            ords[H++] = o;
-    if (H == 0) {
-        ca_fail(err, CA_REFUSED, "no eligible cases: %ld open, %ld audited within %d months, %ld on a round "
-                "still being graded", out->population, out->excluded_audited, d->exclude_months,
-                out->excluded_pending);
-        goto done;
-    }
-    sizes = calloc((size_t)H, sizeof *sizes);
-    fixed = calloc((size_t)H, sizeof *fixed);
-    sd = calloc((size_t)H, sizeof *sd);
-    out->strata = calloc((size_t)H, sizeof *out->strata);
-    if (!sizes || !fixed || !sd || !out->strata)
-        goto nomem;
-    out->nstrata = H;
-    long n = d->size;
-    for (int h = 0; h < H; h++) {
-        sizes[h] = w.frame[ords[h]];
-        stratum_name(&w, ords[h], out->strata[h].name, sizeof out->strata[h].name);
-        out->strata[h].frame = sizes[h];
-    }
-    if (d->alloc == ALLOC_NEYMAN && neyman_sd(&w, ords, H, sd) != CA_OK)
-        goto done;
-    if (d->alloc == ALLOC_FIXED) {
-        long total;
-        if (read_fixed(&w, ords, H, fixed, &total) != CA_OK)
-            goto done;
-        if (n && n != total) {
-            ca_fail(err, CA_REFUSED, "--size %ld differs from the %ld cases that %s asks for", n, total,
-                    d->fixed_path);
-            goto done;
-        }
-        n = total;
-    }
-    long *alloc = calloc((size_t)H, sizeof *alloc);
-    if (!alloc)
-        goto nomem;
-    if (sample_allocate(d->alloc, n, d->min_per_stratum, H, sizes, sd, fixed, alloc, err) != CA_OK) {
-        free(alloc);
-        goto done;
-    }
-    for (int h = 0; h < H; h++)
-        w.alloc[ords[h]] = out->strata[h].n = alloc[h];
-    free(alloc);
-
-    /* Selection: in each stratum, the n_h smallest keys (ties by case id). */
-    chosen = malloc(sizeof *chosen * (size_t)(n ? n : 1));
-    heap = malloc(sizeof *heap * (size_t)(n ? n : 1));
-    long *offset = calloc((size_t)w.nordinals + 1, sizeof *offset), *len = calloc((size_t)w.nordinals, sizeof *len);
-    if (!chosen || !heap || !offset || !len) {
-        free(offset), free(len);
-        goto nomem;
-    }
-    for (int o = 0; o < w.nordinals; o++)
-        offset[o + 1] = offset[o] + w.alloc[o];
-    for (long i = 0; i < w.nunits; i++) {
-        struct unit *u = &w.units[i];
-        heap_offer(heap + offset[u->stratum], &len[u->stratum], w.alloc[u->stratum], u);
-    }
-    long nchosen = 0;
-    for (int o = 0; o < w.nordinals; o++)
-        for (long i = 0; i < len[o]; i++)
-            chosen[nchosen++] = heap[offset[o] + i];
-    free(offset), free(len);
-    /* List order: stratum order, then key. */
-    struct unit *sorted = malloc(sizeof *sorted * (size_t)(nchosen ? nchosen : 1));
-    if (!sorted)
-        goto nomem;
-    for (long i = 0; i < nchosen; i++)
-        sorted[i] = *chosen[i];
-    qsort(sorted, (size_t)nchosen, sizeof *sorted, cmp_unit);
-    for (long i = 0; i < nchosen; i++)
-        chosen[i] = &sorted[i];
-    out->drawn = nchosen;
-    rc = store(&w, ords, H, chosen, nchosen);
-    free(sorted);
-    goto done;
-nomem:
-    ca_fail(err, CA_SYSTEM, "out of memory");
-done:
-    free(ords), free(sizes), free(fixed), free(sd), free(chosen), free(heap);
-    big_free(w.units, sizeof *w.units * (size_t)w.capunits);
-    free(w.teams), free(w.frame), free(w.alloc);
-    arena_free(&w.arena);
+    int rc = draw_in_transaction(&w);
+    draw_free(&w);
     if (rc == CA_OK)
         return db_commit(db, err);
     db_rollback(db);
+    sample_result_free(out);
     return CA_ERR;
 }

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "audit/date.h"
-#include "audit/store/db.h"
+#include "audit/store/store.h"
 #include "audit/vocab.h"
 
 /* FNV-1a 64 of the bytes of s. */
