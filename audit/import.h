@@ -3,7 +3,7 @@
 #define CASEAUDIT_IMPORT_H
 
 #include "audit/date.h"
-#include "audit/store/db.h"
+#include "audit/store/store.h"
 #include "audit/vocab.h"
 
 /* The kinds of file recognised from the header. */
@@ -26,6 +26,7 @@ typedef struct import_options {
     int plan;        /* --plan-type as enum ca_plan, or -1 */
     int cp1252;
     int dry_run;     /* validate and count, write nothing */
+    int force;       /* accept a file already imported in another snapshot */
     /* Called every 100,000 rows with the rows read so far (NULL: none); for
      * progress on a terminal. */
     void (*progress)(long rows, void *arg);

@@ -12,9 +12,9 @@
 #include "cmd/output.h"
 
 static const char import_usage[] =
-    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--dry-run]\n";
+    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n";
 static const char import_help[] =
-    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--dry-run]\n\n"
+    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n\n"
     "Imports the open cases as one snapshot: a generic case list (case_id, date_of_birth,\n"
     "plan_type, team, worker, ...) or Ofsted Annex A lists 2, 6, 7, 8 and 9, recognised from\n"
     "their headers. A child on several rows or lists is one case; the plan type is chosen\n"
@@ -23,6 +23,7 @@ static const char import_help[] =
     "  --as-of DATE         the date the list describes (default today)\n"
     "  --plan-type CODE     the plan type of a generic list without a plan_type column\n"
     "  --encoding ENC       utf-8 (default) or cp1252 (Excel on Windows)\n"
+    "  --force              accept a file already imported in another snapshot\n"
     "  --dry-run            check the files and print the summary; write nothing\n"
     "Creates the database when it does not exist.\n";
 
@@ -58,6 +59,7 @@ int cmd_import(int argc, char **argv)
         {"plan-type", required_argument, NULL, 'p'},
         {"encoding", required_argument, NULL, 'e'},
         {"dry-run", no_argument, NULL, 'n'},
+        {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -81,6 +83,7 @@ int cmd_import(int argc, char **argv)
                 return CA_USAGE;
             break;
         case 'n': opt.dry_run = 1; break;
+        case 'F': opt.force = 1; break;
         case 'h': return cli_help(import_help);
         default: return cli_bad_option(import_usage, argv, c);
         }

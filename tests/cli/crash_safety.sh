@@ -33,13 +33,13 @@ kill_at() {
 
 day=1
 for delay in 0.05 0.2 0.4 0.7 1.0 1.5; do
-  kill_at "$delay" import "$tmp/big.csv" --as-of "$(printf '%02d' $day)/10/2026"
+  kill_at "$delay" import "$tmp/big.csv" --as-of "$(printf '%02d' $day)/10/2026" --force
   check_db
   day=$((day + 1))
 done
 before=$(sqlite3 "$db" 'SELECT count(*) FROM snapshot')
 [ "$before" -lt 6 ] || fail "every import finished before its kill: the test killed nothing half-way"
-expect_exit 0 ca import "$tmp/big.csv" --as-of 01/11/2026
+expect_exit 0 ca import "$tmp/big.csv" --as-of 01/11/2026 --force
 check_db
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM snapshot')" = $((before + 1)) ] || fail "the import after the kills did not land"
 

@@ -77,12 +77,16 @@ expect_db_unchanged
 expect_exit 0 "$CASEAUDIT" --db "$tmp/none.db" import "$tmp/noplan.csv" --plan-type CIN --dry-run
 [ ! -e "$tmp/none.db" ] || fail "a dry run created a database"
 
-# The same file again for the same as-of date is refused; for another date it is a new snapshot.
+# The same file again is refused, for the same as-of date or another (last month's file
+# again, SPEC §4); --force accepts it as a new snapshot.
 snapshot_db
 expect_exit 1 ca import "$tmp/cases.csv" --as-of 01/11/2026
 expect_err "cases.csv: this file was already imported in snapshot 1 as at 01/11/2026"
 expect_db_unchanged
-expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/12/2026
+expect_exit 1 ca import "$tmp/cases.csv" --as-of 01/12/2026
+expect_err "give --force if it really is this month's list"
+expect_db_unchanged
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/12/2026 --force
 
 # snapshots, as a table and as the JSON of SPEC §4.
 expect_exit 0 ca snapshots

@@ -39,8 +39,8 @@ refuse 'case_id,age,plan_type\n2,26,CL\n' \
   'bad.csv:2: column "age": age 26 is over 25: not a children'"'"'s case (value "26")'
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,Adoption\n' \
   'bad.csv:2: column "plan_type": unknown plan type; expected EH, CIN, CP, CLA or CL'
-refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01/2016,CIN\n2,01/01/2015,CIN\n' \
-  'bad.csv:4: column "case_id": case "2" appears again with different data (first on line 2)'
+refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01/2016,CIN\n2,02/01/2015,CIN\n' \
+  'bad.csv:4: column "date_of_birth": case "2" has date of birth 02/01/2015 here but 01/01/2015 on '
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP,extra\n' \
   'bad.csv:2: column "plan_type": the row has 4 fields where the header has 3: "extra" follows the last column (a value holding a comma must be in double quotes)'
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015\n' \

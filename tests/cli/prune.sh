@@ -6,12 +6,12 @@ source "$SRC/tests/cli/lib.sh"
   for i in $(seq 1 40); do echo "P$i,01/01/201$((i % 8)),$([ $((i % 2)) = 0 ] && echo CIN || echo CP),Team $((i % 2)),W"; done; } > "$tmp/cases.csv"
 export CASEAUDIT_NOW=2026-08-01T09:00:00Z
 expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/06/2026
-expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/07/2026
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/07/2026 --force
 expect_exit 0 ca sample 2026-07 --size 10 --strata plan --seed 4
 { echo "case_id,grade,auditor,audit_date"
   q "SELECT case_id FROM round_case" | while read -r c; do echo "$c,RI,Ann,20/07/2026"; done; } > "$tmp/ret.csv"
 expect_exit 0 ca grade 2026-07 --file "$tmp/ret.csv"
-expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/08/2026
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/08/2026 --force
 export CASEAUDIT_NOW=2026-11-24T12:00:00Z
 expect_exit 0 ca report --quarter 2026Q3 --format json
 cp "$tmp/out" "$tmp/before.json"
@@ -42,7 +42,7 @@ expect_err "snapshot 1 has been pruned"
 [ "$(q "SELECT count(*) FROM event WHERE command = 'prune'")" = 2 ] || fail "prunes not in the event log"
 # A cut-off after the latest snapshot still keeps the latest (greatest as-of date), and
 # the next draw works. Before the fix it deleted snapshot 3's 40 rows and the draw failed.
-expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/05/2026   # history filled in: not the latest
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/05/2026 --force   # history filled in: not the latest
 expect_exit 0 ca prune --before 01/12/2026
 [ "$(q "SELECT count(*) FROM snapshot_case WHERE snapshot_id = 3")" = 40 ] || fail "the latest snapshot was pruned"
 [ "$(q "SELECT count(*) FROM snapshot_case WHERE snapshot_id = 4")" = 0 ] || fail "an older snapshot imported last was kept"

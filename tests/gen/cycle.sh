@@ -31,7 +31,7 @@ history_quarter() {
   local label=$1 as_of=$2 counts=$6 seed=$7 year=${11} offset=0 i=0
   local sizes=("$3" "$4" "$5") months=("$8" "$9" "${10}")
   say "$label: import the case list as at $as_of, draw, assign and grade three monthly rounds"
-  ca import "$data/cases.csv" --as-of "$as_of" >/dev/null
+  ca import "$data/cases.csv" --as-of "$as_of" --force >/dev/null   # the same synthetic list each quarter
   for m in "${months[@]}"; do
     local round="$year-$m" last
     last=$(date -d "$year-$m-01 +1 month -1 day" +%d)
