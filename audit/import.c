@@ -1,6 +1,7 @@
 #include "audit/import.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,34 @@ static const char *trimmed(csvr *r, int col, char *buf, size_t len)
     return buf;
 }
 
+/* A problem in column COL of the current row; value NULL for none. */
+static void row_problem(struct ctx *c, int col, const char *value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void row_problem(struct ctx *c, int col, const char *value, const char *fmt, ...)
+{
+    char msg[CA_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ca_where at = {csvr_path(c->r), NULL, csvr_line(c->r)};
+    ca_problem_at(c->err, &at, col >= 0 && col < c->nhdr ? c->hdr[col] : NULL, value, "%s", msg);
+}
+
+/* A problem with the header (line 1) of PATH, about COLUMN. */
+static void header_problem(struct ctx *c, const char *path, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void header_problem(struct ctx *c, const char *path, const char *column, const char *fmt, ...)
+{
+    char msg[CA_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ca_where at = {path, NULL, 1};
+    ca_problem_at(c->err, &at, column, NULL, "%s", msg);
+}
+
 /* "a) Looked after" -> 'a' */
 static int status_letter(const char *s)
 {
@@ -145,8 +174,7 @@ static int opt_date(struct ctx *c, int col, char iso[CA_DATE_ISO_LEN], ca_day *d
         return CA_OK;
     char why[160];
     if (date_parse(csvr_field(c->r, col), day, why, sizeof why) != CA_OK) {
-        ca_problem(c->err, "%s:%ld: column \"%s\": %s (value \"%.*s\")", csvr_path(c->r), csvr_line(c->r),
-                   c->hdr[col], why, v.n, v.p);
+        row_problem(c, col, csvr_field(c->r, col), "%s", why);
         return CA_ERR;
     }
     date_iso(*day, iso);
@@ -191,17 +219,15 @@ static int map_columns(struct ctx *c, const char *path, enum import_kind kind, c
     int ok = 1;
     const char *idname = generic ? "case_id" : "Child Unique ID";
     if (k->id < 0)
-        ca_problem(c->err, "%s:1: column \"%s\": required column missing (columns found: %s)", path, idname, found),
-            ok = 0;
+        header_problem(c, path, idname, "required column missing (columns found: %s)", found), ok = 0;
     if (k->dob < 0 && k->age < 0)
-        ca_problem(c->err, "%s:1: column \"%s\": required column missing (or give \"age\"; columns found: %s)", path,
-                   generic ? "date_of_birth" : "Date of Birth", found), ok = 0;
+        header_problem(c, path, generic ? "date_of_birth" : "Date of Birth",
+                       "required column missing (or give \"age\"; columns found: %s)", found), ok = 0;
     if (generic && k->plan < 0 && c->opt->plan < 0)
-        ca_problem(c->err, "%s:1: column \"plan_type\": required column missing (or give --plan-type; columns found: "
-                   "%s)", path, found), ok = 0;
+        header_problem(c, path, "plan_type", "required column missing (or give --plan-type; columns found: %s)",
+                       found), ok = 0;
     if (kind == KIND_ANNEX_A6 && k->status < 0)
-        ca_problem(c->err, "%s:1: column \"Case Status\": required column missing (columns found: %s)", path, found),
-            ok = 0;
+        header_problem(c, path, "Case Status", "required column missing (columns found: %s)", found), ok = 0;
     /* Say once which columns of a generic list are not used, so that a misspelt one is noticed
      * (Annex A lists carry many columns that the audit has no use for). */
     char ignored[512];
@@ -225,27 +251,23 @@ static int parse_row(struct ctx *c, snap_row *out)
 {
     csvr *r = c->r;
     const struct cols *k = &c->k;
-    char *const *hdr = c->hdr;
-    const char *path = csvr_path(r);
     long line = csvr_line(r);
     int nf = csvr_count(r), nhdr = c->nhdr;
     if (nf < nhdr) {
-        ca_problem(c->err, "%s:%ld: column \"%s\": missing: the row has %d fields where the header has %d", path, line,
-                   hdr[nf], nf, nhdr);
+        row_problem(c, nf, NULL, "missing: the row has %d fields where the header has %d", nf, nhdr);
         return CA_ERR;
     }
     if (nf > nhdr) {
         /* Most often a comma inside a value that was not put in quotes. */
-        ca_problem(c->err, "%s:%ld: column \"%s\": the row has %d fields where the header has %d: \"%.60s\" follows "
-                   "the last column (a value holding a comma must be in double quotes)", path, line, hdr[nhdr - 1], nf,
-                   nhdr, csvr_field(r, nhdr));
+        row_problem(c, nhdr - 1, NULL, "the row has %d fields where the header has %d: \"%.60s\" follows the last "
+                    "column (a value holding a comma must be in double quotes)", nf, nhdr, csvr_field(r, nhdr));
         return CA_ERR;
     }
     int bad = 0;
     char v[256], why[160];
     struct span id = span_of(r, k->id);
     if (!id.p)
-        ca_problem(c->err, "%s:%ld: column \"%s\": empty case id", path, line, hdr[k->id]), bad = 1;
+        row_problem(c, k->id, NULL, "empty case id"), bad = 1;
 
     ca_day dob = 0;
     c->dob[0] = 0;
@@ -253,11 +275,10 @@ static int parse_row(struct ctx *c, snap_row *out)
     struct span dv = span_of(r, k->dob);
     if (dv.p) {
         if (date_parse(csvr_field(r, k->dob), &dob, why, sizeof why) != CA_OK) {
-            ca_problem(c->err, "%s:%ld: column \"%s\": %s (value \"%.*s\")", path, line, hdr[k->dob], why, dv.n, dv.p),
-                bad = 1;
+            row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v), "%s", why), bad = 1;
         } else if (dob > c->latest_dob) {
-            ca_problem(c->err, "%s:%ld: column \"%s\": date of birth more than 10 months after the as-of date "
-                       "(value \"%.*s\")", path, line, hdr[k->dob], dv.n, dv.p), bad = 1;
+            row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v),
+                        "date of birth more than 10 months after the as-of date"), bad = 1;
         } else {
             date_iso(dob, c->dob);
             age = date_age_years(dob, c->opt->as_of);
@@ -267,18 +288,16 @@ static int parse_row(struct ctx *c, snap_row *out)
         char *end;
         long a = strtol(v, &end, 10);
         if (*end || a < 0)
-            ca_problem(c->err, "%s:%ld: column \"%s\": not an age in whole years (value \"%s\")", path, line,
-                       hdr[k->age], v), bad = 1;
+            row_problem(c, k->age, v, "not an age in whole years"), bad = 1;
         else
             age = (int)(a > 1000 ? 1000 : a);
     } else {
         int col = k->dob >= 0 ? k->dob : k->age;
-        ca_problem(c->err, "%s:%ld: column \"%s\": empty date of birth", path, line, hdr[col]), bad = 1;
+        row_problem(c, col, NULL, "empty date of birth"), bad = 1;
     }
     if (age > 25) {
         int col = c->dob[0] ? k->dob : k->age;
-        ca_problem(c->err, "%s:%ld: column \"%s\": age %d is over 25: not a children's case (value \"%s\")", path,
-                   line, hdr[col], age, trimmed(r, col, v, sizeof v)), bad = 1;
+        row_problem(c, col, trimmed(r, col, v, sizeof v), "age %d is over 25: not a children's case", age), bad = 1;
     }
 
     int plan = -1, closed = 0;
@@ -286,13 +305,11 @@ static int parse_row(struct ctx *c, snap_row *out)
     case KIND_GENERIC:
         if (k->plan >= 0 && *trimmed(r, k->plan, v, sizeof v)) {
             if ((plan = plan_parse(v)) < 0)
-                ca_problem(c->err, "%s:%ld: column \"%s\": unknown plan type; expected " CA_PLAN_EXPECTED
-                           " (value \"%s\")", path, line, hdr[k->plan], v), bad = 1;
+                row_problem(c, k->plan, v, "unknown plan type; expected " CA_PLAN_EXPECTED), bad = 1;
         } else if (c->opt->plan >= 0) {
             plan = c->opt->plan;
         } else {
-            ca_problem(c->err, "%s:%ld: column \"%s\": empty plan type (or give --plan-type)", path, line,
-                       k->plan >= 0 ? hdr[k->plan] : "plan_type"), bad = 1;
+            row_problem(c, k->plan, NULL, "empty plan type (or give --plan-type)"), bad = 1;
         }
         break;
     case KIND_ANNEX_A2: plan = CA_PLAN_EH; break;
@@ -307,8 +324,7 @@ static int parse_row(struct ctx *c, snap_row *out)
         case 'd': plan = CA_PLAN_CIN; break;
         case 'e': plan = CA_PLAN_CIN, closed = 1; break;
         default:
-            ca_problem(c->err, "%s:%ld: column \"%s\": unknown case status; expected a), b), c), d) or e) "
-                       "(value \"%s\")", path, line, hdr[k->status], v), bad = 1;
+            row_problem(c, k->status, v, "unknown case status; expected a), b), c), d) or e)"), bad = 1;
         }
         break;
     default: break;
@@ -382,7 +398,7 @@ static int read_header(struct ctx *c, const char *path, import_file *f, int *usa
         return CA_OK;
     }
     if (got == 0) {
-        ca_problem(c->err, "%s:1: the file is empty: expected a header row, then one row per case", path);
+        header_problem(c, path, NULL, "the file is empty: expected a header row, then one row per case");
         return CA_OK;
     }
     c->nhdr = csvr_count(c->r);
@@ -394,13 +410,13 @@ static int read_header(struct ctx *c, const char *path, import_file *f, int *usa
         char found[1024];
         list_columns(c->hdr, c->nhdr, found, sizeof found);
         if (csvr_find(c->hdr, c->nhdr, N_CHILD_ID) >= 0)
-            ca_problem(c->err, "%s:1: column \"Child Unique ID\": an Ofsted Annex A list, but not one of lists 2, 6, "
+            header_problem(c, path, "Child Unique ID", "an Ofsted Annex A list, but not one of lists 2, 6, "
                        "7, 8 or 9: expected \"Assessment start date\" (list 2), \"Case Status\" (list 6), \"Child "
                        "Protection Plan Start Date\" (list 7), \"Date Started to be Looked After\" (list 8) or "
-                       "\"Eligibility Category\" (list 9); columns found: %s", path, found);
+                       "\"Eligibility Category\" (list 9); columns found: %s", found);
         else
-            ca_problem(c->err, "%s:1: column \"case_id\": required column missing: not a case list (a case list has "
-                       "\"case_id\", an Ofsted Annex A list \"Child Unique ID\"); columns found: %s", path, found);
+            header_problem(c, path, "case_id", "required column missing: not a case list (a case list has "
+                           "\"case_id\", an Ofsted Annex A list \"Child Unique ID\"); columns found: %s", found);
         return CA_OK;
     }
     *usable = map_columns(c, path, f->kind, c->hdr, c->nhdr, &c->k) == CA_OK;
@@ -513,10 +529,10 @@ static void check_dob(struct merging *m)
             date_parse(r->dob, &db, why, sizeof why);
             date_uk(da, a);
             date_uk(db, b);
-            ca_problem(m->c->err, "%s:%ld: column \"%s\": case \"%s\" has date of birth %s here but %s on %s:%ld: "
-                       "a child has one date of birth", m->paths[r->src_file - 1], r->src_line,
-                       m->c->idcol[r->src_file - 1], r->case_id, b, a, m->paths[first->src_file - 1],
-                       first->src_line);
+            ca_where at = {m->paths[r->src_file - 1], NULL, r->src_line};
+            ca_problem_at(m->c->err, &at, m->c->idcol[r->src_file - 1], NULL,
+                          "case \"%s\" has date of birth %s here but %s on %s:%ld: a child has one date of birth",
+                          r->case_id, b, a, m->paths[first->src_file - 1], first->src_line);
         } else if (!first) {
             first = r;
         }
@@ -596,8 +612,9 @@ static int check_duplicate_file(struct ctx *c, const char *path, const import_fi
 {
     for (int i = 0; i < fileseq - 1; i++)
         if (strcmp(c->sum->files[i].sha256, f->sha256) == 0) {
-            ca_problem(c->err, "%s: the same file as %s (SHA-256 %.12s…): give each file once", path,
-                       c->sum->files[i].name, f->sha256);
+            ca_where at = {path, NULL, 0};
+            ca_problem_at(c->err, &at, NULL, NULL, "the same file as %s (SHA-256 %.12s…): give each file once",
+                          c->sum->files[i].name, f->sha256);
             return CA_OK;
         }
     long snapshot;
@@ -606,9 +623,10 @@ static int check_duplicate_file(struct ctx *c, const char *path, const import_fi
     if (got == 1 && !c->opt->force) {
         char uk[CA_DATE_ISO_LEN];
         date_uk(as_of, uk);
-        ca_problem(c->err, "%s: this file was already imported in snapshot %ld as at %s (SHA-256 %.12s…): the same "
-                   "bytes under another date are last month's file again; give --force if it really is this "
-                   "month's list", path, snapshot, uk, f->sha256);
+        ca_where at = {path, NULL, 0};
+        ca_problem_at(c->err, &at, NULL, NULL, "this file was already imported in snapshot %ld as at %s (SHA-256 "
+                      "%.12s…): the same bytes under another date are last month's file again; give --force if it "
+                      "really is this month's list", snapshot, uk, f->sha256);
     }
     return got < 0 ? CA_ERR : CA_OK;
 }
@@ -675,7 +693,8 @@ static int import_in_transaction(struct ctx *c, const char *const *paths, int np
      * one empty list beside others is fine (a council may have no early help list). */
     if (c->err->ntotal == 0 && c->sum->rows == 0)
         for (int i = 0; i < npaths; i++)
-            ca_problem(c->err, "%s:2: no rows under the header: expected one row per case", paths[i]);
+            ca_problem_at(c->err, &(ca_where){paths[i], NULL, 2}, NULL, NULL,
+                          "no rows under the header: expected one row per case");
     if (c->err->ntotal > 0)
         return ca_fail(c->err, CA_REFUSED, "nothing was imported: %ld problem%s in the file%s", c->err->ntotal,
                        c->err->ntotal == 1 ? "" : "s", npaths == 1 ? "" : "s");

@@ -19,7 +19,7 @@ int cli_report(const ca_error *err)
 {
     fprintf(stderr, "error: %s\n", err->msg[0] ? err->msg : "failed");
     for (int i = 0; i < err->nproblems; i++)
-        fprintf(stderr, "%s\n", err->problems[i]);
+        fprintf(stderr, "%s\n", err->problems[i].text);
     if (err->ntotal > err->nproblems)
         fprintf(stderr, "... and %ld more problems not shown\n", err->ntotal - err->nproblems);
     return err->status ? err->status : CA_REFUSED;

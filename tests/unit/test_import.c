@@ -153,7 +153,7 @@ static int run(ca_day as_of, int dry, ca_error *err, int n, ...)
 static void expect_ok(int rc, ca_error *err)
 {
     if (rc != CA_OK)
-        fail_msg("import refused: %s; first problem: %s", err->msg, err->nproblems ? err->problems[0] : "-");
+        fail_msg("import refused: %s; first problem: %s", err->msg, err->nproblems ? err->problems[0].text : "-");
 }
 
 static int64_t count(const char *sql)
@@ -183,10 +183,10 @@ static void expect_case(const char *id, const char *want)
 static void expect_problem(const ca_error *err, const char *want)
 {
     for (int i = 0; i < err->nproblems; i++)
-        if (strstr(err->problems[i], want))
+        if (strstr(err->problems[i].text, want))
             return;
     fail_msg("no problem with '%s' (%d problems; first: %s)", want, err->nproblems,
-             err->nproblems ? err->problems[0] : "-");
+             err->nproblems ? err->problems[0].text : "-");
 }
 
 #define A_COMMON "Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years)"
