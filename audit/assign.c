@@ -441,7 +441,7 @@ static long explain_balance(solver *s, ca_error *err)
     }
     fits_level(s, best_l, s->nc);
     snprintf(why, sizeof why, "with auditors without a capacity holding %ld or %ld cases each, ", best_l - 1, best_l);
-    return list_unplaced(s, why, "have no room left for it", "have no room left for it", err);
+    return list_unplaced(s, why, "has no room left for it", "have no room left for it", err);
 }
 
 /* Fills err with each case that cannot be placed and why; returns CA_ERR. */

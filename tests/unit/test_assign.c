@@ -269,7 +269,9 @@ static void test_brute_force(void **state)
 {
     (void)state;
     rng_state = 20261130;
-    int found = 0, none = 0, wrong = 0, missed = 0;
+    int found = 0, none = 0, wrong = 0, missed = 0, reasons[4] = {0};
+    static const char *const reason[4] = {"every auditor is in its team or is its worker", "at their capacity",
+                                          "would then be full", "no room left for it"};
     for (int k = 0; k < BF_INSTANCES; k++) {
         instance in;
         random_instance(&in);
@@ -292,9 +294,14 @@ static void test_brute_force(void **state)
             }
         } else {
             none++;
-            ok = rc == CA_ERR && err.status == CA_REFUSED && err.ntotal > 0;
+            ok = rc == CA_ERR && err.status == CA_REFUSED && err.ntotal > 0 && err.ntotal == err.nproblems;
             for (int i = 0; ok && i < in.nc; i++)
                 ok = who[i] == -1;
+            for (int p = 0; ok && p < err.nproblems; p++) {   /* each names a case, and why */
+                ok = strncmp(err.problems[p], "case K", 6) == 0;
+                for (int r = 0; r < 4; r++)
+                    reasons[r] += strstr(err.problems[p], reason[r]) != NULL;
+            }
         }
         missed += !ok && best >= 0;
         if (!ok && wrong++ < 3)
@@ -304,7 +311,11 @@ static void test_brute_force(void **state)
     }
     print_message("%d instances: %d with a balanced allocation, %d without; %d wrong (%d balanced ones missed)\n",
                   BF_INSTANCES, found, none, wrong, missed);
+    print_message("reasons: %d no auditor may, %d capacity, %d one auditor bounds the balance, %d other balance\n",
+                  reasons[0], reasons[1], reasons[2], reasons[3]);
     assert_int_equal(wrong, 0);
+    for (int r = 0; r < 4; r++)
+        assert_true(reasons[r] > 0);   /* every kind of refusal is exercised */
     assert_true(found >= 100 && none >= 50);   /* both sides are really exercised */
 }
 
