@@ -40,6 +40,7 @@
 
 #include "audit/csvread.h"
 #include "audit/store/assign_store.h"
+#include "audit/store/rounds.h"
 
 static int same(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
 
@@ -586,19 +587,19 @@ int assign_round(ca_db *db, const char *round, const char *auditors_csv, assign_
     }
     assign_case *cases = NULL;
     long nc = 0, kept = 0;
-    int64_t rid = 0;
+    round_info ri;
     if (db_begin(db, err) != CA_OK) {
         assign_result_free(out);
         return CA_ERR;
     }
     /* Graded cases keep their auditor; the rest are (re)assigned in key order. */
-    int rc = assign_store_round(db, round, &rid, err);
+    int rc = round_by_label(db, round, &ri, err);
     if (rc == CA_OK)
-        rc = assign_store_cases(db, rid, &cases, &nc, &kept, err);
+        rc = assign_store_cases(db, ri.id, &cases, &nc, &kept, err);
     if (rc == CA_OK)
         rc = assign_solve(out->auditors, out->nauditors, cases, nc, err);
     if (rc == CA_OK)
-        rc = assign_store_save(db, round, rid, out->auditors, out->nauditors, cases, nc, err);
+        rc = assign_store_save(db, round, ri.id, out->auditors, out->nauditors, cases, nc, err);
     if (rc == CA_OK) {
         char detail[200];
         snprintf(detail, sizeof detail, "assigned %ld cases to %d auditors (%ld graded cases kept their auditor)",

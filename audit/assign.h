@@ -3,7 +3,7 @@
 #define CASEAUDIT_ASSIGN_H
 
 #include "audit/error.h"
-#include "audit/store/db.h"
+#include "audit/store/store.h"
 
 typedef struct assign_auditor {
     const char *name;

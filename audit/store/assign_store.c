@@ -5,22 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/date.h"
-
-int assign_store_round(ca_db *db, const char *round, int64_t *id, ca_error *err)
-{
-    ca_stmt s = {0};
-    if (stmt_prepare(db, &s, "SELECT id FROM round WHERE label = :l", err) != CA_OK)
-        return CA_ERR;
-    stmt_bind_text(&s, ":l", round);
-    int got = stmt_step(&s, err);
-    if (got == 1)
-        *id = stmt_int(&s, 0);
-    stmt_finalize(&s);
-    if (got == 0)
-        return ca_fail(err, CA_REFUSED, "there is no round '%s' (see 'caseaudit rounds')", round);
-    return got == 1 ? CA_OK : CA_ERR;
-}
+#include "audit/store/db.h"
 
 void assign_store_cases_free(assign_case *cases, long ncases)
 {
@@ -57,7 +42,7 @@ static int push_case(ca_stmt *s, assign_case **cases, long *n, long *cap, ca_err
     return oom || !c.id ? ca_fail(err, CA_SYSTEM, "out of memory") : CA_OK;
 }
 
-int assign_store_cases(ca_db *db, int64_t round_id, assign_case **cases, long *ncases, long *kept,
+int assign_store_cases(ca_db *db, long round_id, assign_case **cases, long *ncases, long *kept,
                        ca_error *err)
 {
     *cases = NULL, *ncases = 0, *kept = 0;
@@ -107,20 +92,14 @@ static int save_auditors(ca_db *db, const assign_auditor *au, int na, ca_error *
     return got < 0 ? CA_ERR : CA_OK;
 }
 
-int assign_store_save(ca_db *db, const char *round, int64_t round_id, const assign_auditor *au, int na,
+int assign_store_save(ca_db *db, const char *round, long round_id, const assign_auditor *au, int na,
                       const assign_case *cases, long nc, ca_error *err)
 {
     if (save_auditors(db, au, na, err) != CA_OK)
         return CA_ERR;
-    ca_stmt up = {0}, ev = {0};
-    char now[32];
-    date_now_utc(now);
-    if (stmt_prepare(db, &up, "UPDATE round_case SET auditor = :a WHERE round_id = :r AND case_id = :c", err) != CA_OK ||
-        stmt_prepare(db, &ev, "INSERT INTO event(at, by, command, round, case_id, detail)"
-                              " VALUES(:at, :by, 'assign', :round, :c, :d)", err) != CA_OK) {
-        stmt_finalize(&up), stmt_finalize(&ev);
+    ca_stmt up = {0};
+    if (stmt_prepare(db, &up, "UPDATE round_case SET auditor = :a WHERE round_id = :r AND case_id = :c", err) != CA_OK)
         return CA_ERR;
-    }
     int got = 0;
     for (long i = 0; i < nc && got >= 0; i++) {
         const char *name = au[cases[i].auditor].name;
@@ -131,15 +110,9 @@ int assign_store_save(ca_db *db, const char *round, int64_t round_id, const assi
         stmt_reset(&up);
         char detail[300];
         snprintf(detail, sizeof detail, "assigned to %s", name);
-        stmt_bind_text(&ev, ":at", now);
-        stmt_bind_text(&ev, ":by", db_actor(db));
-        stmt_bind_text(&ev, ":round", round);
-        stmt_bind_text(&ev, ":c", cases[i].id);
-        stmt_bind_text(&ev, ":d", detail);
-        if (got >= 0)
-            got = stmt_step(&ev, err);
-        stmt_reset(&ev);
+        if (got >= 0 && db_event(db, "assign", round, cases[i].id, detail, err) != CA_OK)
+            got = CA_ERR;
     }
-    stmt_finalize(&up), stmt_finalize(&ev);
+    stmt_finalize(&up);
     return got < 0 ? CA_ERR : CA_OK;
 }
