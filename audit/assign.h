@@ -2,7 +2,8 @@
 #ifndef CASEAUDIT_ASSIGN_H
 #define CASEAUDIT_ASSIGN_H
 
-#include "audit/store/db.h"
+#include "audit/error.h"
+#include "audit/store/store.h"
 
 typedef struct assign_auditor {
     const char *name;
@@ -15,16 +16,25 @@ typedef struct assign_case {
     const char *id;
     const char *team;     /* the case's team, NULL: none */
     const char *worker;   /* the allocated worker, NULL: none */
-    int auditor;          /* out: index into the auditors, -1 when none could be found */
+    int auditor;          /* out: index into the auditors, -1 when none */
 } assign_case;
 
-/* Gives each case (in the order given: the round's key order) to one auditor, never
- * one of the case's own team nor its own worker, within capacities, levelling the
- * loads: every auditor may take one more case only when none can take it at the
- * current level (augmenting paths move earlier cases where that frees a place).
- * Auditors are tried least-loaded first, then in the order given (by name).
- * Pure and deterministic. Returns how many cases could not be placed. */
-long assign_solve(assign_auditor *auditors, int nauditors, assign_case *cases, long ncases);
+/* Gives each case to one auditor who is neither of the case's team nor its worker,
+ * within capacities, so that the loads of the auditors without a capacity differ
+ * by at most one. Whenever such an allocation exists it is found: it is a flow
+ * problem (source -> case -> eligible auditor -> sink, the balance and capacities
+ * as bounds on the auditor -> sink edges), solved by max flow. Among the balanced
+ * allocations it takes one whose largest load (of anyone) is smallest, with the
+ * auditors with a capacity holding no more than the others where that is possible;
+ * within those bounds the cases go in turn to the least loaded auditor who can
+ * take them without leaving others unplaceable.
+ * Pure and deterministic: the result depends only on the order of the cases (the
+ * round's §5 key order) and of the auditors (by name).
+ * On success every case's auditor and every auditor's load are set. On failure
+ * every case's auditor is -1 and every load 0: CA_REFUSED when no balanced valid
+ * allocation exists (err->problems lists each case that could not be placed and
+ * why), CA_SYSTEM when out of memory. */
+int assign_solve(assign_auditor *auditors, int nauditors, assign_case *cases, long ncases, ca_error *err);
 
 typedef struct assign_result {
     int nauditors;
@@ -35,8 +45,10 @@ typedef struct assign_result {
 void assign_result_free(assign_result *r);
 
 /* Reads the auditors CSV (name, team, optional capacity), assigns the round's
- * ungraded cases and stores it all in one transaction. When some case cannot be
- * placed nothing is stored: err->problems lists each case and why. */
+ * ungraded cases (graded ones keep their auditor) and stores it all in one
+ * transaction. When some case cannot be placed nothing is stored: err->problems
+ * lists each case and why. On success *out is owned by the caller
+ * (assign_result_free); on failure it is empty. */
 int assign_round(ca_db *db, const char *round, const char *auditors_csv, assign_result *out, ca_error *err);
 
 #endif

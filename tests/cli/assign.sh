@@ -42,4 +42,39 @@ expect_exit 1 ca assign NOPE --auditors "$tmp/auditors.csv"
 expect_err "there is no round 'NOPE'"
 expect_exit 2 ca assign 2026-11
 expect_err "--auditors FILE is required"
+
+# Issue 14's example (SPEC §6: a balanced allocation is found whenever one exists):
+# A3 (T0) is the only auditor who may take K1 and K3 (T1), so A0 and A2 need one
+# case each and the capped A1 none. The old level-by-level filling gave K2 to A1.
+db=$tmp/issue.db
+{ echo "case_id,date_of_birth,plan_type,team,worker"
+  echo "K0,01/01/2015,CIN,T0,W"; echo "K1,01/01/2015,CIN,T1,W"; echo "K2,01/01/2015,CIN,T2,W"; echo "K3,01/01/2015,CIN,T1,W"
+} > "$tmp/issue-cases.csv"
+printf 'name,team,capacity\nA0,T1,\nA1,T1,4\nA2,T1,\nA3,T0,\n' > "$tmp/issue-auditors.csv"
+expect_exit 0 ca import "$tmp/issue-cases.csv" --as-of 01/11/2026
+expect_exit 0 ca sample 2026-11 --size 4 --strata plan --seed 7
+expect_exit 0 ca assign 2026-11 --auditors "$tmp/issue-auditors.csv"
+[ "$(q "SELECT group_concat(case_id, ' ') FROM (SELECT case_id FROM round_case WHERE auditor = 'A3' ORDER BY 1)")" = "K1 K3" ] ||
+  fail "A3 should take K1 and K3"
+[ "$(q "SELECT group_concat(auditor || ':' || n, ' ') FROM (SELECT auditor, count(*) AS n FROM round_case GROUP BY auditor ORDER BY 1)")" = "A0:1 A2:1 A3:2" ] ||
+  fail "loads should be A0 1, A2 1, A3 2 (A1 none)"
+
+# A valid allocation exists (B1 takes team A's four cases) but none with balanced
+# loads: refused, nothing changed, each case named with why; capacities for A1 and
+# A2 (which take them out of the balance rule) let it through.
+db=$tmp/unbalanced.db
+{ echo "case_id,date_of_birth,plan_type,team,worker"
+  for i in 1 2 3 4; do echo "k$i,01/01/2015,CIN,A,W"; done; echo "k5,01/01/2015,CIN,B,W"; } > "$tmp/ub-cases.csv"
+printf 'name,team\nA1,A\nA2,A\nB1,B\n' > "$tmp/ub-auditors.csv"
+expect_exit 0 ca import "$tmp/ub-cases.csv" --as-of 01/11/2026
+expect_exit 0 ca sample 2026-11 --size 5 --strata plan --seed 7
+snapshot_db
+expect_exit 1 ca assign 2026-11 --auditors "$tmp/ub-auditors.csv"
+expect_err "nothing was assigned: 2 cases could not be placed with loads that differ by at most one among auditors without a capacity (an auditor given a capacity is outside that rule)"
+[ "$(grep -c "A1 can take only 1 of the cases (the others are their team's or their own), so with loads within one of each other no auditor without a capacity holds more than 2; the only auditor who could take it, B1, would then be full" "$tmp/err")" = 2 ] ||
+  fail "each of the two cases should be named with why"
+expect_db_unchanged
+printf 'name,team,capacity\nA1,A,1\nA2,A,1\nB1,B,\n' > "$tmp/ub-auditors.csv"
+expect_exit 0 ca assign 2026-11 --auditors "$tmp/ub-auditors.csv"
+[ "$(q "SELECT count(*) FROM round_case WHERE auditor = 'B1'")" = 4 ] || fail "B1 should take team A's four cases"
 pass
