@@ -121,7 +121,7 @@ static void test_impossible(void **state)
     assign_case cs[] = {{"a", "South", NULL, -1}, {"b", "North", "W1", -1}};
     assert_int_equal(assign_solve(au, 2, cs, 2, &err), CA_ERR);
     assert_refused(&err, cs, 2, "nothing was assigned: 1 case could not be placed", 1);
-    assert_string_equal(err.problems[0],
+    assert_string_equal(err.problems[0].text,
                         "case b (team North, worker W1): every auditor is in its team or is its worker");
     assert_int_equal(au[0].load + au[1].load, 0);
     ca_error_free(&err);
@@ -130,7 +130,7 @@ static void test_impossible(void **state)
     assign_case two[] = {{"a", "South", NULL, -1}, {"b", "South", NULL, -1}};
     assert_int_equal(assign_solve(full, 1, two, 2, &err), CA_ERR);
     assert_refused(&err, two, 2, "nothing was assigned: 1 case could not be placed", 1);
-    assert_string_equal(err.problems[0], "case b (team South): the only auditor who could take it, Ann, is at "
+    assert_string_equal(err.problems[0].text, "case b (team South): the only auditor who could take it, Ann, is at "
                                          "their capacity");
     ca_error_free(&err);
 }
@@ -149,11 +149,11 @@ static void test_unbalanced_refused(void **state)
     assert_refused(&err, cs, 5,
                    "nothing was assigned: 2 cases could not be placed with loads that differ by at most one among "
                    "auditors without a capacity (an auditor given a capacity is outside that rule)", 2);
-    assert_string_equal(err.problems[0],
+    assert_string_equal(err.problems[0].text,
                         "case k3 (team A): A1 can take only 1 of the cases (the others are their team's or their "
                         "own), so with loads within one of each other no auditor without a capacity holds more "
                         "than 2; the only auditor who could take it, B1, would then be full");
-    assert_string_equal(err.problems[1] + strlen("case k4"), err.problems[0] + strlen("case k3"));
+    assert_string_equal(err.problems[1].text + strlen("case k4"), err.problems[0].text + strlen("case k3"));
     ca_error_free(&err);
 
     au[0].capacity = au[1].capacity = 1;
@@ -298,9 +298,9 @@ static void test_brute_force(void **state)
             for (int i = 0; ok && i < in.nc; i++)
                 ok = who[i] == -1;
             for (int p = 0; ok && p < err.nproblems; p++) {   /* each names a case, and why */
-                ok = strncmp(err.problems[p], "case K", 6) == 0;
+                ok = strncmp(err.problems[p].text, "case K", 6) == 0;
                 for (int r = 0; r < 4; r++)
-                    reasons[r] += strstr(err.problems[p], reason[r]) != NULL;
+                    reasons[r] += strstr(err.problems[p].text, reason[r]) != NULL;
             }
         }
         missed += !ok && best >= 0;
