@@ -369,9 +369,12 @@ static int fill(csvr *r, ca_error *err)
             return ca_fail(err, CA_SYSTEM, "cannot read '%s': %s", r->path, strerror(errno));
         if (got == 0) {
             r->done = 1;
-            /* libcsv reports an unclosed quote at the end only in its strict mode, which also
-             * refuses a stray quote inside a field; so look at its state: 2 is FIELD_BEGUN. */
-            if ((r->p.quoted && r->p.pstate == 2) || csv_fini(&r->p, on_field, on_row, r) != 0)
+            /* A line end closes any record that is not inside quotes (libcsv's non-strict
+             * csv_fini would accept an unclosed quote): one still open after it never closed. */
+            long open = r->pending_start;
+            if (open && csv_parse(&r->p, "\n", 1, on_field, on_row, r) != 1)
+                return ca_fail(err, CA_REFUSED, "%s:%ld: %s", r->path, open, csv_strerror(csv_error(&r->p)));
+            if (r->pending_start || csv_fini(&r->p, on_field, on_row, r) != 0)
                 return ca_fail(err, CA_REFUSED,
                                "%s:%ld: a quoted field is never closed%s (a \" without its closing \")", r->path,
                                r->pending_start ? r->pending_start : r->lineno,
