@@ -46,6 +46,7 @@ struct csvr {
     int overflow;
     char *const *names;    /* the header's column names, borrowed (csvr_set_names) */
     int nnames;
+    int guessed;           /* AUTO chose Windows-1252 */
 };
 
 static int grow(void **p, size_t elem, int *cap, int need)
@@ -125,7 +126,31 @@ static void on_row(int c, void *data)
     r->rows[r->nrows++] = (struct row){first, n, start};
 }
 
-int csvr_open(csvr **out, const char *path, int cp1252, ca_error *err)
+static size_t utf8_valid(const unsigned char *s, size_t n);
+
+/* Whether the whole file is valid UTF-8: one pass over its bytes, before reading it. */
+static int file_is_utf8(FILE *f, char *buf, size_t size, int *io_error)
+{
+    size_t carry = 0, got;
+    int ok = 1;
+    while (ok && (got = fread(buf + carry, 1, size - carry, f)) > 0) {
+        size_t n = carry + got, valid = utf8_valid((const unsigned char *)buf, n);
+        /* A character cut by the block's end comes round again with the next block. */
+        carry = n - valid;
+        if (carry > 3 || (valid < n && buf[valid] == 0))
+            ok = 0;
+        else
+            memmove(buf, buf + valid, carry);
+    }
+    *io_error = ferror(f);
+    ok = ok && carry == 0;
+    rewind(f);
+    return ok;
+}
+
+int csvr_guessed_cp1252(const csvr *r) { return r->guessed; }
+
+int csvr_open(csvr **out, const char *path, int encoding, ca_error *err)
 {
     *out = NULL;
     csvr *r = calloc(1, sizeof *r);
@@ -140,13 +165,22 @@ int csvr_open(csvr **out, const char *path, int cp1252, ca_error *err)
                 strerror(errno));
         goto fail;
     }
-    if (cp1252 && (r->cd = iconv_open("UTF-8", "CP1252")) == (iconv_t)-1) {
+    if (!(r->blk = malloc(r->blkcap = CSVR_BLOCK)))
+        goto nomem;
+    int io_error = 0;
+    if (encoding == CSVR_AUTO && !file_is_utf8(r->f, r->blk, r->blkcap, &io_error))
+        encoding = CSVR_CP1252, r->guessed = 1;
+    if (io_error) {
+        ca_fail(err, CA_SYSTEM, "cannot read '%s': %s", path, strerror(errno));
+        goto fail;
+    }
+    if (encoding == CSVR_CP1252 && (r->cd = iconv_open("UTF-8", "CP1252")) == (iconv_t)-1) {
         ca_fail(err, CA_SYSTEM, "cannot convert from cp1252: %s", strerror(errno));
         goto fail;
     }
     if (csv_init(&r->p, CSV_APPEND_NULL) != 0)
         goto nomem;
-    if (!(r->sha = sha256_new()) || !(r->blk = malloc(r->blkcap = CSVR_BLOCK)))
+    if (!(r->sha = sha256_new()))
         goto nomem;
     *out = r;
     return CA_OK;
@@ -403,8 +437,8 @@ static int fill(csvr *r, ca_error *err)
                     return ca_fail(err, CA_REFUSED, "%s:%ld: the line holds a NUL byte%s: is this a CSV file?",
                                    r->path, r->lineno, col);
                 return ca_fail(err, CA_REFUSED,
-                               "%s:%ld: not valid UTF-8 (byte 0x%02x)%s; if the file was saved by Excel on "
-                               "Windows, give --encoding cp1252",
+                               "%s:%ld: not valid UTF-8 (byte 0x%02x)%s, though --encoding utf-8 was given; "
+                               "leave --encoding out to read a file that Excel on Windows saved as Windows-1252",
                                r->path, r->lineno, (unsigned char)text[ok], col);
             }
         }

@@ -3,8 +3,7 @@
  * Built on libcsv. Reads one physical line at a time, so a file of any length is
  * read in bounded memory; handles a UTF-8 byte-order mark, CRLF, quoted fields
  * holding commas, quotes and line breaks; refuses invalid UTF-8 and NUL bytes
- * (naming the line, and suggesting --encoding cp1252) or converts from Windows-1252
- * when asked; strips the leading ' that our own CSV exports add for formula safety
+ * when UTF-8 is forced (naming the line) or converts from Windows-1252; strips the leading ' that our own CSV exports add for formula safety
  * (SPEC §10); skips lines that are empty or hold only separators. Hashes the raw
  * bytes as it goes (SHA-256), for duplicate-file detection.
  */
@@ -17,9 +16,16 @@ typedef struct csvr csvr;
 
 enum { CSVR_MAX_FIELDS = 2000, CSVR_MAX_LINE = 1 << 20 };
 
-/* Opens PATH; *out is owned by the caller (csvr_close). cp1252: convert from
- * Windows-1252 instead of requiring UTF-8. */
-int csvr_open(csvr **out, const char *path, int cp1252, ca_error *err);
+/* How a file's bytes are read (SPEC §4, "Encoding"): AUTO decides per file, UTF-8
+ * when the whole file is valid UTF-8 (with or without a byte-order mark), else
+ * Windows-1252, what Excel on Windows saves as "CSV"; the others force one. */
+enum csvr_encoding { CSVR_AUTO = 0, CSVR_CP1252 = 1, CSVR_UTF8 = 2 };
+
+/* Opens PATH; *out is owned by the caller (csvr_close). */
+int csvr_open(csvr **out, const char *path, int encoding, ca_error *err);
+
+/* 1 when the file is being read as Windows-1252 because it was not UTF-8 (AUTO). */
+int csvr_guessed_cp1252(const csvr *r);
 void csvr_close(csvr *r);
 
 /* Reads the next record: 1 when there is one, 0 at the end of the file, CA_ERR when

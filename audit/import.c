@@ -430,8 +430,11 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
     c->hdr = NULL;
     c->nhdr = 0;
     c->read_all = 0;
-    if (csvr_open(&c->r, path, c->opt->cp1252, c->err) != CA_OK)
+    if (csvr_open(&c->r, path, c->opt->encoding, c->err) != CA_OK)
         return CA_ERR;
+    if (csvr_guessed_cp1252(c->r))
+        note(c->sum, "%s: not UTF-8, so read as Windows-1252 (as Excel on Windows saves \"CSV\"); check the "
+             "accented names in it%s", path, "");
     int rc = read_header(c, path, f, &usable);
     if (rc == CA_OK && usable) {
         /* The whole file in one statement: the writer asks next_row for each valid row. */

@@ -24,7 +24,7 @@ enum import_kind import_kind_of(char *const *hdr, int n);
 typedef struct import_options {
     ca_day as_of;
     int plan;        /* --plan-type as enum ca_plan, or -1 */
-    int cp1252;
+    int encoding;    /* enum csvr_encoding: CSVR_AUTO (per file), or one forced */
     int dry_run;     /* validate and count, write nothing */
     int force;       /* accept a file already imported in another snapshot */
     /* Called every 100,000 rows with the rows read so far (NULL: none); for
@@ -50,7 +50,7 @@ typedef struct import_summary {
     int nfiles;
     import_file files[IMPORT_MAX_FILES];
     int nnotes;
-    char notes[IMPORT_MAX_NOTES][256];   /* e.g. columns ignored */
+    char notes[IMPORT_MAX_NOTES][512];   /* e.g. columns ignored, a file read as Windows-1252 */
 } import_summary;
 
 /* Imports the files as one snapshot in one transaction, or nothing: every problem

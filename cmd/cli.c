@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit/csvread.h"
 #include "audit/date.h"
 #include "cmd/output.h"
 
@@ -98,9 +99,9 @@ void cli_date_cell(struct out_table *t, ca_day day)
 int cli_parse_encoding(const char *usage, const char *value)
 {
     if (strcasecmp(value, "cp1252") == 0 || strcasecmp(value, "windows-1252") == 0)
-        return 1;
+        return CSVR_CP1252;
     if (strcasecmp(value, "utf-8") == 0 || strcasecmp(value, "utf8") == 0)
-        return 0;
+        return CSVR_UTF8;
     cli_usage_error(usage, "--encoding '%s': expected utf-8 or cp1252", value);
     return -1;
 }

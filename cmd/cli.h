@@ -42,7 +42,8 @@ int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Prints the help text (usage plus details) to standard output; returns 0. */
 int cli_help(const char *text);
 
-/* Parses --encoding: utf-8 (0) or cp1252 (1); -1 after printing a usage error. */
+/* Parses --encoding: CSVR_UTF8 or CSVR_CP1252 (audit/csvread.h); -1 after printing a usage error.
+ * Without --encoding a file is read as UTF-8 when it is, else as Windows-1252 (CSVR_AUTO). */
 int cli_parse_encoding(const char *usage, const char *value);
 
 /* Parses a date argument of option OPT (SPEC §4 formats) or prints why not and

@@ -22,7 +22,8 @@ static const char import_help[] =
     "date are kept as closed. Nothing is imported unless every row is valid.\n\n"
     "  --as-of DATE         the date the list describes (default today)\n"
     "  --plan-type CODE     the plan type of a generic list without a plan_type column\n"
-    "  --encoding ENC       utf-8 (default) or cp1252 (Excel on Windows)\n"
+    "  --encoding ENC       utf-8 or cp1252 for every file (default: each file as it is,\n"
+    "                       UTF-8 when it is valid UTF-8, else Windows-1252, with a note)\n"
     "  --force              accept a file already imported in another snapshot\n"
     "  --dry-run            check the files and print the summary; write nothing\n"
     "Creates the database when it does not exist.\n";
@@ -79,7 +80,7 @@ int cmd_import(int argc, char **argv)
                                  optarg);
             break;
         case 'e':
-            if ((opt.cp1252 = cli_parse_encoding(import_usage, optarg)) < 0)
+            if ((opt.encoding = cli_parse_encoding(import_usage, optarg)) < 0)
                 return CA_USAGE;
             break;
         case 'n': opt.dry_run = 1; break;

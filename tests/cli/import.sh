@@ -51,14 +51,21 @@ expect_out "Open cases 5: EH 0, CIN 1, CP 1, CLA 2, CL 1"
   "Children in Need, North|Siobhán O’Neill" ] || fail "quoted comma or UTF-8 name lost"
 [ "$(q "SELECT worker FROM snapshot_case WHERE snapshot_id = 2 AND case_id = 'C5'")" = Kim ] || fail "list 9 advisor"
 
-# Windows-1252, converted when asked.
+# Encoding is decided per file (SPEC §4): a Windows-1252 list beside a UTF-8 one in the
+# same import, each read as it is, the Windows-1252 one with a note; --encoding forces one
+# for every file. (Before, --encoding cp1252 broke the UTF-8 lists of the same import.)
 printf 'case_id,date_of_birth,plan_type,worker\n9001,01/01/2015,CP,Ren\xe9e\n' > "$tmp/cp1252.csv"
-expect_exit 1 ca import "$tmp/cp1252.csv" --as-of 01/11/2026
+printf 'case_id,date_of_birth,plan_type,worker\n9002,01/01/2015,CP,Siobh\xc3\xa1n\n' > "$tmp/utf8.csv"
+snapshot_db
+expect_exit 1 ca import "$tmp/cp1252.csv" "$tmp/utf8.csv" --as-of 01/11/2026 --encoding utf-8
 expect_err "cp1252.csv:2: not valid UTF-8"
-expect_err "--encoding cp1252"
-expect_exit 0 ca import "$tmp/cp1252.csv" --as-of 01/11/2026 --encoding cp1252
-[ ! -s "$tmp/err" ] || fail "stderr not empty (progress is for a terminal only): $(cat "$tmp/err")"
-[ "$(q "SELECT worker FROM snapshot_case WHERE case_id = '9001'")" = "Renée" ] || fail "cp1252 not converted"
+expect_err "leave --encoding out"
+expect_db_unchanged
+expect_exit 0 ca import "$tmp/cp1252.csv" "$tmp/utf8.csv" --as-of 01/11/2026
+expect_err "cp1252.csv: not UTF-8, so read as Windows-1252"
+[ "$(grep -c "note:" "$tmp/err")" = 1 ] || fail "the UTF-8 file should have no note: $(cat "$tmp/err")"
+[ "$(q "SELECT group_concat(worker, '|') FROM snapshot_case WHERE case_id IN ('9001', '9002') ORDER BY case_id")" \
+  = "Renée|Siobhán" ] || fail "each file was not read in its own encoding"
 
 # Progress for long imports, on standard error only when it is a terminal (script(1) gives it one).
 awk 'BEGIN { print "case_id,date_of_birth,plan_type"; for (i = 0; i < 100000; i++) printf "P%d,01/01/2015,CP\n", i }' \
@@ -96,7 +103,7 @@ id  as_of       files  rows  cases  merged  closed  EH  CIN  CP  CLA  CL  pruned
 --  ----------  -----  ----  -----  ------  ------  --  ---  --  ---  --  ------
  1  01/11/2026      1     7      7       0       1   1    0   2    2   1
  2  01/11/2026      4     7      6       1       1   0    1   1    2   1
- 3  01/11/2026      1     1      1       0       0   0    0   1    0   0
+ 3  01/11/2026      2     2      2       0       0   0    0   2    0   0
  4  01/12/2026      1     7      7       0       1   1    0   2    2   1
 TABLE
 expect_exit 0 ca snapshots --format json
@@ -109,8 +116,9 @@ open='"open": {"EH": 1, "CIN": 0, "CP": 2, "CLA": 2, "CL": 1}'
   printf '{"id": 2, "as_of": "2026-11-01", "files": [%s, %s, %s, %s], "rows": 7, "cases": 6, "merged": 1, "closed": 1, ' \
     "$(file list6.csv 4)" "$(file list7.csv 1)" "$(file list8.csv 1)" "$(file list9.csv 1)"
   printf '"open": {"EH": 0, "CIN": 1, "CP": 1, "CLA": 2, "CL": 1}, "pruned": false}, '
-  printf '{"id": 3, "as_of": "2026-11-01", "files": [%s], "rows": 1, "cases": 1, "merged": 0, "closed": 0, ' "$(file cp1252.csv 1)"
-  printf '"open": {"EH": 0, "CIN": 0, "CP": 1, "CLA": 0, "CL": 0}, "pruned": false}, '
+  printf '{"id": 3, "as_of": "2026-11-01", "files": [%s, %s], "rows": 2, "cases": 2, "merged": 0, "closed": 0, ' \
+    "$(file cp1252.csv 1)" "$(file utf8.csv 1)"
+  printf '"open": {"EH": 0, "CIN": 0, "CP": 2, "CLA": 0, "CL": 0}, "pruned": false}, '
   printf '{"id": 4, "as_of": "2026-12-01", "files": [%s], "rows": 7, "cases": 7, "merged": 0, "closed": 1, %s, "pruned": false}]\n' \
     "$(file cases.csv 7)" "$open"
 } > "$tmp/want.json"

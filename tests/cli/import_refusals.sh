@@ -54,10 +54,10 @@ refuse '\xef\xbb\xbf\r\n\r\n' \
 refuse 'case_id,date_of_birth,plan_type\r\n\r\n,,\r\n' \
   'bad.csv:2: no rows under the header: expected one row per case'
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01/2015,CP\n4,01/01/2015,C\xe9P\n' \
-  'bad.csv:4: not valid UTF-8 (byte 0xe9) in column "plan_type"; if the file was saved by Excel on Windows, give --encoding cp1252'
+  'bad.csv:4: not valid UTF-8 (byte 0xe9) in column "plan_type", though --encoding utf-8 was given' --encoding utf-8
 # The bad byte inside a quoted field that holds a comma, a quote and a line break: still the right column.
 refuse 'case_id,date_of_birth,plan_type,team\n2,01/01/2015,CP,"North,\nEast ""x"" \xe9"\n' \
-  'bad.csv:3: not valid UTF-8 (byte 0xe9) in column "team"'
+  'bad.csv:3: not valid UTF-8 (byte 0xe9) in column "team"' --encoding utf-8
 refuse 'case_id,date_of_birth,plan_type,team\n2,01/01/2015,CP,Ren\x81e\n' \
   'bad.csv:2: byte 0x81 is not a Windows-1252 (cp1252) character in column "team"' --encoding cp1252
 refuse 'case_id,date_of_birth,plan_type\n2,01/01/2015,CP\n3,01/01\x00/2015,CP\n' \

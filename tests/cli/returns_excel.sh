@@ -8,19 +8,20 @@ expect_exit 0 ca sample 2026-11 --size 2 --strata plan --seed 1
 
 # Saved by Excel as "CSV (Comma delimited)": cp1252, an e-acute and a curly apostrophe.
 printf 'case_id,grade,auditor,audit_date,note\n000123,Good,Ren\xe9e,20/11/2026,Child\x92s views recorded\n' > "$tmp/win.csv"
+# Read as it is (not UTF-8, so Windows-1252); forcing UTF-8 refuses it and says why.
 snapshot_db
-expect_exit 1 ca grade 2026-11 --file "$tmp/win.csv"
-expect_err 'win.csv:2: not valid UTF-8 (byte 0xe9) in column "auditor"; if the file was saved by Excel on Windows, give --encoding cp1252'
+expect_exit 1 ca grade 2026-11 --file "$tmp/win.csv" --encoding utf-8
+expect_err 'win.csv:2: not valid UTF-8 (byte 0xe9) in column "auditor", though --encoding utf-8 was given'
 expect_db_unchanged
-expect_exit 0 ca grade 2026-11 --file "$tmp/win.csv" --encoding cp1252
+expect_exit 0 ca grade 2026-11 --file "$tmp/win.csv"
 [ "$(q "SELECT auditor || '|' || note FROM audit")" = "Renée|Child’s views recorded" ] || fail "cp1252 not converted"
 expect_exit 2 ca grade 2026-11 --file "$tmp/win.csv" --encoding latin9
 expect_exit 1 ca grade 2026-11 --file "$tmp/win.csv" --encoding CP1252   # any case; already recorded, so refused as a second grade
 expect_err "already has a grade"
 
 printf 'round,case_id,moderated_grade,moderator,moderation_date,reason\n2026-11,000123,Good,Jos\xe9,21/11/2026,\n' > "$tmp/mod.csv"
-expect_exit 1 ca moderate 2026-11 --file "$tmp/mod.csv"
-expect_exit 0 ca moderate 2026-11 --file "$tmp/mod.csv" --encoding cp1252
+expect_exit 1 ca moderate 2026-11 --file "$tmp/mod.csv" --encoding utf-8
+expect_exit 0 ca moderate 2026-11 --file "$tmp/mod.csv"
 [ "$(q "SELECT moderator FROM moderation")" = "José" ] || fail "cp1252 moderator not converted"
 
 # Leading zeros lost in a spreadsheet: refused, with the likely cause.

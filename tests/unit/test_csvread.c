@@ -215,11 +215,12 @@ static void test_invalid_utf8(void **state)
         char content[64], want[256];
         snprintf(content, sizeof content, "id,team\n%s", bad[i].line);
         write_file(content, strlen(content));
-        csvr *r = open_reader(0);
+        csvr *r = open_reader(CSVR_UTF8);
+        assert_int_equal(csvr_guessed_cp1252(r), 0);
         expect_record(r, "id|team", 1);
         csvr_set_names(r, names, 2);
-        snprintf(want, sizeof want, "%s:2: not valid UTF-8 (byte %s) in column \"team\"; if the file was saved by "
-                 "Excel on Windows, give --encoding cp1252", path, bad[i].byte);
+        snprintf(want, sizeof want, "%s:2: not valid UTF-8 (byte %s) in column \"team\", though --encoding utf-8 "
+                 "was given", path, bad[i].byte);
         expect_refusal(r, CA_REFUSED, want);
         csvr_close(r);
     }
@@ -231,13 +232,39 @@ static void test_invalid_utf8(void **state)
     csvr_close(r);
 }
 
+/* Without a forced encoding each file is read as it is (SPEC §4): UTF-8 when the whole
+ * file is, else Windows-1252, and the reader says it guessed. A character cut by the end
+ * of the 256 KiB block of the pre-scan is still UTF-8. */
+static void test_encoding_decided_per_file(void **state)
+{
+    (void)state;
+    WRITE("id,team\n1,Ren\xe9" "e\n");
+    csvr *r = open_reader(CSVR_AUTO);
+    assert_int_equal(csvr_guessed_cp1252(r), 1);
+    expect_record(r, "id|team", 1);
+    expect_record(r, "1|Ren\xc3\xa9" "e", 2);
+    csvr_close(r);
+    size_t n = (1 << 18) + 64;
+    char *big = malloc(n);
+    assert_non_null(big);
+    memset(big, 'a', n);
+    memcpy(big, "id,team\n1,", 10);
+    memcpy(big + (1 << 18) - 1, "\xc3\xa9", 2);   /* straddles the block boundary */
+    big[n - 1] = '\n';
+    write_file(big, n);
+    free(big);
+    r = open_reader(CSVR_AUTO);
+    assert_int_equal(csvr_guessed_cp1252(r), 0);
+    csvr_close(r);
+}
+
 static void test_column_of_a_bad_byte_in_a_multiline_field(void **state)
 {
     (void)state;
     char *names[] = {"id", "team", "worker"};
     /* The bad byte is on line 3, inside the quoted team that began on line 2 and holds a comma. */
     WRITE("id,team,worker\n1,\"North,\n\"\"East\"\", \xff\",Ann\n");
-    csvr *r = open_reader(0);
+    csvr *r = open_reader(CSVR_UTF8);
     expect_record(r, "id|team|worker", 1);
     csvr_set_names(r, names, 3);
     char want[256];
@@ -379,7 +406,7 @@ int main(void)
         T(test_plain_and_no_final_newline), T(test_bom_crlf_quotes_and_line_breaks),
         T(test_blank_lines_skipped_but_counted), T(test_formula_quote_stripped),
         T(test_field_past_the_end_is_empty), T(test_empty_file), T(test_sha256_of_the_raw_bytes),
-        T(test_unclosed_quote), T(test_invalid_utf8), T(test_column_of_a_bad_byte_in_a_multiline_field),
+        T(test_unclosed_quote), T(test_invalid_utf8), T(test_encoding_decided_per_file), T(test_column_of_a_bad_byte_in_a_multiline_field),
         T(test_nul_byte), T(test_cp1252_converted), T(test_too_many_fields), T(test_run_on_quote_bounded), T(test_missing_file),
         T(test_many_records), T(test_header_lookup),
     };
