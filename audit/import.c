@@ -88,6 +88,9 @@ struct ctx {
     struct cols k;
     import_file *file;
     int read_all;       /* the file was read to its end (not stopped by bad data) */
+    long serial_dates, two_digit_years;   /* dates read as spreadsheets write them */
+    const char *const *paths;
+    char idname[IMPORT_MAX_FILES][128];   /* each file's name for its case id column */
     char idcol[IMPORT_MAX_FILES][128]; /* each file's name for its date of birth column, for conflicts */
     /* The current valid row's dates, in the buffers here; valid until the reader moves on. */
     char dob[CA_DATE_ISO_LEN], start[CA_DATE_ISO_LEN], end[CA_DATE_ISO_LEN];
@@ -165,6 +168,13 @@ static void list_columns(char *const *hdr, int n, char *buf, size_t len)
         o += (size_t)snprintf(buf + o, len - o, "%s\"%s\"", i ? ", " : "", hdr[i]);
 }
 
+/* Counts the dates read as spreadsheets write them, for the summary's note. */
+static void count_reading(struct ctx *c, enum date_reading how)
+{
+    c->serial_dates += how == DATE_READ_SERIAL;
+    c->two_digit_years += how == DATE_READ_TWO_DIGIT;
+}
+
 /* Parses an optional date column into iso (empty when blank). CA_ERR (problem noted) when bad. */
 static int opt_date(struct ctx *c, int col, char iso[CA_DATE_ISO_LEN], ca_day *day)
 {
@@ -173,18 +183,25 @@ static int opt_date(struct ctx *c, int col, char iso[CA_DATE_ISO_LEN], ca_day *d
     if (!v.p)
         return CA_OK;
     char why[160];
-    if (date_parse(csvr_field(c->r, col), day, why, sizeof why) != CA_OK) {
+    enum date_reading how;
+    if (date_parse_cell(csvr_field(c->r, col), DATE_OTHER, c->opt->as_of, day, &how, why, sizeof why) != CA_OK) {
         row_problem(c, col, csvr_field(c->r, col), "%s", why);
         return CA_ERR;
     }
+    count_reading(c, how);
     date_iso(*day, iso);
     return CA_OK;
 }
 
-static void note(import_summary *s, const char *fmt, const char *a, const char *b)
+static void note(import_summary *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(import_summary *s, const char *fmt, ...)
 {
-    if (s->nnotes < IMPORT_MAX_NOTES)
-        snprintf(s->notes[s->nnotes++], sizeof s->notes[0], fmt, a, b);
+    if (s->nnotes >= IMPORT_MAX_NOTES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->notes[s->nnotes++], sizeof s->notes[0], fmt, ap);
+    va_end(ap);
 }
 
 static int map_columns(struct ctx *c, const char *path, enum import_kind kind, char *const *hdr, int n,
@@ -274,12 +291,14 @@ static int parse_row(struct ctx *c, snap_row *out)
     int age = -2;
     struct span dv = span_of(r, k->dob);
     if (dv.p) {
-        if (date_parse(csvr_field(r, k->dob), &dob, why, sizeof why) != CA_OK) {
+        enum date_reading how = DATE_READ_FULL;
+        if (date_parse_cell(csvr_field(r, k->dob), DATE_BIRTH, c->opt->as_of, &dob, &how, why, sizeof why) != CA_OK) {
             row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v), "%s", why), bad = 1;
         } else if (dob > c->latest_dob) {
             row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v),
                         "date of birth more than 10 months after the as-of date"), bad = 1;
         } else {
+            count_reading(c, how);
             date_iso(dob, c->dob);
             age = date_age_years(dob, c->opt->as_of);
         }
@@ -434,7 +453,7 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
         return CA_ERR;
     if (csvr_guessed_cp1252(c->r))
         note(c->sum, "%s: not UTF-8, so read as Windows-1252 (as Excel on Windows saves \"CSV\"); check the "
-             "accented names in it%s", path, "");
+             "accented names in it", path);
     int rc = read_header(c, path, f, &usable);
     if (rc == CA_OK && usable) {
         /* The whole file in one statement: the writer asks next_row for each valid row. */
@@ -443,6 +462,7 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
             csvr_sha256(c->r, f->sha256);
         if (c->k.dob >= 0)
             snprintf(c->idcol[fileseq - 1], sizeof c->idcol[0], "%s", c->hdr[c->k.dob]);
+        snprintf(c->idname[fileseq - 1], sizeof c->idname[0], "%s", c->hdr[c->k.id]);
     }
     csvr_strings_free(c->hdr, c->nhdr);
     c->hdr = NULL;
@@ -609,6 +629,19 @@ static int merge_cases(struct ctx *c, const char *const *paths)
     return rc == CA_OK ? CA_OK : CA_ERR;
 }
 
+/* Two ids that differ only by leading zeros: a spreadsheet dropped the zeros of one
+ * (SPEC §4), and one child would count twice. Refused, naming both lines. */
+static int twin_visit(void *u, const snap_twin *t)
+{
+    struct ctx *c = u;
+    ca_where at = {c->paths[t->file - 1], NULL, t->line};
+    ca_problem_at(c->err, &at, c->idname[t->file - 1], t->id,
+                  "case \"%s\" and case \"%s\" on %s:%ld differ only by leading zeros: a spreadsheet has dropped "
+                  "the zeros of one (one child would count twice); correct the id or export the list again",
+                  t->id, t->zeros_id, c->paths[t->zeros_file - 1], t->zeros_line);
+    return 0;
+}
+
 /* ---- the import ---- */
 
 static int check_duplicate_file(struct ctx *c, const char *path, const import_file *f, int fileseq)
@@ -692,6 +725,8 @@ static int import_in_transaction(struct ctx *c, const char *const *paths, int np
     /* The rows of a case that came more than once become one, by the rules of SPEC §2. */
     if (snap_repeats(c->w) && merge_cases(c, paths) != CA_OK)
         return CA_ERR;
+    if (snap_zero_twins(c->w, twin_visit, c, c->err) != CA_OK)
+        return CA_ERR;
     /* Headers and no rows at all is an export that went wrong, not a month without children;
      * one empty list beside others is fine (a council may have no early help list). */
     if (c->err->ntotal == 0 && c->sum->rows == 0)
@@ -701,6 +736,13 @@ static int import_in_transaction(struct ctx *c, const char *const *paths, int np
     if (c->err->ntotal > 0)
         return ca_fail(c->err, CA_REFUSED, "nothing was imported: %ld problem%s in the file%s", c->err->ntotal,
                        c->err->ntotal == 1 ? "" : "s", npaths == 1 ? "" : "s");
+    if (c->serial_dates)
+        note(c->sum, "%ld date%s read as Excel serial numbers (days since 1900, as a spreadsheet stores them)",
+             c->serial_dates, c->serial_dates == 1 ? "" : "s");
+    if (c->two_digit_years)
+        note(c->sum, "%ld date%s with a two-digit year read in the only century that fits (a date of birth: an age "
+             "from -1 to 25; any other date: within 50 years of the as-of date)", c->two_digit_years,
+             c->two_digit_years == 1 ? "" : "s");
     return record_snapshot(c);
 }
 
@@ -711,7 +753,7 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
     out->as_of = opt->as_of;
     if (npaths > IMPORT_MAX_FILES)
         return ca_fail(err, CA_REFUSED, "at most %d files in one import", IMPORT_MAX_FILES);
-    struct ctx c = {.db = db, .opt = opt, .err = err, .sum = out};
+    struct ctx c = {.db = db, .opt = opt, .err = err, .sum = out, .paths = paths};
     c.latest_dob = date_add_months(opt->as_of, 10);
     int fk_off = snap_checks_off(db); /* see snapwrite.h: the import's rows are right by construction */
     int rc = db_begin(db, err);

@@ -33,6 +33,7 @@ struct snap_writer {
     long snapshot;
     int64_t first_row, next_row;
     long repeats;
+    int zero_led;       /* some case id begins with 0 */
     struct seen_slot *slot;
     size_t cap, n;
     ca_stmt append, case_at;
@@ -188,6 +189,7 @@ static int rows_next(sqlite3_vtab_cursor *base)
     }
     cur->eof = got == 0;
     if (got == 1) {
+        w->zero_led |= w->row.v[SNAP_ID].p[0] == '0';
         w->repeats += w->into > 0;
         if (!w->into) {
             w->closed_cases += w->row.closed;
@@ -422,6 +424,32 @@ int snap_drop_repeats(snap_writer *w, ca_error *err)
     int got = stmt_step(&s, err);
     stmt_finalize(&s);
     return got < 0 ? CA_ERR : CA_OK;
+}
+
+int snap_zero_twins(snap_writer *w, int (*visit)(void *u, const snap_twin *t), void *u, ca_error *err)
+{
+    if (!w->zero_led)
+        return CA_OK;
+    ca_stmt s;
+    /* Each id with leading zeros looks its stripped form up in the (snapshot, case) index. */
+    if (stmt_prepare(w->db, &s,
+                     "SELECT a.case_id, a.src_file, a.src_line, b.case_id, b.src_file, b.src_line"
+                     " FROM snapshot_case a JOIN snapshot_case b ON b.snapshot_id = a.snapshot_id"
+                     "   AND b.case_id = ltrim(a.case_id, '0') AND b.merge_into IS NULL"
+                     " WHERE a.rowid BETWEEN :lo AND :hi AND a.snapshot_id = :snapshot AND a.case_id GLOB '0*'"
+                     "   AND a.merge_into IS NULL AND ltrim(a.case_id, '0') <> ''"
+                     " ORDER BY b.src_file, b.src_line", err) != CA_OK)
+        return CA_ERR;
+    bind_rows(w, &s);
+    stmt_bind_int(&s, ":snapshot", w->snapshot);
+    int got, stop = 0;
+    while (!stop && (got = stmt_step(&s, err)) == 1) {
+        snap_twin t = {stmt_text(&s, 0),      stmt_text(&s, 3),      (int)stmt_int(&s, 1),
+                       (int)stmt_int(&s, 4),  (long)stmt_int(&s, 2), (long)stmt_int(&s, 5)};
+        stop = visit(u, &t);
+    }
+    stmt_finalize(&s);
+    return stop ? stop : got < 0 ? CA_ERR : CA_OK;
 }
 
 int snap_counts(snap_writer *w, long *cases, long *closed, long open[CA_NPLANS], ca_error *err)

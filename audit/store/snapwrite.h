@@ -82,6 +82,15 @@ int snap_case_set(snap_writer *w, const snap_case *c, ca_error *err);
 /* Removes the repeated rows once merged into their case's first row. */
 int snap_drop_repeats(snap_writer *w, ca_error *err);
 
+/* Pairs of cases whose ids differ only by leading zeros (0014628 and 14628): a
+ * spreadsheet has dropped the zeros of one. Each pair once: the id with zeros first. */
+typedef struct snap_twin {
+    const char *zeros_id, *id;
+    int zeros_file, file;
+    long zeros_line, line;
+} snap_twin;
+int snap_zero_twins(snap_writer *w, int (*visit)(void *u, const snap_twin *t), void *u, ca_error *err);
+
 /* Cases, closed ones, and open ones by plan type, as stored now. */
 int snap_counts(snap_writer *w, long *cases, long *closed, long open[CA_NPLANS], ca_error *err);
 

@@ -31,8 +31,10 @@ refuse 'case_id,date_of_birth,plan_type\n2,31/02/2015,CP\n' \
   'bad.csv:2: column "date_of_birth": no such date (dates are read day first, dd/mm/yyyy) (value "31/02/2015")'
 refuse 'case_id,date_of_birth,plan_type\n2,12/25/2015,CP\n' \
   'bad.csv:2: column "date_of_birth": the month is over 12: dates are read day first (dd/mm/yyyy), month-first dates are not accepted (value "12/25/2015")'
-refuse 'case_id,date_of_birth,plan_type\n2,25/12/15,CP\n' \
-  'bad.csv:2: column "date_of_birth": two-digit years are not accepted: write the year in full, as in 25/12/2026 (value "25/12/15")'
+refuse 'case_id,date_of_birth,plan_type\n2,25/12/60,CP\n' \
+  'bad.csv:2: column "date_of_birth": the two-digit year 60 gives no age from -1 to 25 on 01/11/2026 in any century: write the year in full (value "25/12/60")'
+refuse 'case_id,date_of_birth,plan_type\n2,60,CP\n' \
+  'bad.csv:2: column "date_of_birth": Excel serial date 60 is 29 February 1900, a day that never was (Excel counts 1900 as a leap year): write the date in full (value "60")'
 refuse 'case_id,date_of_birth,plan_type\n2,02/09/2027,CP\n' \
   'bad.csv:2: column "date_of_birth": date of birth more than 10 months after the as-of date (value "02/09/2027")'
 refuse 'case_id,age,plan_type\n2,26,CL\n' \

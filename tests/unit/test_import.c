@@ -294,7 +294,7 @@ static void test_refusals_write_nothing(void **state)
                          "B4,01/01/2015,,XX\n"
                          ",01/01/2015,,CP\n"
                          "B6,12/31/2015,,CP\n"
-                         "B7,01/01/15,,CP\n"
+                         "B7,01/01/60,,CP\n"        /* no century gives an age of -1 to 25 */
                          "B8,01/01/2015,,CP\n"
                          "B8,02/01/2015,,CIN\n");   /* a child has one date of birth */
     ca_error err = CA_ERROR_INIT;
@@ -308,7 +308,7 @@ static void test_refusals_write_nothing(void **state)
     expect_problem(&err, "bad.csv:5: column \"plan_type\": unknown plan type");
     expect_problem(&err, "bad.csv:6: column \"case_id\": empty case id");
     expect_problem(&err, "bad.csv:7: column \"date_of_birth\": the month is over 12");
-    expect_problem(&err, "bad.csv:8: column \"date_of_birth\": two-digit years are not accepted");
+    expect_problem(&err, "bad.csv:8: column \"date_of_birth\": the two-digit year 60 gives no age from -1 to 25");
     snprintf(want, sizeof want, "bad.csv:10: column \"date_of_birth\": case \"B8\" has date of birth 02/01/2015 here but "
              "01/01/2015 on %s:9", a);
     expect_problem(&err, want);
