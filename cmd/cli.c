@@ -115,3 +115,60 @@ int cli_parse_date(const char *opt, const char *value, int *day)
     *day = d;
     return 0;
 }
+
+struct cli_problems {
+    out_file of;
+    long n;
+};
+
+static void write_problem(void *arg, const ca_problem_rec *p)
+{
+    cli_problems *w = arg;
+    char file[4096] = "", line[32] = "";
+    if (p->file)
+        snprintf(file, sizeof file, p->sheet ? "%s[%s]" : "%s", p->file, p->sheet);
+    if (p->line > 0)
+        snprintf(line, sizeof line, "%ld", p->line);
+    const char *cells[] = {file, line, p->column ? p->column : "", p->value ? p->value : "", p->message};
+    for (int i = 0; i < 5; i++) {
+        if (i)
+            fputc(',', w->of.f);
+        csv_write_field(w->of.f, cells[i]);
+    }
+    fputs("\r\n", w->of.f);
+    w->n++;
+}
+
+int cli_problems_open(cli_problems **out, const char *path, ca_error *err)
+{
+    *out = NULL;
+    if (!path)
+        return 0;
+    cli_problems *w = calloc(1, sizeof *w);
+    if (!w)
+        return cli_error(CA_SYSTEM, "out of memory");
+    int rc = out_open(&w->of, path);
+    if (rc) {
+        free(w);
+        return rc;
+    }
+    fputs("\xef\xbb\xbf" "file,line,column,value,problem\r\n", w->of.f); /* a byte-order mark for Excel */
+    err->sink = write_problem;
+    err->sink_arg = w;
+    *out = w;
+    return 0;
+}
+
+int cli_problems_close(cli_problems *w, int refused)
+{
+    if (!w)
+        return 0;
+    int keep = refused && w->n > 0;
+    char *path = keep ? strdup(w->of.path) : NULL;
+    int rc = out_close(&w->of, keep);
+    if (keep && !rc)
+        fprintf(stderr, "Wrote %ld problem%s to %s\n", w->n, w->n == 1 ? "" : "s", path ? path : "the file");
+    free(path);
+    free(w);
+    return rc;
+}

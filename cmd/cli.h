@@ -28,6 +28,15 @@ int cli_open_db(ca_db **db, enum ca_db_mode mode);
  * past the limit) to standard error, and returns err->status (1 if unset). */
 int cli_report(const ca_error *err);
 
+/* --problems FILE: every problem of a refused file as CSV (file,line,column,value,
+ * problem), written 0600 through a temporary file. cli_problems_open attaches the
+ * writer to err as its sink (path NULL: nothing); cli_problems_close keeps the file
+ * when the command was refused (ok 0) and says on standard error what it wrote, and
+ * removes it otherwise. Both return 0 or an exit status (printed). */
+typedef struct cli_problems cli_problems;
+int cli_problems_open(cli_problems **out, const char *path, ca_error *err);
+int cli_problems_close(cli_problems *p, int refused);
+
 /* Prints "error: ..." and the command's usage line; returns 2. */
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

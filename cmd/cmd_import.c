@@ -12,9 +12,11 @@
 #include "cmd/output.h"
 
 static const char import_usage[] =
-    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n";
+    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n"
+    "                        [--problems FILE]\n";
 static const char import_help[] =
-    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n\n"
+    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n"
+    "                        [--problems FILE]\n\n"
     "Imports the open cases as one snapshot: a generic case list (case_id, date_of_birth,\n"
     "plan_type, team, worker, ...) or Ofsted Annex A lists 2, 6, 7, 8 and 9, recognised from\n"
     "their headers. A child on several rows or lists is one case; the plan type is chosen\n"
@@ -26,6 +28,8 @@ static const char import_help[] =
     "                       UTF-8 when it is valid UTF-8, else Windows-1252, with a note)\n"
     "  --force              accept a file already imported in another snapshot\n"
     "  --dry-run            check the files and print the summary; write nothing\n"
+    "  --problems FILE      when refused, write every problem (not only the first 50) to\n"
+    "                       FILE as CSV: file,line,column,value,problem\n"
     "Creates the database when it does not exist.\n";
 
 static void show_progress(long rows, void *arg)
@@ -61,10 +65,12 @@ int cmd_import(int argc, char **argv)
         {"encoding", required_argument, NULL, 'e'},
         {"dry-run", no_argument, NULL, 'n'},
         {"force", no_argument, NULL, 'F'},
+        {"problems", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     import_options opt = {.as_of = cli_today(), .plan = -1};
+    const char *problems_path = NULL;
     int c, day;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -85,6 +91,7 @@ int cmd_import(int argc, char **argv)
             break;
         case 'n': opt.dry_run = 1; break;
         case 'F': opt.force = 1; break;
+        case 'P': problems_path = optarg; break;
         case 'h': return cli_help(import_help);
         default: return cli_bad_option(import_usage, argv, c);
         }
@@ -109,26 +116,31 @@ int cmd_import(int argc, char **argv)
         return rc;
     }
     ca_error err = CA_ERROR_INIT;
+    cli_problems *problems = NULL;
     import_summary *sum = calloc(1, sizeof *sum);
-    if (!sum) {
+    if (!sum || (rc = cli_problems_open(&problems, problems_path, &err))) {
+        free(sum);
         db_close(db);
-        return cli_error(CA_SYSTEM, "out of memory");
+        return sum ? rc : cli_error(CA_SYSTEM, "out of memory");
     }
     int ok = import_run(db, (const char *const *)argv + optind, argc - optind, &opt, sum, &err) == CA_OK;
     if (opt.progress)
         fputs("\r\033[K", stderr); /* clear the progress line */
     if (!ok) {
         rc = cli_report(&err);
+        if (err.ntotal > err.nproblems && !problems_path)
+            fprintf(stderr, "(give --problems FILE to have all %ld written to a file)\n", err.ntotal);
     } else {
         for (int i = 0; i < sum->nnotes; i++)
             fprintf(stderr, "note: %s\n", sum->notes[i]);
         print_summary(sum, opt.dry_run);
         rc = 0;
     }
+    int closed = cli_problems_close(problems, !ok && err.status == CA_REFUSED);
     free(sum);
     ca_error_free(&err);
     db_close(db);
-    return rc;
+    return rc ? rc : closed;
 }
 
 static void write_snapshots_json(const snapshot_info *sn, int n)

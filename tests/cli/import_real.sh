@@ -75,4 +75,25 @@ printf 'case_id,date_of_birth,plan_type,team\n0014628,01/01/2015,CP,T\n0099,01/0
 expect_exit 1 ca import "$tmp/zeros.csv" --as-of 01/12/2026
 expect_err "zeros.csv:4: column \"case_id\": case \"14628\" and case \"0014628\" on $tmp/zeros.csv:2 differ only by leading zeros"
 expect_db_unchanged
+
+# One pass finds every problem; past the 50 shown, --problems FILE has them all (CSV, 0600).
+{ echo "case_id,date_of_birth,plan_type"
+  for i in $(seq 1 60); do echo "X$i,31/02/2015,CP"; done
+  echo "X61,01/01/2015,Adoption"; } > "$tmp/many.csv"
+expect_exit 1 ca import "$tmp/many.csv" --as-of 01/12/2026
+expect_err "and 11 more problems not shown"
+expect_err "give --problems FILE to have all 61 written to a file"
+[ "$(grep -c '^.*many.csv:[0-9]*: column' "$tmp/err")" = 50 ] || fail "not 50 problems shown"
+expect_exit 1 ca import "$tmp/many.csv" --as-of 01/12/2026 --problems "$tmp/problems.csv"
+expect_err "Wrote 61 problems to $tmp/problems.csv"
+[ "$(stat -c %a "$tmp/problems.csv")" = 600 ] || fail "the problems file is not 0600"
+[ "$(wc -l < "$tmp/problems.csv")" = 62 ] || fail "the problems file does not have all 61"
+python3 - "$tmp/problems.csv" "$tmp/many.csv" <<'PY' || fail "problems CSV"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))
+assert rows[0] == ["file", "line", "column", "value", "problem"], rows[0]
+assert rows[1] == [sys.argv[2], "2", "date_of_birth", "31/02/2015", "no such date (dates are read day first, dd/mm/yyyy)"], rows[1]
+assert rows[61][1:4] == ["62", "plan_type", "Adoption"], rows[61]
+PY
+expect_db_unchanged
 pass
