@@ -8,17 +8,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audit/alias.h"
 #include "audit/csvread.h"
 #include "audit/store/snapwrite.h"
 
 /* Normalised header names (vocab_normalise) accepted for each column. */
-static const char *const N_CASE_ID[] = {"caseid", NULL};
+/* Built-in aliases of SPEC §4 among them: Person ID, Current Plan, Service Area, Key Worker... */
+static const char *const N_CASE_ID[] = {"caseid", "personid", "childid", "clientid", NULL};
 static const char *const N_CHILD_ID[] = {"childuniqueid", "uniquechildid", "childuniqueidentifier", NULL};
 static const char *const N_DOB[] = {"dateofbirth", "dob", "birthdate", NULL};
 static const char *const N_AGE[] = {"age", "ageofchildyears", "ageofchild", "ageyears", NULL};
-static const char *const N_PLAN[] = {"plantype", "plan", NULL};
-static const char *const N_TEAM[] = {"team", "allocatedteam", NULL};
-static const char *const N_WORKER[] = {"worker", "allocatedworker", "socialworker", NULL};
+static const char *const N_PLAN[] = {"plantype", "plan", "currentplan", "legalstatus", NULL};
+static const char *const N_TEAM[] = {"team", "allocatedteam", "servicearea", "teamname", NULL};
+static const char *const N_WORKER[] = {"worker", "allocatedworker", "socialworker", "keyworker", NULL};
 static const char *const N_ADVISOR[] = {"allocatedpersonaladvisor", "allocatedpersonaladviser", "personaladvisor",
                                         "personaladviser", NULL};
 static const char *const N_START[] = {"planstart", "planstartdate", NULL};
@@ -80,10 +82,13 @@ struct ctx {
     ca_error *err;
     import_summary *sum;
     snap_writer *w;
+    alias_set *aliases;   /* the council's own spellings */
+    int team_aliases;     /* how many of them are teams */
     ca_day latest_dob;  /* as_of + 10 months */
     /* The file being read. */
     csvr *r;
     char **hdr;
+    char **match;         /* the header as matched: a column alias stands for its field */
     int nhdr;
     struct cols k;
     import_file *file;
@@ -209,40 +214,49 @@ static int map_columns(struct ctx *c, const char *path, enum import_kind kind, c
 {
     int generic = kind == KIND_GENERIC;
     *k = (struct cols){
-        .id = csvr_find(hdr, n, generic ? N_CASE_ID : N_CHILD_ID),
-        .dob = csvr_find(hdr, n, N_DOB),
-        .age = csvr_find(hdr, n, N_AGE),
-        .plan = generic ? csvr_find(hdr, n, N_PLAN) : -1,
-        .team = csvr_find(hdr, n, N_TEAM),
-        .worker = csvr_find(hdr, n, kind == KIND_ANNEX_A9 ? N_ADVISOR : N_WORKER),
+        .id = csvr_find(c->match, n, generic ? N_CASE_ID : N_CHILD_ID),
+        .dob = csvr_find(c->match, n, N_DOB),
+        .age = csvr_find(c->match, n, N_AGE),
+        .plan = generic ? csvr_find(c->match, n, N_PLAN) : -1,
+        .team = csvr_find(c->match, n, N_TEAM),
+        .worker = csvr_find(c->match, n, kind == KIND_ANNEX_A9 ? N_ADVISOR : N_WORKER),
         .start = -1, .end = -1,
-        .gender = csvr_find(hdr, n, N_GENDER),
-        .ethnicity = csvr_find(hdr, n, N_ETHNICITY),
-        .disability = csvr_find(hdr, n, N_DISABILITY),
-        .status = kind == KIND_ANNEX_A6 ? csvr_find(hdr, n, N_A6_STATUS) : -1,
+        .gender = csvr_find(c->match, n, N_GENDER),
+        .ethnicity = csvr_find(c->match, n, N_ETHNICITY),
+        .disability = csvr_find(c->match, n, N_DISABILITY),
+        .status = kind == KIND_ANNEX_A6 ? csvr_find(c->match, n, N_A6_STATUS) : -1,
     };
     switch (kind) {
-    case KIND_GENERIC: k->start = csvr_find(hdr, n, N_START), k->end = csvr_find(hdr, n, N_END); break;
-    case KIND_ANNEX_A2: k->start = csvr_find(hdr, n, N_A2_START); break;
-    case KIND_ANNEX_A6: k->start = csvr_find(hdr, n, N_A6_START), k->end = csvr_find(hdr, n, N_A6_END); break;
-    case KIND_ANNEX_A7: k->start = csvr_find(hdr, n, N_A7_START), k->end = csvr_find(hdr, n, N_A7_END); break;
-    case KIND_ANNEX_A8: k->start = csvr_find(hdr, n, N_A8_START), k->end = csvr_find(hdr, n, N_A8_END); break;
+    case KIND_GENERIC: k->start = csvr_find(c->match, n, N_START), k->end = csvr_find(c->match, n, N_END); break;
+    case KIND_ANNEX_A2: k->start = csvr_find(c->match, n, N_A2_START); break;
+    case KIND_ANNEX_A6: k->start = csvr_find(c->match, n, N_A6_START), k->end = csvr_find(c->match, n, N_A6_END); break;
+    case KIND_ANNEX_A7: k->start = csvr_find(c->match, n, N_A7_START), k->end = csvr_find(c->match, n, N_A7_END); break;
+    case KIND_ANNEX_A8: k->start = csvr_find(c->match, n, N_A8_START), k->end = csvr_find(c->match, n, N_A8_END); break;
     default: break;
     }
     if (k->worker < 0 && kind == KIND_ANNEX_A9)
-        k->worker = csvr_find(hdr, n, N_WORKER);
+        k->worker = csvr_find(c->match, n, N_WORKER);
     char found[1024];
     list_columns(hdr, n, found, sizeof found);
     int ok = 1;
     const char *idname = generic ? "case_id" : "Child Unique ID";
+    /* A list that names a column its own way needs an alias, and the message says which. */
+    static const char hint[] = "; if the list has it under another name: caseaudit alias add column \"NAME\" ";
     if (k->id < 0)
-        header_problem(c, path, idname, "required column missing (columns found: %s)", found), ok = 0;
+        header_problem(c, path, idname, "required column missing (columns found: %s)%s%s", found,
+                       generic ? hint : "", generic ? "case_id" : ""), ok = 0;
     if (k->dob < 0 && k->age < 0)
         header_problem(c, path, generic ? "date_of_birth" : "Date of Birth",
-                       "required column missing (or give \"age\"; columns found: %s)", found), ok = 0;
+                       "required column missing (or give \"age\"; columns found: %s)%s%s", found,
+                       generic ? hint : "", generic ? "date_of_birth" : ""), ok = 0;
     if (generic && k->plan < 0 && c->opt->plan < 0)
-        header_problem(c, path, "plan_type", "required column missing (or give --plan-type; columns found: %s)",
-                       found), ok = 0;
+        header_problem(c, path, "plan_type", "required column missing (or give --plan-type; columns found: %s)%s"
+                       "plan_type", found, hint), ok = 0;
+    /* The own-team rule of SPEC §6 depends on each case's team. */
+    if (generic && k->team < 0 && !c->opt->no_team)
+        header_problem(c, path, "team", "required column missing: the rule that nobody audits their own team's "
+                       "cases needs each case's team (columns found: %s)%steam; a list that has no teams at all "
+                       "is imported with --no-team", found, hint), ok = 0;
     if (kind == KIND_ANNEX_A6 && k->status < 0)
         header_problem(c, path, "Case Status", "required column missing (columns found: %s)", found), ok = 0;
     /* Say once which columns of a generic list are not used, so that a misspelt one is noticed
@@ -261,6 +275,19 @@ static int map_columns(struct ctx *c, const char *path, enum import_kind kind, c
     if (*ignored && generic)
         note(c->sum, "%s: columns not used: %s", path, ignored);
     return ok ? CA_OK : CA_ERR;
+}
+
+/* The row's team, as a team alias of the council spells it where it has one. */
+static struct span team_of(struct ctx *c)
+{
+    struct span team = span_of(c->r, c->k.team);
+    if (c->team_aliases && team.p) {
+        char v[256];
+        const char *canonical = alias_lookup(c->aliases, "team", trimmed(c->r, c->k.team, v, sizeof v));
+        if (canonical)
+            team = (struct span){canonical, (int)strlen(canonical)};
+    }
+    return team;
 }
 
 /* Validates the current record into *out; CA_ERR (problems noted) when it is not valid. */
@@ -323,8 +350,12 @@ static int parse_row(struct ctx *c, snap_row *out)
     switch (c->file->kind) {
     case KIND_GENERIC:
         if (k->plan >= 0 && *trimmed(r, k->plan, v, sizeof v)) {
-            if ((plan = plan_parse(v)) < 0)
-                row_problem(c, k->plan, v, "unknown plan type; expected " CA_PLAN_EXPECTED), bad = 1;
+            const char *aliased = (plan = plan_parse(v)) < 0 ? alias_lookup(c->aliases, "plan", v) : NULL;
+            if (aliased)
+                plan = plan_parse(aliased);
+            if (plan < 0)
+                row_problem(c, k->plan, v, "unknown plan type; expected " CA_PLAN_EXPECTED "; for a council's own "
+                            "name of a plan: caseaudit alias add plan \"%s\" CODE", v), bad = 1;
         } else if (c->opt->plan >= 0) {
             plan = c->opt->plan;
         } else {
@@ -360,7 +391,7 @@ static int parse_row(struct ctx *c, snap_row *out)
         return CA_ERR;
 
     const char *code = plan_code(plan);
-    struct span team = span_of(r, k->team), worker = span_of(r, k->worker), gender = span_of(r, k->gender),
+    struct span team = team_of(c), worker = span_of(r, k->worker), gender = span_of(r, k->gender),
                 ethnicity = span_of(r, k->ethnicity), disability = span_of(r, k->disability);
     *out = (snap_row){.plan = plan, .closed = closed, .age = age, .line = line};
     out->v[SNAP_ID] = (snap_text){id.p, id.n};
@@ -421,10 +452,18 @@ static int read_header(struct ctx *c, const char *path, import_file *f, int *usa
         return CA_OK;
     }
     c->nhdr = csvr_count(c->r);
-    if (!(c->hdr = csvr_copy_fields(c->r)))
+    if (!(c->hdr = csvr_copy_fields(c->r)) || !(c->match = csvr_copy_fields(c->r)))
         return ca_fail(c->err, CA_SYSTEM, "out of memory");
     csvr_set_names(c->r, c->hdr, c->nhdr);
-    f->kind = import_kind_of(c->hdr, c->nhdr);
+    for (int i = 0; i < c->nhdr; i++) {
+        const char *field = alias_lookup(c->aliases, "column", c->hdr[i]);
+        char *copy = field ? strdup(field) : NULL;
+        if (field && !copy)
+            return ca_fail(c->err, CA_SYSTEM, "out of memory");
+        if (copy)
+            free(c->match[i]), c->match[i] = copy;
+    }
+    f->kind = import_kind_of(c->match, c->nhdr);
     if (f->kind == KIND_UNKNOWN) {
         char found[1024];
         list_columns(c->hdr, c->nhdr, found, sizeof found);
@@ -446,7 +485,7 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
 {
     int usable = 0;
     c->file = f;
-    c->hdr = NULL;
+    c->hdr = c->match = NULL;
     c->nhdr = 0;
     c->read_all = 0;
     if (csvr_open(&c->r, path, c->opt->encoding, c->err) != CA_OK)
@@ -465,7 +504,8 @@ static int import_file_rows(struct ctx *c, const char *path, int fileseq, import
         snprintf(c->idname[fileseq - 1], sizeof c->idname[0], "%s", c->hdr[c->k.id]);
     }
     csvr_strings_free(c->hdr, c->nhdr);
-    c->hdr = NULL;
+    csvr_strings_free(c->match, c->nhdr);
+    c->hdr = c->match = NULL;
     csvr_close(c->r);
     c->r = NULL;
     return rc;
@@ -719,6 +759,9 @@ static int read_files(struct ctx *c, const char *const *paths, int npaths)
 
 static int import_in_transaction(struct ctx *c, const char *const *paths, int npaths)
 {
+    if (alias_set_load(c->db, &c->aliases, c->err) != CA_OK)
+        return CA_ERR;
+    c->team_aliases = alias_count(c->aliases, "team");
     if (snap_open(c->db, c->opt->as_of, expected_cases(paths, npaths), &c->w, c->err) != CA_OK ||
         read_files(c, paths, npaths) != CA_OK)
         return CA_ERR;
@@ -767,6 +810,7 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
             snap_close(c.w);
             db_rollback(db);
         }
+        alias_set_free(c.aliases);
     }
     snap_checks_on(db, fk_off);
     return rc;

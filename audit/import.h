@@ -27,6 +27,7 @@ typedef struct import_options {
     int encoding;    /* enum csvr_encoding: CSVR_AUTO (per file), or one forced */
     int dry_run;     /* validate and count, write nothing */
     int force;       /* accept a file already imported in another snapshot */
+    int no_team;     /* accept a generic list without a team column */
     /* Called every 100,000 rows with the rows read so far (NULL: none); for
      * progress on a terminal. */
     void (*progress)(long rows, void *arg);

@@ -69,6 +69,11 @@ static const struct word plan_words[] = {
     {"cla", CA_PLAN_CLA}, {"lac", CA_PLAN_CLA}, {"cic", CA_PLAN_CLA}, {"lookedafter", CA_PLAN_CLA},
     {"childlookedafter", CA_PLAN_CLA}, {"lookedafterchild", CA_PLAN_CLA}, {"childincare", CA_PLAN_CLA},
     {"cl", CA_PLAN_CL}, {"lc", CA_PLAN_CL}, {"careleaver", CA_PLAN_CL}, {"careleavers", CA_PLAN_CL},
+    /* How case-management systems spell them (SPEC §4's built-in aliases). */
+    {"cpplan", CA_PLAN_CP}, {"cinplan", CA_PLAN_CIN}, {"earlyhelpplan", CA_PLAN_EH}, {"taf", CA_PLAN_EH},
+    {"teamaroundthefamily", CA_PLAN_EH}, {"clasection20", CA_PLAN_CLA}, {"section20", CA_PLAN_CLA},
+    {"s20", CA_PLAN_CLA}, {"careorder", CA_PLAN_CLA}, {"careleaverpathwayplan", CA_PLAN_CL},
+    {"pathwayplan", CA_PLAN_CL},
 };
 
 int plan_parse(const char *s)

@@ -66,6 +66,7 @@ void cli_date_cell(struct out_table *t, ca_day day);
 /* The commands (one file each, cmd/cmd_NAME.c). */
 int cmd_import(int argc, char **argv);
 int cmd_snapshots(int argc, char **argv);
+int cmd_alias(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_rounds(int argc, char **argv);

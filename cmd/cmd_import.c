@@ -13,10 +13,10 @@
 
 static const char import_usage[] =
     "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n"
-    "                        [--problems FILE]\n";
+    "                        [--problems FILE] [--no-team]\n";
 static const char import_help[] =
     "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n"
-    "                        [--problems FILE]\n\n"
+    "                        [--problems FILE] [--no-team]\n\n"
     "Imports the open cases as one snapshot: a generic case list (case_id, date_of_birth,\n"
     "plan_type, team, worker, ...) or Ofsted Annex A lists 2, 6, 7, 8 and 9, recognised from\n"
     "their headers. A child on several rows or lists is one case; the plan type is chosen\n"
@@ -28,6 +28,8 @@ static const char import_help[] =
     "                       UTF-8 when it is valid UTF-8, else Windows-1252, with a note)\n"
     "  --force              accept a file already imported in another snapshot\n"
     "  --dry-run            check the files and print the summary; write nothing\n"
+    "  --no-team            accept a generic list without a team column (the rule that\n"
+    "                       nobody audits their own team's cases then cannot apply)\n"
     "  --problems FILE      when refused, write every problem (not only the first 50) to\n"
     "                       FILE as CSV: file,line,column,value,problem\n"
     "Creates the database when it does not exist.\n";
@@ -66,6 +68,7 @@ int cmd_import(int argc, char **argv)
         {"dry-run", no_argument, NULL, 'n'},
         {"force", no_argument, NULL, 'F'},
         {"problems", required_argument, NULL, 'P'},
+        {"no-team", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -92,6 +95,7 @@ int cmd_import(int argc, char **argv)
         case 'n': opt.dry_run = 1; break;
         case 'F': opt.force = 1; break;
         case 'P': problems_path = optarg; break;
+        case 'T': opt.no_team = 1; break;
         case 'h': return cli_help(import_help);
         default: return cli_bad_option(import_usage, argv, c);
         }

@@ -14,6 +14,7 @@ struct command {
 static const struct command commands[] = {
     {"import", cmd_import, "import the monthly list of open cases (a snapshot)"},
     {"snapshots", cmd_snapshots, "list the imported snapshots"},
+    {"alias", cmd_alias, "a council's own spellings of columns, plan values and teams"},
     {"sample", cmd_sample, "draw a month's stratified random audit list"},
     {"list", cmd_list, "export a round's audit list"},
     {"rounds", cmd_rounds, "list the rounds and their progress"},

@@ -282,6 +282,19 @@ static const char migration_7[] =
     /* "The latest snapshot" is the greatest as-of date everywhere (SPEC §4), not the last imported. */
     "CREATE VIEW snapshot_latest AS SELECT id FROM snapshot ORDER BY as_of DESC, id DESC LIMIT 1;\n";
 
+/* A council's own spellings (SPEC §4): a column name, a plan value or a team spelling,
+ * matched as vocab_normalise makes it, and what it stands for. */
+static const char migration_8[] =
+    "CREATE TABLE alias(\n"
+    "  kind TEXT NOT NULL CHECK(kind IN ('column', 'plan', 'team')),\n"
+    "  match TEXT NOT NULL CHECK(match <> ''),\n"   /* the spelling, normalised */
+    "  spelling TEXT NOT NULL,\n"                   /* as given */
+    "  target TEXT NOT NULL,\n"                     /* a field name, a plan code, a team */
+    "  entered_at TEXT NOT NULL,\n"
+    "  entered_by TEXT NOT NULL,\n"
+    "  PRIMARY KEY(kind, match)\n"
+    ");\n";
+
 const char *const ca_migrations[] = {
     migration_1,
     migration_2,
@@ -290,5 +303,6 @@ const char *const ca_migrations[] = {
     migration_5,
     migration_6,
     migration_7,
+    migration_8,
 };
 const int ca_nmigrations = sizeof ca_migrations / sizeof ca_migrations[0];

@@ -54,8 +54,8 @@ expect_out "Open cases 5: EH 0, CIN 1, CP 1, CLA 2, CL 1"
 # Encoding is decided per file (SPEC §4): a Windows-1252 list beside a UTF-8 one in the
 # same import, each read as it is, the Windows-1252 one with a note; --encoding forces one
 # for every file. (Before, --encoding cp1252 broke the UTF-8 lists of the same import.)
-printf 'case_id,date_of_birth,plan_type,worker\n9001,01/01/2015,CP,Ren\xe9e\n' > "$tmp/cp1252.csv"
-printf 'case_id,date_of_birth,plan_type,worker\n9002,01/01/2015,CP,Siobh\xc3\xa1n\n' > "$tmp/utf8.csv"
+printf 'case_id,date_of_birth,plan_type,worker,team\n9001,01/01/2015,CP,Ren\xe9e,T\n' > "$tmp/cp1252.csv"
+printf 'case_id,date_of_birth,plan_type,worker,team\n9002,01/01/2015,CP,Siobh\xc3\xa1n,T\n' > "$tmp/utf8.csv"
 snapshot_db
 expect_exit 1 ca import "$tmp/cp1252.csv" "$tmp/utf8.csv" --as-of 01/11/2026 --encoding utf-8
 expect_err "cp1252.csv:2: not valid UTF-8"
@@ -68,14 +68,14 @@ expect_err "cp1252.csv: not UTF-8, so read as Windows-1252"
   = "Renée|Siobhán" ] || fail "each file was not read in its own encoding"
 
 # Progress for long imports, on standard error only when it is a terminal (script(1) gives it one).
-awk 'BEGIN { print "case_id,date_of_birth,plan_type"; for (i = 0; i < 100000; i++) printf "P%d,01/01/2015,CP\n", i }' \
+awk 'BEGIN { print "case_id,date_of_birth,plan_type,team"; for (i = 0; i < 100000; i++) printf "P%d,01/01/2015,CP,T\n", i }' \
   > "$tmp/big.csv"
 script -qec "'$CASEAUDIT' --db '$tmp/big.db' import '$tmp/big.csv' --as-of 01/11/2026 2>&1 >/dev/null" /dev/null \
   > "$tmp/tty" || fail "import on a terminal failed: $(cat "$tmp/tty")"
 grep -qF "importing: 100000 rows read..." "$tmp/tty" || fail "no progress on a terminal: $(cat -A "$tmp/tty")"
 
 # --plan-type for a list without plan_type; --dry-run writes nothing.
-printf 'case_id,date_of_birth\n7001,01/01/2015\n7002,01/01/2016\n' > "$tmp/noplan.csv"
+printf 'case_id,date_of_birth,team\n7001,01/01/2015,T\n7002,01/01/2016,T\n' > "$tmp/noplan.csv"
 snapshot_db
 expect_exit 0 ca import "$tmp/noplan.csv" --as-of 01/11/2026 --plan-type "Child in Need" --dry-run
 expect_out "Dry run: nothing was written"

@@ -76,10 +76,43 @@ expect_exit 1 ca import "$tmp/zeros.csv" --as-of 01/12/2026
 expect_err "zeros.csv:4: column \"case_id\": case \"14628\" and case \"0014628\" on $tmp/zeros.csv:2 differ only by leading zeros"
 expect_db_unchanged
 
+# A generic list as a system exports it: Person ID, Current Plan, Service Area are built-in
+# aliases, and so are CP Plan, TAF, CLA - Section 20 and Care Leaver - Pathway Plan; a
+# council's own plan spelling and team spelling are taught with 'alias add'.
+cat > "$tmp/generic.csv" <<'CSV'
+Person ID,DOB,Current Plan,Service Area,Key Worker
+601,01/01/2015,CP Plan,Safeguarding East,W1
+602,01/01/2016,TAF,Early Help - Locality East,W2
+603,01/01/2012,CLA - Section 20,Children in Care,W3
+604,01/01/2006,Care Leaver - Pathway Plan,Leaving Care,W4
+605,01/01/2014,Supervision Order,CWD,W5
+CSV
+snapshot_db
+expect_exit 1 ca import "$tmp/generic.csv" --as-of 01/12/2026
+expect_err 'generic.csv:6: column "Current Plan": unknown plan type; expected EH, CIN, CP, CLA or CL (or Early Help, Child in Need, Child Protection, Looked After, Care Leaver); for a council'"'"'s own name of a plan: caseaudit alias add plan "Supervision Order" CODE (value "Supervision Order")'
+expect_db_unchanged
+expect_exit 1 ca alias add plan "Supervision Order" Adoption
+expect_err '"Adoption" is not a plan type'
+expect_exit 1 ca alias add plan "C.P." CLA
+expect_err '"C.P." already means CP: it needs no alias'
+expect_exit 0 ca alias add plan "supervision  order" CP
+expect_exit 0 ca alias add team "CWD" "Children with Disabilities"
+expect_exit 0 ca import "$tmp/generic.csv" --as-of 01/12/2026
+expect_out "Open cases 5: EH 1, CIN 0, CP 2, CLA 1, CL 1"
+[ "$(q "SELECT team FROM snapshot_case WHERE case_id = '605'")" = "Children with Disabilities" ] || fail "team alias"
+[ "$(q "SELECT worker FROM snapshot_case WHERE case_id = '601'")" = "W1" ] || fail "Key Worker"
+expect_exit 0 ca alias list --format csv
+expect_out "plan,supervision  order,CP"
+expect_out "team,CWD,Children with Disabilities"
+expect_exit 0 ca alias remove team cwd
+expect_exit 1 ca alias remove team cwd
+expect_err "there is no team alias"
+[ "$(q "SELECT count(*) FROM event WHERE command = 'alias'")" = 3 ] || fail "aliases not in the event log"
+
 # One pass finds every problem; past the 50 shown, --problems FILE has them all (CSV, 0600).
-{ echo "case_id,date_of_birth,plan_type"
-  for i in $(seq 1 60); do echo "X$i,31/02/2015,CP"; done
-  echo "X61,01/01/2015,Adoption"; } > "$tmp/many.csv"
+{ echo "case_id,date_of_birth,plan_type,team"
+  for i in $(seq 1 60); do echo "X$i,31/02/2015,CP,T"; done
+  echo "X61,01/01/2015,Adoption,T"; } > "$tmp/many.csv"
 expect_exit 1 ca import "$tmp/many.csv" --as-of 01/12/2026
 expect_err "and 11 more problems not shown"
 expect_err "give --problems FILE to have all 61 written to a file"
@@ -94,6 +127,7 @@ rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))
 assert rows[0] == ["file", "line", "column", "value", "problem"], rows[0]
 assert rows[1] == [sys.argv[2], "2", "date_of_birth", "31/02/2015", "no such date (dates are read day first, dd/mm/yyyy)"], rows[1]
 assert rows[61][1:4] == ["62", "plan_type", "Adoption"], rows[61]
+assert 'caseaudit alias add plan "Adoption" CODE' in rows[61][4], rows[61]
 PY
 expect_db_unchanged
 pass

@@ -4,14 +4,14 @@
 source "$SRC/tests/cli/lib.sh"
 
 printf 'case_id,date_of_birth,plan_type\n1,01/01/2015,CP\n' > "$tmp/ok.csv"
-expect_exit 0 ca import "$tmp/ok.csv" --as-of 01/11/2026
+expect_exit 0 ca import "$tmp/ok.csv" --as-of 01/11/2026 --no-team
 
 # refuse FILE-CONTENT EXPECTED-MESSAGE [IMPORT-OPTIONS...]
 refuse() {
   local content=$1 message=$2; shift 2
   printf '%b' "$content" > "$tmp/bad.csv"
   snapshot_db
-  expect_exit 1 ca import "$tmp/bad.csv" --as-of 01/11/2026 "$@"
+  expect_exit 1 ca import "$tmp/bad.csv" --as-of 01/11/2026 --no-team "$@"
   expect_err "$message"
   expect_err "nothing was imported"
   expect_db_unchanged
@@ -72,18 +72,29 @@ refuse 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Chil
 snapshot_db
 printf 'case_id,date_of_birth,plan_type\n5,01/01/2015,CP\n' > "$tmp/a.csv"
 cp "$tmp/a.csv" "$tmp/b.csv"
-expect_exit 1 ca import "$tmp/a.csv" "$tmp/b.csv" --as-of 01/11/2026
+expect_exit 1 ca import "$tmp/a.csv" "$tmp/b.csv" --as-of 01/11/2026 --no-team
 expect_err "b.csv: the same file as a.csv"
 expect_db_unchanged
 
 # Every problem is reported, up to 50, then a count.
 { echo 'case_id,date_of_birth,plan_type'; for i in $(seq 1 60); do echo "$i,99/99/2015,CP"; done; } > "$tmp/many.csv"
 snapshot_db
-expect_exit 1 ca import "$tmp/many.csv" --as-of 01/11/2026
+expect_exit 1 ca import "$tmp/many.csv" --as-of 01/11/2026 --no-team
 [ "$(grep -c 'many.csv:[0-9]*: column "date_of_birth"' "$tmp/err")" = 50 ] || fail "expected 50 problems shown"
 expect_err "... and 10 more problems not shown"
 expect_err "error: nothing was imported: 60 problems in the file"
 expect_db_unchanged
+
+# A generic list whose team column is not recognised: the own-team rule (SPEC §6) would
+# silently do nothing, so it is refused, saying how to map the column or to go without.
+printf 'case_id,date_of_birth,plan_type,Locality\n5,01/01/2015,CP,East\n' > "$tmp/noteam.csv"
+snapshot_db
+expect_exit 1 ca import "$tmp/noteam.csv" --as-of 01/11/2026
+expect_err 'noteam.csv:1: column "team": required column missing: the rule that nobody audits their own team'"'"'s cases needs each case'"'"'s team (columns found: "case_id", "date_of_birth", "plan_type", "Locality"); if the list has it under another name: caseaudit alias add column "NAME" team; a list that has no teams at all is imported with --no-team'
+expect_db_unchanged
+expect_exit 0 ca alias add column Locality team
+expect_exit 0 ca import "$tmp/noteam.csv" --as-of 01/11/2026
+[ "$(q "SELECT team FROM snapshot_case WHERE case_id = '5'")" = East ] || fail "the aliased team column was not read"
 
 # Bad values and usage.
 expect_exit 1 ca import "$tmp/ok.csv" --as-of 31/02/2026

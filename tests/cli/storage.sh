@@ -2,7 +2,7 @@
 # The database file (SPEC §3, §10): where it is, its mode, and the files it refuses
 # (exit 3) without changing a byte.
 source "$SRC/tests/cli/lib.sh"
-printf 'case_id,date_of_birth,plan_type\n1,01/01/2015,CP\n' > "$tmp/ok.csv"
+printf 'case_id,date_of_birth,plan_type,team\n1,01/01/2015,CP,North\n' > "$tmp/ok.csv"
 
 # No database: every command but import says how to make one.
 expect_exit 1 ca snapshots

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit/csvread.h"
 #include "audit/import.h"
+#include "audit/store/db.h" /* db_int: the test looks inside */
 
 static ca_db *db;
 static char path[64];
@@ -25,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     fwrite(data, 1, size, f);
     fclose(f);
-    import_options opt = {.plan = -1, .cp1252 = size > 0 && (data[0] & 1)};
+    import_options opt = {.plan = -1, .encoding = size > 0 && (data[0] & 1) ? CSVR_CP1252 : CSVR_AUTO,
+                          .no_team = size > 0 && (data[0] & 2), .force = 1};
     date_from_ymd(2026, 11, 1, &opt.as_of);
     static import_summary sum;
     const char *paths[] = {path};

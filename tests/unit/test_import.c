@@ -145,7 +145,8 @@ static int run(ca_day as_of, int dry, ca_error *err, int n, ...)
     for (int i = 0; i < n; i++)
         paths[i] = va_arg(ap, const char *);
     va_end(ap);
-    import_options opt = {.as_of = as_of, .plan = -1, .dry_run = dry, .force = force};
+    /* These lists are about other things than teams: SPEC §6's team rule is tested from the command line. */
+    import_options opt = {.as_of = as_of, .plan = -1, .dry_run = dry, .force = force, .no_team = 1};
     force = 0;
     return import_run(db, paths, n, &opt, &sum, err);
 }
@@ -420,7 +421,7 @@ static void test_plan_type_option_and_missing_columns(void **state)
     expect_problem(&err, "noplan.csv:1: column \"plan_type\": required column missing (or give --plan-type; columns "
                          "found: \"case_id\", \"dob\")");
     ca_error_free(&err);
-    import_options opt = {.as_of = day(2026, 11, 1), .plan = CA_PLAN_CIN};
+    import_options opt = {.as_of = day(2026, 11, 1), .plan = CA_PLAN_CIN, .no_team = 1};
     const char *paths[] = {a};
     expect_ok(import_run(db, paths, 1, &opt, &sum, &err), &err);
     assert_int_equal(sum.open[CA_PLAN_CIN], 2);
