@@ -113,6 +113,7 @@ expect_err "there is no team alias"
 { echo "case_id,date_of_birth,plan_type,team"
   for i in $(seq 1 60); do echo "X$i,31/02/2015,CP,T"; done
   echo "X61,01/01/2015,Adoption,T"; } > "$tmp/many.csv"
+snapshot_db
 expect_exit 1 ca import "$tmp/many.csv" --as-of 01/12/2026
 expect_err "and 11 more problems not shown"
 expect_err "give --problems FILE to have all 61 written to a file"
