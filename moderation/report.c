@@ -1,5 +1,6 @@
 #include "moderation/report.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -413,6 +414,32 @@ static int compute(struct build *b)
     return CA_OK;
 }
 
+/* Every share, rate and interval the report shows, computed once here. */
+static void compute_shares(report *out)
+{
+    out->completion = out->sampled ? (double)out->audits / (double)out->sampled : NAN;
+    for (int g = 1; g <= 4; g++) {
+        out->audited_share[g] = stats_wilson(out->audited[g], out->audits);
+        out->final_share[g] = stats_wilson(out->final[g], out->audits);
+    }
+    out->moderated_share = stats_wilson(out->moderated, out->audits);
+    out->agreed_share = stats_wilson(out->agreed, out->moderated);
+    out->downgraded_share = stats_wilson(out->downgraded, out->moderated);
+    out->upgraded_share = stats_wilson(out->upgraded, out->moderated);
+    for (int i = 0; i < out->nby; i++)
+        for (int k = 0; k < out->by[i].nlevels; k++) {
+            report_level *l = &out->by[i].levels[k];
+            for (int g = 1; g <= 4; g++)
+                l->share[g] = stats_wilson(l->final[g], l->audits);
+            l->downgrade_rate = stats_wilson(l->downgraded, l->moderated);
+        }
+    for (int i = 0; i < out->ndomains; i++)
+        out->domains[i].share = stats_wilson(out->domains[i].good_or_better, out->domains[i].audits);
+    for (int k = 0; k < out->ntrend; k++)
+        for (int g = 1; g <= 4; g++)
+            out->trend[k].share[g] = stats_wilson(out->trend[k].final[g], out->trend[k].audits);
+}
+
 static int on_domain(void *ctx, const char *code, const char *label)
 {
     struct build *b = ctx;
@@ -493,6 +520,8 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
                  ? CA_OK
                  : CA_ERR;
     db_rollback(db); /* read only */
+    if (rc == CA_OK)
+        compute_shares(out);
     free(b.strata);
     free(b.rounds);
     free(b.inscope);
