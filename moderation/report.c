@@ -387,6 +387,17 @@ static int read_rounds(struct build *b)
     return CA_OK;
 }
 
+/* The design-weighted estimate for grade g, exactly 0 or 1 (with no spread) when
+ * no audit or every audit had the grade, as the sum of the weights may miss 1. */
+static void exact_estimate(stats_estimate *e, long k, long n)
+{
+    if (!e->any || (k != 0 && k != n))
+        return;
+    e->p = k == n ? 1 : 0;
+    if (e->estimable)
+        e->se = 0, e->lo = e->hi = e->p;
+}
+
 /* The design-weighted estimate, by final grade, pooled over the rounds' strata;
  * then moderation's most common downgrade (ties: the better from-grade, then the
  * better to-grade), agreement and the sign test. */
@@ -402,6 +413,7 @@ static int compute(struct build *b)
             ss[k] = (stats_stratum){a->N > a->n ? a->N : a->n, a->n, a->final[g]};
         }
         out->estimate[g] = stats_stratified(ss, b->nstrata);
+        exact_estimate(&out->estimate[g], out->final[g], out->audits);
     }
     free(ss);
     for (int i = 0; i < 4; i++)
@@ -410,8 +422,21 @@ static int compute(struct build *b)
                 out->top_n = out->transitions[i][j], out->top_from = i + 1, out->top_to = j + 1;
     out->kappa = stats_kappa((const long(*)[4])out->transitions, 0);
     out->kappa_linear = stats_kappa((const long(*)[4])out->transitions, 1);
-    out->sign_test_p = stats_sign_test(out->downgraded, out->upgraded);
+    out->sign_test_p = out->downgraded ? stats_sign_test(out->downgraded, out->upgraded) : 1; /* P(X >= 0) */
     return CA_OK;
+}
+
+/* k of n with its Wilson interval, where the limits that are mathematically 0 or 1
+ * (the lower limit of 0 of n, the upper of n of n) are exactly 0 or 1, not the
+ * 2.8e-17 that rounding leaves. */
+static stats_prop share(long k, long n)
+{
+    stats_prop p = stats_wilson(k, n);
+    if (p.estimable && k == 0)
+        p.lo = 0;
+    if (p.estimable && k == n)
+        p.hi = 1;
+    return p;
 }
 
 /* Every share, rate and interval the report shows, computed once here. */
@@ -419,25 +444,25 @@ static void compute_shares(report *out)
 {
     out->completion = out->sampled ? (double)out->audits / (double)out->sampled : NAN;
     for (int g = 1; g <= 4; g++) {
-        out->audited_share[g] = stats_wilson(out->audited[g], out->audits);
-        out->final_share[g] = stats_wilson(out->final[g], out->audits);
+        out->audited_share[g] = share(out->audited[g], out->audits);
+        out->final_share[g] = share(out->final[g], out->audits);
     }
-    out->moderated_share = stats_wilson(out->moderated, out->audits);
-    out->agreed_share = stats_wilson(out->agreed, out->moderated);
-    out->downgraded_share = stats_wilson(out->downgraded, out->moderated);
-    out->upgraded_share = stats_wilson(out->upgraded, out->moderated);
+    out->moderated_share = share(out->moderated, out->audits);
+    out->agreed_share = share(out->agreed, out->moderated);
+    out->downgraded_share = share(out->downgraded, out->moderated);
+    out->upgraded_share = share(out->upgraded, out->moderated);
     for (int i = 0; i < out->nby; i++)
         for (int k = 0; k < out->by[i].nlevels; k++) {
             report_level *l = &out->by[i].levels[k];
             for (int g = 1; g <= 4; g++)
-                l->share[g] = stats_wilson(l->final[g], l->audits);
-            l->downgrade_rate = stats_wilson(l->downgraded, l->moderated);
+                l->share[g] = share(l->final[g], l->audits);
+            l->downgrade_rate = share(l->downgraded, l->moderated);
         }
     for (int i = 0; i < out->ndomains; i++)
-        out->domains[i].share = stats_wilson(out->domains[i].good_or_better, out->domains[i].audits);
+        out->domains[i].share = share(out->domains[i].good_or_better, out->domains[i].audits);
     for (int k = 0; k < out->ntrend; k++)
         for (int g = 1; g <= 4; g++)
-            out->trend[k].share[g] = stats_wilson(out->trend[k].final[g], out->trend[k].audits);
+            out->trend[k].share[g] = share(out->trend[k].final[g], out->trend[k].audits);
 }
 
 static int on_domain(void *ctx, const char *code, const char *label)

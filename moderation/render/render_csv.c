@@ -13,10 +13,12 @@ struct at {
     const char *section, *dim, *level;
 };
 
+/* Exact values, in the shortest form that reads back as the same double. */
 static void csv_bound(FILE *f, double v)
 {
+    char buf[40];
     if (!isnan(v))
-        fprintf(f, "%.17g", v);
+        out_real_text(v, buf, sizeof buf), fputs(buf, f);
 }
 
 static void csv_row(FILE *f, struct at at, const char *measure, const char *value, double lower, double upper)
@@ -35,7 +37,7 @@ static void csv_row(FILE *f, struct at at, const char *measure, const char *valu
 static void csv_num(FILE *f, struct at at, const char *measure, double v, double lo, double hi)
 {
     char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    out_real_text(v, buf, sizeof buf);
     csv_row(f, at, measure, buf, lo, hi);
 }
 

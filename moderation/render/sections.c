@@ -41,8 +41,8 @@ static void pair(out_table *t, const char *measure, const char *value)
 static out_table *headline_table(const report *r)
 {
     out_table *t = otab_new();
-    otab_col(t, "measure", COL_TEXT);
-    otab_col(t, "value", COL_TEXT);
+    otab_col(t, "Measure", COL_TEXT);
+    otab_col(t, "Value", COL_TEXT);
     char v[96], a[CA_DATE_ISO_LEN], b[CA_DATE_ISO_LEN];
     date_uk(r->period.from, a);
     date_uk(r->period.to, b);
@@ -65,9 +65,9 @@ static out_table *headline_table(const report *r)
 static out_table *grades_table(const report *r)
 {
     out_table *t = otab_new();
-    otab_col(t, "grade", COL_TEXT);
-    const char *cols[] = {"audited", "audited_share", "audited_lower", "audited_upper",
-                          "final", "final_share", "final_lower", "final_upper"};
+    otab_col(t, "Grade", COL_TEXT);
+    const char *cols[] = {"As audited", "Share as audited", "Lower 95% limit", "Upper 95% limit",
+                          "Final", "Final share", "Lower 95% limit", "Upper 95% limit"};
     for (int i = 0; i < 8; i++)
         otab_col(t, cols[i], i % 4 ? COL_PERCENT : COL_INT);
     for (int g = 1; g <= 4; g++) {
@@ -82,11 +82,11 @@ static out_table *grades_table(const report *r)
 static out_table *estimate_table(const report *r)
 {
     out_table *t = otab_new();
-    otab_col(t, "final_grade", COL_TEXT);
-    otab_col(t, "estimated_share", COL_PERCENT);
-    otab_col(t, "lower", COL_PERCENT);
-    otab_col(t, "upper", COL_PERCENT);
-    otab_col(t, "note", COL_TEXT);
+    otab_col(t, "Final grade", COL_TEXT);
+    otab_col(t, "Estimated share", COL_PERCENT);
+    otab_col(t, "Lower 95% limit", COL_PERCENT);
+    otab_col(t, "Upper 95% limit", COL_PERCENT);
+    otab_col(t, "Note", COL_TEXT);
     for (int g = 1; g <= 4; g++) {
         const stats_estimate *e = &r->estimate[g];
         otab_row(t);
@@ -107,11 +107,11 @@ static out_table *estimate_table(const report *r)
 static out_table *moderation_table(const report *r)
 {
     out_table *t = otab_new();
-    otab_col(t, "outcome", COL_TEXT);
-    otab_col(t, "audits", COL_INT);
-    otab_col(t, "share", COL_PERCENT);
-    otab_col(t, "lower", COL_PERCENT);
-    otab_col(t, "upper", COL_PERCENT);
+    otab_col(t, "Outcome", COL_TEXT);
+    otab_col(t, "Audits", COL_INT);
+    otab_col(t, "Share", COL_PERCENT);
+    otab_col(t, "Lower 95% limit", COL_PERCENT);
+    otab_col(t, "Upper 95% limit", COL_PERCENT);
     const char *names[] = {"Moderated (share of all audits)", "Agreed", "Downgraded", "Upgraded"};
     const stats_prop *p[] = {&r->moderated_share, &r->agreed_share, &r->downgraded_share, &r->upgraded_share};
     for (int i = 0; i < 4; i++) {
@@ -125,7 +125,7 @@ static out_table *moderation_table(const report *r)
 static out_table *transitions_table(const report *r)
 {
     out_table *t = otab_new();
-    otab_col(t, "audited \\ moderated", COL_TEXT);
+    otab_col(t, "Audited grade \\ moderated grade", COL_TEXT);
     for (int j = 1; j <= 4; j++)
         otab_col(t, grade_label(j), COL_INT);
     for (int i = 1; i <= 4; i++) {
@@ -155,10 +155,10 @@ static void kappa_row(out_table *t, const char *name, const stats_kappa_result *
 static out_table *agreement_table(const report *r)
 {
     out_table *t = otab_new();
-    otab_col(t, "measure", COL_TEXT);
-    otab_col(t, "value", COL_TEXT);
-    otab_col(t, "lower", COL_TEXT);
-    otab_col(t, "upper", COL_TEXT);
+    otab_col(t, "Measure", COL_TEXT);
+    otab_col(t, "Value", COL_TEXT);
+    otab_col(t, "Lower 95% limit", COL_TEXT);
+    otab_col(t, "Upper 95% limit", COL_TEXT);
     kappa_row(t, "Cohen's kappa", &r->kappa);
     kappa_row(t, "Cohen's kappa, linear-weighted", &r->kappa_linear);
     char v[32];
@@ -193,18 +193,25 @@ static void share_cell(out_table *t, const report *r, const report_level *l, con
         otab_real(t, p->p);
 }
 
+/* A breakdown's heading: "Plan type", "Age band", "Team", "Auditor". */
+static const char *dim_heading(enum report_dim d)
+{
+    static const char *const names[] = {"Plan type", "Age band", "Team", "Auditor"};
+    return names[d];
+}
+
 static out_table *breakdown_table(const report *r, const report_breakdown *b)
 {
     out_table *t = otab_new();
-    otab_col(t, report_dim_name(b->dim), COL_TEXT);
-    otab_col(t, "audits", COL_INT);
+    otab_col(t, dim_heading(b->dim), COL_TEXT);
+    otab_col(t, "Audits", COL_INT);
     for (int g = 1; g <= 4; g++)
         otab_col(t, grade_label(g), COL_PERCENT);
-    otab_col(t, "moderated", COL_INT);
-    otab_col(t, "downgraded", COL_INT);
-    otab_col(t, "downgrade_rate", COL_PERCENT);
+    otab_col(t, "Moderated", COL_INT);
+    otab_col(t, "Downgraded", COL_INT);
+    otab_col(t, "Downgrade rate", COL_PERCENT);
     if (b->dim == BY_AUDITOR)
-        otab_col(t, "service_downgrade_rate", COL_PERCENT);
+        otab_col(t, "Service downgrade rate", COL_PERCENT);
     for (int i = 0; i < b->nlevels; i++) {
         const report_level *l = &b->levels[i];
         otab_row(t);
@@ -224,12 +231,12 @@ static out_table *breakdown_table(const report *r, const report_breakdown *b)
 static out_table *domains_table(const report *r)
 {
     out_table *t = otab_new();
-    otab_col(t, "domain", COL_TEXT);
-    otab_col(t, "audits", COL_INT);
-    otab_col(t, "good_or_better", COL_INT);
-    otab_col(t, "share", COL_PERCENT);
-    otab_col(t, "lower", COL_PERCENT);
-    otab_col(t, "upper", COL_PERCENT);
+    otab_col(t, "Domain", COL_TEXT);
+    otab_col(t, "Audits", COL_INT);
+    otab_col(t, "Good or better", COL_INT);
+    otab_col(t, "Share", COL_PERCENT);
+    otab_col(t, "Lower 95% limit", COL_PERCENT);
+    otab_col(t, "Upper 95% limit", COL_PERCENT);
     for (int i = 0; i < r->ndomains; i++) {
         otab_row(t);
         otab_text(t, r->domains[i].label);
@@ -242,7 +249,7 @@ static out_table *domains_table(const report *r)
 static out_table *actions_table(const report *r)
 {
     out_table *t = otab_new();
-    const char *cols[] = {"raised", "done", "open", "overdue"};
+    const char *cols[] = {"Raised", "Done", "Open", "Overdue"};
     long v[] = {r->actions_raised, r->actions_done, r->actions_open, r->actions_overdue};
     for (int i = 0; i < 4; i++)
         otab_col(t, cols[i], COL_INT);
@@ -255,8 +262,8 @@ static out_table *actions_table(const report *r)
 static out_table *trend_table(const report *r)
 {
     out_table *t = otab_new();
-    otab_col(t, "period", COL_TEXT);
-    otab_col(t, "audits", COL_INT);
+    otab_col(t, "Period", COL_TEXT);
+    otab_col(t, "Audits", COL_INT);
     for (int g = 1; g <= 4; g++)
         otab_col(t, grade_label(g), COL_PERCENT);
     for (int k = r->ntrend - 1; k >= 0; k--) {
@@ -284,13 +291,14 @@ int sections(const report *r, struct section *s, ca_error *err)
     int n = 0, failed = 0;
     add(s, &n, SEC_HEADLINE, "Headline", headline_table(r));
     add(s, &n, SEC_GRADES, "Grades, as audited and final", grades_table(r));
-    add(s, &n, SEC_ESTIMATE, "Estimated share of all open cases", estimate_table(r));
+    add(s, &n, SEC_ESTIMATE, "Estimated share of open cases", estimate_table(r));
     add(s, &n, SEC_MODERATION, "Moderation", moderation_table(r));
     add(s, &n, SEC_TRANSITIONS, "Transitions", transitions_table(r));
     add(s, &n, SEC_AGREEMENT, "Agreement", agreement_table(r));
     for (int i = 0; i < r->nby; i++) {
         char title[64];
-        snprintf(title, sizeof title, "By %s", report_dim_name(r->by[i].dim));
+        snprintf(title, sizeof title, "By %s", dim_heading(r->by[i].dim));
+        title[3] = (char)(title[3] - 'A' + 'a');
         add(s, &n, SEC_BREAKDOWN, title, breakdown_table(r, &r->by[i]));
     }
     add(s, &n, SEC_DOMAINS, "Domains", domains_table(r));

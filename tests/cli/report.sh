@@ -166,6 +166,31 @@ expect_exit 0 ca report --quarter 2026Q3 --format xlsx -o "$tmp/r.xlsx"
 expect_exit 0 ca report --quarter 2026Q3 --format csv
 head -1 "$tmp/out" | grep -q '^section,dimension,level,measure,value,lower,upper' || fail "csv long form header"
 expect_out "moderation,,downgraded,n,"
+# Exact values as the shortest text that reads back as the same double (issue 16): not
+# %.17g's 0.080000000000000002; and what is mathematically 0 or 1 is 0 or 1, not the
+# 2.8e-17 that rounding leaves at the lower limit of 0 of 6.
+python3 - "$tmp/out" "$tmp/report.json" <<'PY' || fail "csv/json values are not in their shortest exact form"
+import csv, json, sys
+def shortest(v):
+    f = float(v)
+    return v == (str(int(f)) if f.is_integer() else repr(f))
+numbers = [v for r in csv.DictReader(open(sys.argv[1])) for k in ("value", "lower", "upper")
+           for v in [r[k]] if v and v.lstrip("-").replace(".", "", 1).replace("e-", "", 1).isdigit()]
+assert len(numbers) > 50, len(numbers)
+bad = [v for v in numbers if not shortest(v)]
+assert not bad, bad
+def values(x):
+    if isinstance(x, dict):
+        for v in x.values(): yield from values(v)
+    elif isinstance(x, list):
+        for v in x: yield from values(v)
+    elif isinstance(x, float):
+        yield x
+noise = [v for v in values(json.load(open(sys.argv[2]))) if 0 < v < 1e-9 or 1 - 1e-9 < v < 1]
+assert not noise, noise
+team0 = json.load(open(sys.argv[2]))["by"]["team"][0]
+assert team0["level"] == "Team 0" and team0["final"]["good"] == {"n": 0, "p": 0, "lo": 0, "hi": 0.39033429165637346}
+PY
 
 # An audit corrected after it was moderated: the outcome still counts for the case, in
 # the report now (found by case) and as at a day before the correction (by audit).
