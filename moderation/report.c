@@ -201,7 +201,7 @@ static void build_scopes(struct build *b, const ca_period *period, ca_day as_at)
     snprintf(b->span.asat, sizeof b->span.asat, "9999-12-31");
     if (as_at >= 0)
         date_iso(as_at + 1, b->span.asat);
-    date_iso(as_at >= 0 ? as_at : date_today(), b->span.ref);
+    date_iso(as_at >= 0 ? as_at : db_today(b->db), b->span.ref); /* the clock passed in */
     date_iso(period->to, b->span.to);
     /* The trend: this period, then (for a quarter) the three quarters before it. */
     out->ntrend = period->quarter ? 4 : 1;

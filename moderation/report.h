@@ -6,7 +6,7 @@
 #ifndef CASEAUDIT_REPORT_H
 #define CASEAUDIT_REPORT_H
 
-#include "audit/store/db.h"
+#include "audit/store/store.h"
 #include "moderation/period.h"
 #include "moderation/stats.h"
 

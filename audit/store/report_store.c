@@ -1,6 +1,8 @@
 /* report_store.c: the quarterly report's reads (see report_store.h). */
 #include "audit/store/report_store.h"
 
+#include "audit/store/db.h"
+
 #include <stdio.h>
 
 /* The audits that count: the latest per (round, case) as at then (entered before

@@ -13,7 +13,9 @@
 #include <stdint.h>
 
 #include "audit/date.h"
-#include "audit/store/db.h"
+#include "audit/store/store.h"
+
+struct ca_stmt;
 
 typedef struct rs_scope {
     char from[CA_DATE_ISO_LEN], to[CA_DATE_ISO_LEN];  /* audit dates read, inclusive */
@@ -45,7 +47,7 @@ typedef struct rs_audit {
     const char *stratum, *audit_date;
     const char *level[4];      /* plan type, age band, team, auditor */
     int grade;
-    ca_stmt *stmt_;            /* private */
+    struct ca_stmt *stmt_;     /* private: the row, for rs_audit_case */
 } rs_audit;
 /* The audit's case id, read only when asked for (most rows never need it). */
 const char *rs_audit_case(const rs_audit *a);
