@@ -537,6 +537,8 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
         out->nby++;
     }
     struct build b = {.out = out, .db = db, .err = err};
+    db_now_utc(db, out->produced_at);
+    out->produced_on = db_today(db);
     build_scopes(&b, period, as_at);
     if (db_begin_read(db, err) != CA_OK) /* one consistent view of the database */
         return CA_ERR;

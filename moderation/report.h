@@ -13,6 +13,9 @@
 enum report_dim { BY_PLAN, BY_AGE, BY_TEAM, BY_AUDITOR, REPORT_NDIMS };
 const char *report_dim_name(enum report_dim d);   /* "plan", "age", "team", "auditor" */
 
+/* An auditor's downgrade rate on fewer moderations than this is flagged as resting on few. */
+#define REPORT_FEW_MODERATIONS 5
+
 /* The cells of a breakdown's row that suppression may hide: a bit each. */
 #define REPORT_HIDE_AUDITS (1u << 0)
 #define REPORT_HIDE_FINAL(g) (1u << (g))          /* the count of final grade g, 1..4 */
@@ -54,6 +57,8 @@ typedef struct report_trend {
 typedef struct report {
     ca_period period;
     ca_day as_at;                   /* -1: now */
+    char produced_at[32];           /* when it was built, by the clock: "yyyy-mm-ddThh:mm:ssZ" */
+    ca_day produced_on;             /* that day */
     long audits, rounds, sampled, overdue;
     double completion;              /* audits of sampled; NAN when nothing was sampled */
     long audited[5], final[5];      /* by grade 1..4 */

@@ -3,6 +3,7 @@
 #include "moderation/render/render.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "audit/date.h"
 #include "audit/render/output.h"
@@ -63,6 +64,9 @@ static void csv_headline(const report *r, FILE *f)
     csv_row(f, period, "from", a, NAN, NAN);
     csv_row(f, period, "to", b, NAN, NAN);
     csv_row(f, period, "label", r->period.label, NAN, NAN);
+    if (r->as_at >= 0)
+        date_iso(r->as_at, a), csv_row(f, period, "as_at", a, NAN, NAN);
+    csv_row(f, period, "produced_at", r->produced_at, NAN, NAN);
     csv_count(f, head, "audits", r->audits);
     csv_count(f, head, "rounds", r->rounds);
     csv_count(f, head, "sampled", r->sampled);
@@ -119,6 +123,7 @@ static int csv_hidden(const report *r, FILE *f, struct at at, const char *measur
 
 static void csv_level(const report *r, FILE *f, const char *dim, const report_level *l)
 {
+    int dim_is_auditor = strcmp(dim, report_dim_name(BY_AUDITOR)) == 0; /* with its rate, as json */
     struct at at = {"by", dim, l->name};
     if (!csv_hidden(r, f, at, "audits", l, REPORT_HIDE_AUDITS))
         csv_count(f, at, "audits", l->audits);
@@ -129,6 +134,8 @@ static void csv_level(const report *r, FILE *f, const char *dim, const report_le
         csv_count(f, at, "moderated", l->moderated);
     if (!csv_hidden(r, f, at, "downgraded", l, REPORT_HIDE_DOWNGRADED))
         csv_count(f, at, "downgraded", l->downgraded);
+    if (dim_is_auditor && !csv_hidden(r, f, at, "downgrade_rate", l, REPORT_HIDE_RATE))
+        csv_prop(f, at, "downgrade_rate", l->downgrade_rate);
 }
 
 static void csv_rest(const report *r, FILE *f)

@@ -160,12 +160,10 @@ static void html_head(FILE *f, const report *r)
     fprintf(f, "Case audit report %s</title>\n", r->period.label);
     fputs(html_style, f);
     fputs("</head>\n<body>\n", f);
-    fprintf(f, "<h1>Case audit report: %s</h1>\n<p>%s to %s", r->period.label, a, b);
-    if (r->as_at >= 0) {
-        date_uk(r->as_at, a);
-        fprintf(f, ", as it stood at the end of %s", a);
-    }
-    fputs("</p>\n", f);
+    fprintf(f, "<h1>Case audit report: %s</h1>\n<p>%s to %s. Data as at ", r->period.label, a, b);
+    data_as_at(r, buf, sizeof buf);
+    date_uk(r->produced_on, a);
+    fprintf(f, "%s; produced on %s.</p>\n", buf, a);
     summary(r, buf, sizeof buf);
     fputs("<p class=\"summary\">", f);
     html_text(f, buf);
@@ -184,6 +182,11 @@ static void html_section(FILE *f, const report *r, const struct section *s)
         most_common(r, buf, sizeof buf);
         fputs("<p>Most common downgrade: ", f);
         html_text(f, buf);
+        fputs("</p>\n", f);
+    }
+    if (section_note(s->kind)) {
+        fputs("<p>", f);
+        html_text(f, section_note(s->kind));
         fputs("</p>\n", f);
     }
     if (s->kind == SEC_TRANSITIONS)

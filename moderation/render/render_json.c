@@ -66,6 +66,7 @@ static void json_head(json_writer *j, const report *r)
         date_iso(r->as_at, a);
         json_key(j, "as_at"), json_string(j, a);
     }
+    json_key(j, "produced_at"), json_string(j, r->produced_at);
     json_key(j, "audits"), json_int(j, r->audits);
     json_key(j, "rounds"), json_int(j, r->rounds);
     json_key(j, "sampled"), json_int(j, r->sampled);
@@ -163,11 +164,15 @@ static void json_level(json_writer *j, const report *r, enum report_dim dim, con
     json_key(j, "moderated"), json_count(j, r, l, l->moderated, REPORT_HIDE_MODERATED);
     json_key(j, "downgraded"), json_count(j, r, l, l->downgraded, REPORT_HIDE_DOWNGRADED);
     if (dim == BY_AUDITOR) {
-        json_key(j, "downgrade_rate");
-        if (report_hidden(l, REPORT_HIDE_RATE))
-            json_hidden(j, r);
-        else
-            json_real_or_null(j, l->downgrade_rate.estimable, l->downgrade_rate.p);
+        const char *keys[] = {"downgrade_rate", "downgrade_rate_lo", "downgrade_rate_hi"};
+        double v[] = {l->downgrade_rate.p, l->downgrade_rate.lo, l->downgrade_rate.hi};
+        for (int i = 0; i < 3; i++) {
+            json_key(j, keys[i]);
+            if (report_hidden(l, REPORT_HIDE_RATE))
+                json_hidden(j, r);
+            else
+                json_real_or_null(j, l->downgrade_rate.estimable, v[i]);
+        }
         json_key(j, "service_downgrade_rate");
         json_real_or_null(j, r->downgraded_share.estimable, r->downgraded_share.p);
     }

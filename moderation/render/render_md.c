@@ -24,6 +24,8 @@ int render_md(const report *r, FILE *f, ca_error *err)
             most_common(r, buf, sizeof buf);
             fprintf(f, "Most common downgrade: %s\n\n", buf);
         }
+        if (section_note(s[i].kind))
+            fprintf(f, "%s\n\n", section_note(s[i].kind));
         otab_write(s[i].table, OUT_MD, f);
     }
     suppression_note(r, buf, sizeof buf);

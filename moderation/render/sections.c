@@ -21,6 +21,38 @@ void suppression_note(const report *r, char *buf, size_t len)
              "beside it.", r->suppress_below, r->suppress_below);
 }
 
+void data_as_at(const report *r, char *buf, size_t len)
+{
+    char d[CA_DATE_ISO_LEN];
+    int y, m, day, hh, mm;
+    if (r->as_at >= 0) {
+        date_uk(r->as_at, d);
+        snprintf(buf, len, "the end of %s", d);
+    } else if (sscanf(r->produced_at, "%4d-%2d-%2dT%2d:%2d", &y, &m, &day, &hh, &mm) == 5) {
+        snprintf(buf, len, "%02d/%02d/%04d %02d:%02d UTC", day % 100, m % 100, y % 10000, hh % 100, mm % 100);
+    } else {
+        snprintf(buf, len, "%s", r->produced_at);
+    }
+}
+
+const char *section_note(enum section_kind kind)
+{
+    switch (kind) {
+    case SEC_GRADES:
+        return "Each share has a 95% interval (Wilson score): the true share lies between its lower and upper "
+               "limits with 95% confidence, and the interval is wider when there are fewer audits.";
+    case SEC_ESTIMATE:
+        return "The estimate weights each stratum of the sample by its share of the open cases, so that it "
+               "speaks for all open cases rather than for the audits alone.";
+    case SEC_AGREEMENT:
+        return "Cohen's kappa measures how far moderators agreed with auditors beyond what chance alone would "
+               "give (1: full agreement, 0: no better than chance). The sign test asks whether downgrades "
+               "outnumber upgrades by more than chance would explain: a p-value below 0.05 suggests that "
+               "auditors grade more generously than moderators.";
+    default: return NULL;
+    }
+}
+
 static void add_prop(out_table *t, stats_prop p)
 {
     otab_int(t, p.n);
@@ -48,8 +80,8 @@ static out_table *headline_table(const report *r)
     date_uk(r->period.to, b);
     snprintf(v, sizeof v, "%s (%s to %s)", r->period.label, a, b);
     pair(t, "Period", v);
-    if (r->as_at >= 0)
-        date_uk(r->as_at, a), pair(t, "As at the end of", a);
+    data_as_at(r, v, sizeof v), pair(t, "Data as at", v);
+    date_uk(r->produced_on, a), pair(t, "Produced on", a);
     snprintf(v, sizeof v, "%ld", r->audits), pair(t, "Audits completed", v);
     snprintf(v, sizeof v, "%ld", r->rounds), pair(t, "Rounds covered", v);
     snprintf(v, sizeof v, "%ld", r->sampled), pair(t, "Cases sampled", v);
@@ -200,6 +232,25 @@ static const char *dim_heading(enum report_dim d)
     return names[d];
 }
 
+/* An auditor's rate needs its interval, the service's rate beside it, and a word
+ * when it rests on few moderations (left out when the count itself is hidden). */
+static void auditor_cells(out_table *t, const report *r, const report_level *l)
+{
+    char buf[64];
+    const stats_prop *p = &l->downgrade_rate;
+    if (report_hidden(l, REPORT_HIDE_RATE))
+        hidden_text(r, buf, sizeof buf), otab_text(t, buf), otab_text(t, buf);
+    else if (p->estimable)
+        otab_real(t, p->lo), otab_real(t, p->hi);
+    else
+        otab_null(t), otab_null(t);
+    r->downgraded_share.estimable ? otab_real(t, r->downgraded_share.p) : otab_null(t);
+    if (l->moderated > 0 && l->moderated < REPORT_FEW_MODERATIONS && !report_hidden(l, REPORT_HIDE_MODERATED))
+        snprintf(buf, sizeof buf, "based on fewer than %d moderations", REPORT_FEW_MODERATIONS), otab_text(t, buf);
+    else
+        otab_null(t);
+}
+
 static out_table *breakdown_table(const report *r, const report_breakdown *b)
 {
     out_table *t = otab_new();
@@ -210,8 +261,12 @@ static out_table *breakdown_table(const report *r, const report_breakdown *b)
     otab_col(t, "Moderated", COL_INT);
     otab_col(t, "Downgraded", COL_INT);
     otab_col(t, "Downgrade rate", COL_PERCENT);
-    if (b->dim == BY_AUDITOR)
+    if (b->dim == BY_AUDITOR) {
+        otab_col(t, "Lower 95% limit", COL_PERCENT);
+        otab_col(t, "Upper 95% limit", COL_PERCENT);
         otab_col(t, "Service downgrade rate", COL_PERCENT);
+        otab_col(t, "Note", COL_TEXT);
+    }
     for (int i = 0; i < b->nlevels; i++) {
         const report_level *l = &b->levels[i];
         otab_row(t);
@@ -223,7 +278,7 @@ static out_table *breakdown_table(const report *r, const report_breakdown *b)
         count_cell(t, r, l, l->downgraded, REPORT_HIDE_DOWNGRADED);
         share_cell(t, r, l, &l->downgrade_rate, REPORT_HIDE_RATE);
         if (b->dim == BY_AUDITOR)
-            r->downgraded_share.estimable ? otab_real(t, r->downgraded_share.p) : otab_null(t);
+            auditor_cells(t, r, l);
     }
     return t;
 }

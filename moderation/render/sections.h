@@ -25,6 +25,11 @@ struct section {
 int sections(const report *r, struct section *s, ca_error *err);
 void free_sections(struct section *s, int n);
 
+/* When the data is as at: "the end of 10/10/2026", or "24/11/2026 12:00 UTC" (now). */
+void data_as_at(const report *r, char *buf, size_t len);
+/* A sentence or two explaining a section's figures (md and html), or NULL. */
+const char *section_note(enum section_kind kind);
+
 /* The plain-English summary, as a committee paper would put it. */
 void summary(const report *r, char *buf, size_t len);
 /* "Good → Requires improvement: 4 of 4", or "none". */

@@ -62,8 +62,11 @@ def from_rows(rows):
         cells = {"audits": value(r[1]), "moderated": value(r[6]), "downgraded": value(r[7]), "rate": value(r[8])}
         for i, g in enumerate(GRADES):
             cells[f"p:{g}"] = value(r[2 + i])
+        if len(r) >= 13:  # by auditor: the rate's interval, the service's rate, a note
+            cells["rate_lo"], cells["rate_hi"] = value(r[9]), value(r[10])
         out[str(r[0]).strip()] = cells
     return out
+
 
 
 def parse_table(text):
@@ -151,8 +154,9 @@ def parse_xlsx(path):
             col, row = re.match(r"([A-Z]+)(\d+)", c.get("r")).groups()
             v = c.find("m:v", ns)
             cell = None if v is None else shared[int(v.text)] if c.get("t") == "s" else float(v.text)
-            rows.setdefault(int(row), [None] * 10)[ord(col) - ord("A")] = cell
-        out[dim_of_title(name)] = from_rows([rows[r] for r in sorted(rows) if r > 1])
+            rows.setdefault(int(row), [None] * 16)[ord(col) - ord("A")] = cell
+        width = sum(c is not None for c in rows[1])  # the header's
+        out[dim_of_title(name)] = from_rows([rows[r][:width] for r in sorted(rows) if r > 1])
     return out
 
 
@@ -162,8 +166,11 @@ def parse_csv(text):
         if r["section"] != "by":
             continue
         m = r["measure"]
-        cell = f"p:{m}" if m in GRADES else m
-        out.setdefault(r["dimension"], {}).setdefault(r["level"], {})[cell] = value(r["value"])
+        cell = f"p:{m}" if m in GRADES else "rate" if m == "downgrade_rate" else m
+        cells = out.setdefault(r["dimension"], {}).setdefault(r["level"], {})
+        cells[cell] = value(r["value"])
+        if cell == "rate" and cells[cell] != HIDDEN:
+            cells["rate_lo"], cells["rate_hi"] = value(r["lower"]), value(r["upper"])
     return out
 
 
@@ -180,6 +187,7 @@ def parse_json(text):
                         problems.append(f"json {dim} {l['level']} {g}: {b} and p not hidden together")
             if "downgrade_rate" in l:
                 cells["rate"] = l["downgrade_rate"]
+                cells["rate_lo"], cells["rate_hi"] = l["downgrade_rate_lo"], l["downgrade_rate_hi"]
             out.setdefault(dim, {})[l["level"]] = cells
     return out
 
@@ -209,7 +217,7 @@ def must_hide(cells, cell):
         return isinstance(cells.get(c), int) and 1 <= cells[c] < K
     if cell.startswith("p:"):
         return small("audits") or small("n:" + cell[2:])
-    if cell == "rate":
+    if cell.startswith("rate"):
         return small("moderated") or small("downgraded")
     return small(cell)
 
@@ -296,6 +304,10 @@ for arg in sys.argv[3:]:
                     problems.append(f"{fmt}: by {dim}, {l}, {c} is blank: the truth is {true[dim][l][c]!r}")
                 else:
                     shown_equals(fmt, f"by {dim}, {l}, {c}", v, true[dim][l].get(c))
+        for l, cells in levels.items():
+            for b in ("rate_lo", "rate_hi"):
+                if b in cells and (cells[b] == HIDDEN) != (cells["rate"] == HIDDEN):
+                    problems.append(f"{fmt}: by {dim}, {l}: {b} and the rate not hidden together")
         problems.extend(learn(fmt, {dim: levels}, totals, true))
     hidden_by_format[fmt] = (hidden, {(d, l, c) for d in table for l in table[d] for c in table[d][l]})
 
