@@ -2,7 +2,6 @@
 #include "cmd/output.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -110,9 +109,10 @@ out_xlsx *out_xlsx_open(const char *path)
     out_xlsx *x = xrealloc(NULL, sizeof *x);
     x->path = xstrdup(path);
     x->tmp = xrealloc(NULL, strlen(path) + 24);
-    sprintf(x->tmp, "%s.tmp-%ld.xlsx", path, (long)getpid());
-    /* Create it 0600 first: libxlsxwriter opens with the default mode. */
-    int fd = open(x->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    sprintf(x->tmp, "%s.tmp-XXXXXX.xlsx", path);
+    /* Create it 0600 under a name no one can guess first: libxlsxwriter would open
+     * it with the default mode. */
+    int fd = mkstemps(x->tmp, 5);
     if (fd < 0 || fchmod(fd, 0600) != 0) {
         cli_error(CA_SYSTEM, "cannot write '%s': %s", path, strerror(errno));
         if (fd >= 0)
