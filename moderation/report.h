@@ -82,8 +82,11 @@ typedef struct report {
     long suppress_below;            /* K of report_suppress; 0: nothing hidden */
 } report;
 
-/* Builds the model for the period as it stood at the end of as_at (-1: now); dims
- * are the breakdowns wanted. *out is owned by the caller: report_free. */
+/* Builds the model for the period as it stood at the end of as_at (-1: now, by the
+ * database's clock); dims are the breakdowns wanted. Reads only, in one consistent
+ * view. On success *out is owned by the caller: report_free; on error it is left
+ * empty (nothing to free) and err says why (out of memory: CA_SYSTEM). Nothing is
+ * hidden until report_suppress. */
 int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum report_dim *dims, int ndims,
                  report *out, ca_error *err);
 void report_free(report *r);
