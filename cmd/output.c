@@ -1,58 +1,13 @@
+/* output.c: the command line's files (see output.h); the writers are the library's. */
 #include "cmd/output.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "cmd/cli.h"
-
-/* ---- tables ---- */
-
-enum cell_kind { CELL_NULL, CELL_TEXT, CELL_INT, CELL_REAL };
-
-struct cell {
-    enum cell_kind kind;
-    union {
-        char *text;
-        long long i;
-        double r;
-    } v;
-};
-
-struct col {
-    char *name;
-    enum out_col_type type;
-};
-
-struct out_table {
-    struct col *cols;
-    int ncols, capcols;
-    struct cell *cells; /* row-major */
-    size_t ncells, capcells;
-    int nrows;
-};
-
-out_table *otab_new(void) { return calloc(1, sizeof(out_table)); }
-
-void otab_free(out_table *t)
-{
-    if (!t)
-        return;
-    for (int i = 0; i < t->ncols; i++)
-        free(t->cols[i].name);
-    for (size_t i = 0; i < t->ncells; i++)
-        if (t->cells[i].kind == CELL_TEXT)
-            free(t->cells[i].v.text);
-    free(t->cols);
-    free(t->cells);
-    free(t);
-}
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -72,266 +27,6 @@ static char *xstrdup(const char *s)
         exit(CA_SYSTEM);
     }
     return d;
-}
-
-void otab_col(out_table *t, const char *name, enum out_col_type type)
-{
-    if (t->ncols == t->capcols) {
-        t->capcols = t->capcols ? 2 * t->capcols : 16;
-        t->cols = xrealloc(t->cols, sizeof *t->cols * (size_t)t->capcols);
-    }
-    t->cols[t->ncols++] = (struct col){xstrdup(name), type};
-}
-
-void otab_row(out_table *t)
-{
-    /* pad the previous row */
-    while (t->nrows && t->ncells < (size_t)t->nrows * (size_t)t->ncols)
-        otab_null(t);
-    t->nrows++;
-}
-
-int otab_nrows(const out_table *t) { return t->nrows; }
-int otab_ncols(const out_table *t) { return t->ncols; }
-enum out_col_type otab_col_type(const out_table *t, int col) { return t->cols[col].type; }
-
-static struct cell *next_cell(out_table *t)
-{
-    if (t->ncells >= (size_t)t->nrows * (size_t)t->ncols)
-        return NULL; /* more cells than columns: ignored */
-    if (t->ncells == t->capcells) {
-        t->capcells = t->capcells ? 2 * t->capcells : 256;
-        t->cells = xrealloc(t->cells, sizeof *t->cells * t->capcells);
-    }
-    return &t->cells[t->ncells++];
-}
-
-void otab_text(out_table *t, const char *s)
-{
-    struct cell *c = next_cell(t);
-    if (c)
-        *c = s ? (struct cell){CELL_TEXT, {.text = xstrdup(s)}} : (struct cell){CELL_NULL, {0}};
-}
-
-void otab_int(out_table *t, long long v)
-{
-    struct cell *c = next_cell(t);
-    if (c)
-        *c = (struct cell){CELL_INT, {.i = v}};
-}
-
-void otab_real(out_table *t, double v)
-{
-    struct cell *c = next_cell(t);
-    if (c)
-        *c = (struct cell){CELL_REAL, {.r = v}};
-}
-
-void otab_null(out_table *t)
-{
-    struct cell *c = next_cell(t);
-    if (c)
-        *c = (struct cell){CELL_NULL, {0}};
-}
-
-static const struct cell *cell_at(const out_table *t, int row, int col)
-{
-    static const struct cell null_cell = {CELL_NULL, {0}};
-    size_t i = (size_t)row * (size_t)t->ncols + (size_t)col;
-    return i < t->ncells ? &t->cells[i] : &null_cell;
-}
-
-/* Shortest text that reads back as the same double. */
-static void real_text(double v, char *buf, size_t len)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, len, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
-/* Whole percent, rounded half up; the epsilon keeps 0.205 (stored as 0.20499…) at 21%. */
-long long out_percent(double p) { return (long long)floor(p * 100.0 + 0.5 + 1e-9); }
-
-/* The cell as people read it (table, md): dates dd/mm/yyyy, percentages whole. */
-static void human_text(const struct cell *c, enum out_col_type type, char *buf, size_t len)
-{
-    switch (c->kind) {
-    case CELL_NULL:
-        buf[0] = 0;
-        break;
-    case CELL_INT:
-        snprintf(buf, len, "%lld", c->v.i);
-        break;
-    case CELL_REAL:
-        if (type == COL_PERCENT)
-            snprintf(buf, len, "%lld%%", out_percent(c->v.r));
-        else
-            real_text(c->v.r, buf, len);
-        break;
-    case CELL_TEXT: {
-        int y, m, d;
-        if (type == COL_DATE && strlen(c->v.text) == 10 && sscanf(c->v.text, "%4d-%2d-%2d", &y, &m, &d) == 3)
-            snprintf(buf, len, "%02d/%02d/%04d", d % 100, m % 100, y % 10000);
-        else
-            snprintf(buf, len, "%s", c->v.text);
-        break;
-    }
-    }
-}
-
-/* The cell as machines read it (csv, json): ISO dates, exact numbers. */
-static void exact_text(const struct cell *c, char *buf, size_t len)
-{
-    switch (c->kind) {
-    case CELL_NULL: buf[0] = 0; break;
-    case CELL_INT: snprintf(buf, len, "%lld", c->v.i); break;
-    case CELL_REAL: real_text(c->v.r, buf, len); break;
-    case CELL_TEXT: snprintf(buf, len, "%s", c->v.text); break;
-    }
-}
-
-/* Display width: code points, not bytes ("1–4" is three wide). */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xc0) != 0x80;
-    return w;
-}
-
-void csv_write_field(FILE *f, const char *s)
-{
-    int formula = strchr("=+-@\t\r", s[0]) && s[0];
-    int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-    if (quote)
-        fputc('"', f);
-    if (formula)
-        fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    if (quote)
-        fputc('"', f);
-}
-
-enum { CELL_MAX = 4096 };
-
-static void write_table(const out_table *t, FILE *f)
-{
-    size_t *w = calloc((size_t)t->ncols, sizeof *w);
-    char buf[CELL_MAX];
-    if (!w)
-        return;
-    for (int c = 0; c < t->ncols; c++)
-        w[c] = width(t->cols[c].name);
-    for (int r = 0; r < t->nrows; r++)
-        for (int c = 0; c < t->ncols; c++) {
-            human_text(cell_at(t, r, c), t->cols[c].type, buf, sizeof buf);
-            if (width(buf) > w[c])
-                w[c] = width(buf);
-        }
-    for (int r = -1; r < t->nrows; r++) {
-        for (int c = 0; c < t->ncols; c++) {
-            if (r < 0)
-                snprintf(buf, sizeof buf, "%s", t->cols[c].name);
-            else
-                human_text(cell_at(t, r, c), t->cols[c].type, buf, sizeof buf);
-            int numeric = r >= 0 && cell_at(t, r, c)->kind != CELL_TEXT && cell_at(t, r, c)->kind != CELL_NULL;
-            size_t pad = w[c] - width(buf);
-            if (numeric)
-                fprintf(f, "%*s%s", (int)pad, "", buf);
-            else
-                fprintf(f, "%s%*s", buf, c + 1 < t->ncols ? (int)pad : 0, "");
-            fputs(c + 1 < t->ncols ? "  " : "\n", f);
-        }
-        if (r < 0) {
-            for (int c = 0; c < t->ncols; c++) {
-                for (size_t i = 0; i < w[c]; i++)
-                    fputc('-', f);
-                fputs(c + 1 < t->ncols ? "  " : "\n", f);
-            }
-        }
-    }
-    free(w);
-}
-
-static void write_csv(const out_table *t, FILE *f)
-{
-    char buf[CELL_MAX];
-    for (int c = 0; c < t->ncols; c++) {
-        csv_write_field(f, t->cols[c].name);
-        fputs(c + 1 < t->ncols ? "," : "\r\n", f);
-    }
-    for (int r = 0; r < t->nrows; r++)
-        for (int c = 0; c < t->ncols; c++) {
-            const struct cell *cell = cell_at(t, r, c);
-            exact_text(cell, buf, sizeof buf);
-            if (cell->kind == CELL_TEXT)
-                csv_write_field(f, buf);
-            else
-                fputs(buf, f); /* numbers are never formulas, even when negative */
-            fputs(c + 1 < t->ncols ? "," : "\r\n", f);
-        }
-}
-
-static void md_cell(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|')
-            fputs("\\|", f);
-        else if (*s == '\n' || *s == '\r')
-            fputc(' ', f);
-        else
-            fputc(*s, f);
-    }
-}
-
-static void write_md(const out_table *t, FILE *f)
-{
-    char buf[CELL_MAX];
-    fputs("|", f);
-    for (int c = 0; c < t->ncols; c++) {
-        fputc(' ', f);
-        md_cell(f, t->cols[c].name);
-        fputs(" |", f);
-    }
-    fputs("\n|", f);
-    for (int c = 0; c < t->ncols; c++)
-        fputs(t->cols[c].type == COL_TEXT || t->cols[c].type == COL_DATE || t->cols[c].type == COL_GRADE ? "---|"
-                                                                                                           : "--:|",
-              f);
-    fputc('\n', f);
-    for (int r = 0; r < t->nrows; r++) {
-        fputs("|", f);
-        for (int c = 0; c < t->ncols; c++) {
-            human_text(cell_at(t, r, c), t->cols[c].type, buf, sizeof buf);
-            fputc(' ', f);
-            md_cell(f, buf);
-            fputs(" |", f);
-        }
-        fputc('\n', f);
-    }
-}
-
-int otab_write(const out_table *t, enum out_format format, FILE *f)
-{
-    json_writer j;
-    switch (format) {
-    case OUT_TABLE: write_table(t, f); break;
-    case OUT_CSV: write_csv(t, f); break;
-    case OUT_MD: write_md(t, f); break;
-    case OUT_JSON:
-        json_begin(&j, f);
-        json_table(&j, t);
-        json_finish(&j);
-        break;
-    default: return -1;
-    }
-    return ferror(f) ? -1 : 0;
 }
 
 int out_format_parse(const char *s, unsigned allowed, enum out_format *out)
@@ -402,25 +97,22 @@ int out_close(out_file *of, int ok)
     return rc;
 }
 
-/* ---- xlsx ---- */
+/* ---- xlsx through a temporary file ---- */
 
 struct out_xlsx {
-    lxw_workbook *wb;
+    xlsx_book *book;
     char *path, *tmp;
-    lxw_format *bold, *date, *percent;
-    int nsheets;
 };
 
 out_xlsx *out_xlsx_open(const char *path)
 {
-    out_xlsx *x = calloc(1, sizeof *x);
-    if (!x)
-        return NULL;
+    out_xlsx *x = xrealloc(NULL, sizeof *x);
     x->path = xstrdup(path);
     x->tmp = xrealloc(NULL, strlen(path) + 24);
-    sprintf(x->tmp, "%s.tmp-%ld.xlsx", path, (long)getpid());
-    /* Create it 0600 first: libxlsxwriter opens with the default mode. */
-    int fd = open(x->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    sprintf(x->tmp, "%s.tmp-XXXXXX.xlsx", path);
+    /* Create it 0600 under a name no one can guess first: libxlsxwriter would open
+     * it with the default mode. */
+    int fd = mkstemps(x->tmp, 5);
     if (fd < 0 || fchmod(fd, 0600) != 0) {
         cli_error(CA_SYSTEM, "cannot write '%s': %s", path, strerror(errno));
         if (fd >= 0)
@@ -429,87 +121,34 @@ out_xlsx *out_xlsx_open(const char *path)
         return NULL;
     }
     close(fd);
-    x->wb = workbook_new(x->tmp);
-    if (!x->wb) {
+    ca_error err = CA_ERROR_INIT;
+    if (!(x->book = xlsx_book_open(x->tmp, &err))) {
         cli_error(CA_SYSTEM, "cannot write '%s'", path);
+        ca_error_free(&err);
         unlink(x->tmp);
         free(x->tmp), free(x->path), free(x);
         return NULL;
     }
-    x->bold = workbook_add_format(x->wb);
-    format_set_bold(x->bold);
-    x->date = workbook_add_format(x->wb);
-    format_set_num_format(x->date, "dd/mm/yyyy");
-    x->percent = workbook_add_format(x->wb);
-    format_set_num_format(x->percent, "0%");
     return x;
 }
 
 int out_xlsx_sheet(out_xlsx *x, const char *name, const out_table *t)
 {
-    char sheet[32];
-    size_t o = 0;
-    for (const char *p = name; *p && o < 31; p++)
-        sheet[o++] = strchr("[]:*?/\\", *p) ? '-' : *p;
-    sheet[o] = 0;
-    if (!o)
-        snprintf(sheet, sizeof sheet, "Sheet%d", x->nsheets + 1);
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, sheet);
-    if (!ws)
-        return cli_error(CA_SYSTEM, "cannot add sheet '%s' to '%s'", sheet, x->path);
-    x->nsheets++;
-    char buf[CELL_MAX];
-    for (int c = 0; c < t->ncols; c++) {
-        size_t w = width(t->cols[c].name);
-        worksheet_write_string(ws, 0, (lxw_col_t)c, t->cols[c].name, x->bold);
-        for (int r = 0; r < t->nrows; r++) {
-            const struct cell *cell = cell_at(t, r, c);
-            lxw_row_t row = (lxw_row_t)(r + 1);
-            int y, m, d;
-            switch (cell->kind) {
-            case CELL_NULL: continue;
-            case CELL_INT: worksheet_write_number(ws, row, (lxw_col_t)c, (double)cell->v.i, NULL); break;
-            case CELL_REAL:
-                worksheet_write_number(ws, row, (lxw_col_t)c, cell->v.r,
-                                       t->cols[c].type == COL_PERCENT ? x->percent : NULL);
-                break;
-            case CELL_TEXT:
-                if (t->cols[c].type == COL_DATE && sscanf(cell->v.text, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-                    lxw_datetime dt = {y, m, d, 0, 0, 0};
-                    worksheet_write_datetime(ws, row, (lxw_col_t)c, &dt, x->date);
-                    snprintf(buf, sizeof buf, "00/00/0000");
-                } else {
-                    worksheet_write_string(ws, row, (lxw_col_t)c, cell->v.text, NULL);
-                }
-                break;
-            }
-            exact_text(cell, buf, sizeof buf);
-            if (width(buf) > w)
-                w = width(buf);
-        }
-        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)(w > 60 ? 60 : w < 8 ? 8 : w) + 2, NULL);
-        if (t->cols[c].type == COL_GRADE) {
-            static char g1[] = "Outstanding", g2[] = "Good", g3[] = "Requires improvement", g4[] = "Inadequate";
-            static char *grades[] = {g1, g2, g3, g4, NULL};
-            lxw_data_validation v = {0};
-            v.validate = LXW_VALIDATION_TYPE_LIST;
-            v.value_list = grades;
-            v.ignore_blank = LXW_VALIDATION_ON;
-            v.error_title = "Grade";
-            v.error_message = "Choose Outstanding, Good, Requires improvement or Inadequate.";
-            worksheet_data_validation_range(ws, 1, (lxw_col_t)c, (lxw_row_t)(t->nrows + 200), (lxw_col_t)c, &v);
-        }
-    }
-    worksheet_freeze_panes(ws, 1, 0);
-    return 0;
+    ca_error err = CA_ERROR_INIT;
+    int rc = 0;
+    if (xlsx_book_sheet(x->book, name, t, &err) != CA_OK)
+        rc = cli_error(CA_SYSTEM, "%s in '%s'", err.msg, x->path);
+    ca_error_free(&err);
+    return rc;
 }
 
 int out_xlsx_close(out_xlsx *x, int ok)
 {
-    lxw_error e = workbook_close(x->wb);
+    ca_error err = CA_ERROR_INIT;
     int rc = 0;
-    if (e != LXW_NO_ERROR && ok)
-        ok = 0, rc = cli_error(CA_SYSTEM, "cannot write '%s': %s", x->path, lxw_strerror(e));
+    if (xlsx_book_close(x->book, &err) != CA_OK && ok)
+        ok = 0, rc = cli_error(CA_SYSTEM, "cannot write '%s': %s", x->path, err.msg);
+    ca_error_free(&err);
     if (ok && (chmod(x->tmp, 0600) != 0 || rename(x->tmp, x->path) != 0))
         ok = 0, rc = cli_error(CA_SYSTEM, "cannot write '%s': %s", x->path, strerror(errno));
     if (!ok)
@@ -519,138 +158,3 @@ int out_xlsx_close(out_xlsx *x, int ok)
     free(x);
     return rc;
 }
-
-/* ---- JSON ---- */
-
-void json_begin(json_writer *j, FILE *f)
-{
-    memset(j, 0, sizeof *j);
-    j->f = f;
-    j->first[0] = 1;
-}
-
-static void json_sep(json_writer *j)
-{
-    if (j->after_key) {
-        j->after_key = 0;
-        return;
-    }
-    if (!j->first[j->depth])
-        fputs(", ", j->f);
-    j->first[j->depth] = 0;
-}
-
-static void json_open(json_writer *j, char c)
-{
-    json_sep(j);
-    fputc(c, j->f);
-    if (j->depth < 31)
-        j->depth++;
-    j->first[j->depth] = 1;
-}
-
-void json_object(json_writer *j) { json_open(j, '{'); }
-void json_array(json_writer *j) { json_open(j, '['); }
-
-void json_end_object(json_writer *j)
-{
-    fputc('}', j->f);
-    if (j->depth)
-        j->depth--;
-}
-
-void json_end_array(json_writer *j)
-{
-    fputc(']', j->f);
-    if (j->depth)
-        j->depth--;
-}
-
-static void json_quoted(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
-
-void json_key(json_writer *j, const char *key)
-{
-    json_sep(j);
-    json_quoted(j->f, key);
-    fputs(": ", j->f);
-    j->after_key = 1;
-}
-
-void json_string(json_writer *j, const char *s)
-{
-    json_sep(j);
-    if (s)
-        json_quoted(j->f, s);
-    else
-        fputs("null", j->f);
-}
-
-void json_int(json_writer *j, long long v)
-{
-    json_sep(j);
-    fprintf(j->f, "%lld", v);
-}
-
-void json_double(json_writer *j, double v)
-{
-    json_sep(j);
-    if (!isfinite(v)) {
-        fputs("null", j->f);
-        return;
-    }
-    char buf[40];
-    real_text(v, buf, sizeof buf);
-    fputs(buf, j->f);
-}
-
-void json_null(json_writer *j)
-{
-    json_sep(j);
-    fputs("null", j->f);
-}
-
-void json_bool(json_writer *j, int v)
-{
-    json_sep(j);
-    fputs(v ? "true" : "false", j->f);
-}
-
-void json_table(json_writer *j, const out_table *t)
-{
-    json_array(j);
-    for (int r = 0; r < t->nrows; r++) {
-        json_object(j);
-        for (int c = 0; c < t->ncols; c++) {
-            const struct cell *cell = cell_at(t, r, c);
-            json_key(j, t->cols[c].name);
-            switch (cell->kind) {
-            case CELL_NULL: json_null(j); break;
-            case CELL_INT: json_int(j, cell->v.i); break;
-            case CELL_REAL: json_double(j, cell->v.r); break;
-            case CELL_TEXT: json_string(j, cell->v.text); break;
-            }
-        }
-        json_end_object(j);
-    }
-    json_end_array(j);
-}
-
-void json_finish(json_writer *j) { fputc('\n', j->f); }

@@ -1,11 +1,13 @@
 #include "moderation/report.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit/vocab.h"
+#include "audit/store/report_store.h"
 #include "moderation/outcome.h"
 
 const char *report_dim_name(enum report_dim d)
@@ -62,7 +64,7 @@ static int cmp_level(const void *a, const void *b)
 }
 
 struct stratum_acc {
-    long round_id;
+    int64_t round_id;
     char name[160];
     long N, n, final[5];
 };
@@ -168,11 +170,361 @@ static void names_free(struct names *t)
     free(t->arena);
 }
 
-/* The audits that count: the latest per (round, case) as at the end of the as-at
- * day (entered before it, not yet superseded then), dated in the period. */
-#define IN_SCOPE                                                                                            \
-    " a.audit_date BETWEEN :from AND :to AND a.entered_at < :asat"                                         \
-    " AND (a.superseded_at IS NULL OR a.superseded_at >= :asat)"
+/* What one build holds while it counts. */
+struct build {
+    report *out;
+    ca_db *db;
+    ca_error *err;
+    rs_scope span;                 /* the period and the trend's quarters before it */
+    rs_scope period;               /* the period itself (for the actions) */
+    char q[4][CA_DATE_ISO_LEN];    /* each trend quarter's first day, this period first */
+    int64_t maxid;
+    unsigned char *inscope;        /* a bit per audit id in the period itself, for the domains */
+    unsigned char *outcome;        /* per audit id: the moderated grade + 8 if planned; 0: none */
+    /* corrected: the (round, case)s with an audit replaced by a correction as at then;
+     * moderated: their outcomes, by (round, case). */
+    struct names corrected, moderated, dimnames[REPORT_NDIMS], stratnames;
+    struct stratum_acc *strata;
+    int nstrata;
+    int64_t *rounds;
+    long nrounds;
+    int last_domain;
+};
+
+static int oom(struct build *b) { return ca_fail(b->err, CA_SYSTEM, "out of memory"); }
+
+/* The dates of the scopes and the trend's labels. */
+static void build_scopes(struct build *b, const ca_period *period, ca_day as_at)
+{
+    report *out = b->out;
+    /* As at the end of the day: everything entered before the next day began (UTC). */
+    snprintf(b->span.asat, sizeof b->span.asat, "9999-12-31");
+    if (as_at >= 0)
+        date_iso(as_at + 1, b->span.asat);
+    date_iso(as_at >= 0 ? as_at : db_today(b->db), b->span.ref); /* the clock passed in */
+    date_iso(period->to, b->span.to);
+    /* The trend: this period, then (for a quarter) the three quarters before it. */
+    out->ntrend = period->quarter ? 4 : 1;
+    snprintf(out->trend[0].label, sizeof out->trend[0].label, "%s", period->label);
+    date_iso(period->from, b->q[0]);
+    for (int k = 1; k < 4; k++) {
+        ca_period prev;
+        if (period->quarter) {
+            period_previous(period, k, &prev);
+            snprintf(out->trend[k].label, sizeof out->trend[k].label, "%s", prev.label);
+            date_iso(prev.from, b->q[k]);
+        } else {
+            snprintf(b->q[k], sizeof b->q[k], "%s", b->q[0]);
+        }
+    }
+    snprintf(b->span.from, sizeof b->span.from, "%s", b->q[out->ntrend - 1]);
+    b->period = b->span;
+    date_iso(period->from, b->period.from);
+}
+
+static int on_corrected(void *ctx, int64_t round_id, const char *case_id)
+{
+    struct build *b = ctx;
+    return names_get(&b->corrected, round_id, case_id, 1) < 0 ? oom(b) : CA_OK;
+}
+
+static int on_moderation(void *ctx, const rs_moderation *m)
+{
+    struct build *b = ctx;
+    int v = m->grade + 8 * (m->planned != 0);
+    if (m->audit_id >= 0 && m->audit_id <= b->maxid)
+        b->outcome[m->audit_id] = (unsigned char)v;
+    if (names_find(&b->corrected, m->round_id, m->case_id) >= 0 &&
+        names_get(&b->moderated, m->round_id, m->case_id, v) < 0)
+        return oom(b);
+    return CA_OK;
+}
+
+/* The moderations as they stood, once. An outcome counts for its (round, case). It
+ * names the audit it moderated, which is the audit that counts unless a correction
+ * has replaced it since: so outcomes are found by audit id, and by (round, case)
+ * only for the cases with a replaced audit. */
+static int read_moderations(struct build *b)
+{
+    if (rs_max_audit_id(b->db, &b->maxid, b->err) != CA_OK)
+        return CA_ERR;
+    if (!(b->inscope = calloc((size_t)b->maxid / 8 + 1, 1)) || !(b->outcome = calloc((size_t)b->maxid + 1, 1)))
+        return oom(b);
+    if (rs_corrected_each(b->db, &b->span, on_corrected, b, b->err) != CA_OK)
+        return CA_ERR;
+    return rs_moderations_each(b->db, &b->span, on_moderation, b, b->err);
+}
+
+/* The stratum accumulator of (round, stratum), added (with its round) when new; NULL: out of memory. */
+static struct stratum_acc *stratum_of(struct build *b, int64_t round_id, const char *name)
+{
+    int k = names_get(&b->stratnames, round_id, name, b->nstrata);
+    if (k < 0)
+        return NULL;
+    if (k < b->nstrata)
+        return &b->strata[k];
+    struct stratum_acc *a = realloc(b->strata, sizeof *a * (size_t)(b->nstrata + 1));
+    if (!a)
+        return NULL;
+    b->strata = a;
+    a = &b->strata[b->nstrata++];
+    memset(a, 0, sizeof *a);
+    a->round_id = round_id;
+    snprintf(a->name, sizeof a->name, "%s", name);
+    long r = 0;
+    while (r < b->nrounds && b->rounds[r] != round_id)
+        r++;
+    if (r == b->nrounds) {
+        int64_t *rr = realloc(b->rounds, sizeof *rr * (size_t)(b->nrounds + 1));
+        if (!rr)
+            return NULL;
+        b->rounds = rr;
+        b->rounds[b->nrounds++] = round_id;
+    }
+    return a;
+}
+
+/* Counts one audit of the period into the headline, moderation and breakdowns. */
+static int count_audit(struct build *b, const rs_audit *a, int g, int mg, int mod, int planned)
+{
+    report *out = b->out;
+    if (a->id >= 0 && a->id <= b->maxid)
+        b->inscope[a->id / 8] |= (unsigned char)(1u << (a->id % 8));
+    out->audits++;
+    out->audited[g]++;
+    out->final[mg]++;
+    enum ca_outcome o = outcome_of(g, mg);
+    if (mod) {
+        out->moderated++;
+        out->transitions[g - 1][mg - 1]++;
+        out->agreed += o == CA_AGREED;
+        out->downgraded += o == CA_DOWNGRADED;
+        out->upgraded += o == CA_UPGRADED;
+        out->unplanned += !planned;
+    }
+    for (int i = 0; i < out->nby; i++) {
+        report_breakdown *bd = &out->by[i];
+        const char *name = a->level[bd->dim];
+        int k = names_get(&b->dimnames[i], 0, name, bd->nlevels);
+        report_level *l = k < 0 ? NULL : k < bd->nlevels ? &bd->levels[k] : level(bd, name);
+        if (!l)
+            return oom(b);
+        l->audits++;
+        l->final[mg]++;
+        l->moderated += mod;
+        l->downgraded += mod && o == CA_DOWNGRADED;
+    }
+    struct stratum_acc *s = stratum_of(b, a->round_id, a->stratum);
+    if (!s)
+        return oom(b);
+    s->n++;
+    s->final[mg]++;
+    return CA_OK;
+}
+
+static int on_audit(void *ctx, const rs_audit *a)
+{
+    struct build *b = ctx;
+    int m = a->id >= 0 && a->id <= b->maxid ? b->outcome[a->id] : 0;
+    if (!m && b->moderated.n && (m = names_find(&b->moderated, a->round_id, rs_audit_case(a))) < 0)
+        m = 0;
+    int g = a->grade, mod = m > 0, mg = mod ? m % 8 : g, planned = m >= 8;
+    const char *date = a->audit_date;
+    int qi = strcmp(date, b->q[0]) >= 0 ? 0 : strcmp(date, b->q[1]) >= 0 ? 1 : strcmp(date, b->q[2]) >= 0 ? 2 : 3;
+    if (g < 1 || g > 4 || mg < 1 || mg > 4)
+        return CA_OK;
+    b->out->trend[qi].audits++;
+    b->out->trend[qi].final[mg]++;
+    return qi == 0 ? count_audit(b, a, g, mg, mod, planned) : CA_OK;
+}
+
+/* One pass over the period's audits (and the trend's) on a covering index, counted
+ * in memory by interned level names. Nothing is joined row by row. */
+static int read_audits(struct build *b)
+{
+    report *out = b->out;
+    int want[REPORT_NDIMS] = {0};
+    for (int i = 0; i < out->nby; i++)
+        want[out->by[i].dim] = 1;
+    if (rs_audits_each(b->db, &b->span, want, on_audit, b, b->err) != CA_OK)
+        return CA_ERR;
+    out->rounds = b->nrounds;
+    for (int i = 0; i < out->nby; i++)
+        if (out->by[i].nlevels > 1)
+            qsort(out->by[i].levels, (size_t)out->by[i].nlevels, sizeof *out->by[i].levels, cmp_level);
+    return CA_OK;
+}
+
+struct round_ctx {
+    struct build *b;
+    int64_t round_id;
+};
+
+static int on_stratum(void *ctx, const char *name, long frame_n)
+{
+    struct round_ctx *rc = ctx;
+    for (int k = 0; k < rc->b->nstrata; k++)
+        if (rc->b->strata[k].round_id == rc->round_id && strcmp(rc->b->strata[k].name, name) == 0)
+            rc->b->strata[k].N = frame_n;
+    return CA_OK;
+}
+
+/* Each covered round's design (N_h) and progress: sampled (the round's n_h, which
+ * its list holds), and for a round past its due date the cases not graded by then
+ * (one audit current at the as-at time per graded case). */
+static int read_rounds(struct build *b)
+{
+    for (long r = 0; r < b->nrounds; r++) {
+        struct round_ctx rc = {b, b->rounds[r]};
+        long sampled, graded;
+        if (rs_strata_each(b->db, b->rounds[r], on_stratum, &rc, b->err) != CA_OK ||
+            rs_round_progress(b->db, &b->span, b->rounds[r], &sampled, &graded, b->err) != CA_OK)
+            return CA_ERR;
+        b->out->sampled += sampled;
+        if (graded >= 0)
+            b->out->overdue += sampled - graded;
+    }
+    return CA_OK;
+}
+
+/* The design-weighted estimate for grade g, exactly 0 or 1 (with no spread) when
+ * no audit or every audit had the grade, as the sum of the weights may miss 1. */
+static void exact_estimate(stats_estimate *e, long k, long n)
+{
+    if (!e->any || (k != 0 && k != n))
+        return;
+    e->p = k == n ? 1 : 0;
+    if (e->estimable)
+        e->se = 0, e->lo = e->hi = e->p;
+}
+
+/* The design-weighted estimate, by final grade, pooled over the rounds' strata;
+ * then moderation's most common downgrade (ties: the better from-grade, then the
+ * better to-grade), agreement and the sign test. */
+static int compute(struct build *b)
+{
+    report *out = b->out;
+    stats_stratum *ss = calloc((size_t)(b->nstrata ? b->nstrata : 1), sizeof *ss);
+    if (!ss)
+        return oom(b);
+    for (int g = 1; g <= 4; g++) {
+        for (int k = 0; k < b->nstrata; k++) {
+            const struct stratum_acc *a = &b->strata[k];
+            ss[k] = (stats_stratum){a->N > a->n ? a->N : a->n, a->n, a->final[g]};
+        }
+        out->estimate[g] = stats_stratified(ss, b->nstrata);
+        exact_estimate(&out->estimate[g], out->final[g], out->audits);
+    }
+    free(ss);
+    for (int i = 0; i < 4; i++)
+        for (int j = i + 1; j < 4; j++)
+            if (out->transitions[i][j] > out->top_n)
+                out->top_n = out->transitions[i][j], out->top_from = i + 1, out->top_to = j + 1;
+    out->kappa = stats_kappa((const long(*)[4])out->transitions, 0);
+    out->kappa_linear = stats_kappa((const long(*)[4])out->transitions, 1);
+    out->sign_test_p = out->downgraded ? stats_sign_test(out->downgraded, out->upgraded) : 1; /* P(X >= 0) */
+    return CA_OK;
+}
+
+/* k of n with its Wilson interval, where the limits that are mathematically 0 or 1
+ * (the lower limit of 0 of n, the upper of n of n) are exactly 0 or 1, not the
+ * 2.8e-17 that rounding leaves. */
+static stats_prop share(long k, long n)
+{
+    stats_prop p = stats_wilson(k, n);
+    if (p.estimable && k == 0)
+        p.lo = 0;
+    if (p.estimable && k == n)
+        p.hi = 1;
+    return p;
+}
+
+/* Every share, rate and interval the report shows, computed once here. */
+static void compute_shares(report *out)
+{
+    out->completion = out->sampled ? (double)out->audits / (double)out->sampled : NAN;
+    for (int g = 1; g <= 4; g++) {
+        out->audited_share[g] = share(out->audited[g], out->audits);
+        out->final_share[g] = share(out->final[g], out->audits);
+    }
+    out->moderated_share = share(out->moderated, out->audits);
+    out->agreed_share = share(out->agreed, out->moderated);
+    out->downgraded_share = share(out->downgraded, out->moderated);
+    out->upgraded_share = share(out->upgraded, out->moderated);
+    for (int i = 0; i < out->nby; i++)
+        for (int k = 0; k < out->by[i].nlevels; k++) {
+            report_level *l = &out->by[i].levels[k];
+            for (int g = 1; g <= 4; g++)
+                l->share[g] = share(l->final[g], l->audits);
+            l->downgrade_rate = share(l->downgraded, l->moderated);
+        }
+    for (int i = 0; i < out->ndomains; i++)
+        out->domains[i].share = share(out->domains[i].good_or_better, out->domains[i].audits);
+    for (int k = 0; k < out->ntrend; k++)
+        for (int g = 1; g <= 4; g++)
+            out->trend[k].share[g] = share(out->trend[k].final[g], out->trend[k].audits);
+}
+
+static int on_domain(void *ctx, const char *code, const char *label)
+{
+    struct build *b = ctx;
+    report *out = b->out;
+    report_domain *d = realloc(out->domains, sizeof *d * (size_t)(out->ndomains + 1));
+    if (!d)
+        return oom(b);
+    out->domains = d;
+    d = &out->domains[out->ndomains++];
+    memset(d, 0, sizeof *d);
+    snprintf(d->code, sizeof d->code, "%s", code);
+    snprintf(d->label, sizeof d->label, "%s", label);
+    return CA_OK;
+}
+
+static int in_period(void *ctx, int64_t id)
+{
+    const struct build *b = ctx;
+    return id >= 0 && id <= b->maxid && (b->inscope[id / 8] & (1u << (id % 8)));
+}
+
+static int on_audit_domain(void *ctx, int64_t id, const char *code, int grade)
+{
+    struct build *b = ctx;
+    report *out = b->out;
+    if (!in_period(b, id))
+        return CA_OK;
+    int last = b->last_domain;
+    if (last >= out->ndomains || strcmp(out->domains[last].code, code) != 0)
+        for (last = 0; last < out->ndomains && strcmp(out->domains[last].code, code) != 0; last++)
+            ;
+    if (last < out->ndomains) {
+        out->domains[last].audits++;
+        out->domains[last].good_or_better += grade <= 2;
+    }
+    b->last_domain = last;
+    return CA_OK;
+}
+
+static int on_action(void *ctx, int done, int overdue)
+{
+    report *out = ((struct build *)ctx)->out;
+    out->actions_raised++;
+    out->actions_done += done;
+    out->actions_overdue += overdue;
+    return CA_OK;
+}
+
+/* Domains: every domain, with the period's audits that graded it. Actions raised by
+ * the period's audits: an audit in scope is in the bitmap; any other (superseded
+ * since, say) is looked up by its id, which few are. */
+static int read_domains_actions(struct build *b)
+{
+    if (rs_domains_each(b->db, on_domain, b, b->err) != CA_OK ||
+        rs_audit_domains_each(b->db, on_audit_domain, b, b->err) != CA_OK ||
+        rs_actions_each(b->db, &b->period, in_period, on_action, b, b->err) != CA_OK)
+        return CA_ERR;
+    b->out->actions_open = b->out->actions_raised - b->out->actions_done;
+    return CA_OK;
+}
 
 int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum report_dim *dims, int ndims,
                  report *out, ca_error *err)
@@ -180,334 +532,32 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     memset(out, 0, sizeof *out);
     out->period = *period;
     out->as_at = as_at;
-    struct stratum_acc *strata = NULL;
-    int nstrata = 0, rc = CA_ERR;
-    long *rounds = NULL;
-    ca_stmt s = {0};
     for (int i = 0; i < ndims; i++) {
         out->by[i].dim = dims[i];
         out->nby++;
     }
-    /* As at the end of the day: everything entered before the next day began (UTC). */
-    char asat[CA_DATE_ISO_LEN] = "9999-12-31", ref[CA_DATE_ISO_LEN], from[CA_DATE_ISO_LEN], to[CA_DATE_ISO_LEN];
-    char q[4][CA_DATE_ISO_LEN];
-    if (as_at >= 0)
-        date_iso(as_at + 1, asat);
-    date_iso(as_at >= 0 ? as_at : date_today(), ref);
-    date_iso(period->to, to);
-    /* The trend: this period, then (for a quarter) the three quarters before it. */
-    out->ntrend = period->quarter ? 4 : 1;
-    snprintf(out->trend[0].label, sizeof out->trend[0].label, "%s", period->label);
-    date_iso(period->from, q[0]);
-    for (int k = 1; k < 4; k++) {
-        ca_period prev;
-        if (period->quarter) {
-            period_previous(period, k, &prev);
-            snprintf(out->trend[k].label, sizeof out->trend[k].label, "%s", prev.label);
-            date_iso(prev.from, q[k]);
-        } else {
-            snprintf(q[k], sizeof q[k], "%s", q[0]);
-        }
-    }
-    snprintf(from, sizeof from, "%s", q[out->ntrend - 1]);
+    struct build b = {.out = out, .db = db, .err = err};
+    db_now_utc(db, out->produced_at);
+    out->produced_on = db_today(db);
+    build_scopes(&b, period, as_at);
     if (db_begin_read(db, err) != CA_OK) /* one consistent view of the database */
         return CA_ERR;
-
-    /* The moderations as they stood, once, by audit key; then one pass over the
-     * period's audits (and the trend's) on a covering index, counted in memory by
-     * interned level names. Nothing is joined row by row. */
-    struct names moderated = {0}, corrected = {0}, dimnames[REPORT_NDIMS] = {{0}}, stratnames = {0};
-    unsigned char *inscope = NULL; /* a bit per audit id in the period itself, for the domains */
-    unsigned char *outcome = NULL; /* per audit id: the moderated grade + 8 if planned; 0: none */
-    /* corrected: the (round, case)s with an audit replaced by a correction as at then;
-     * moderated: their outcomes, by (round, case). */
-    int64_t maxid = 0;
-    int got;
-    if (db_int(db, &maxid, "SELECT coalesce(max(id), 0) FROM audit", err) != CA_OK ||
-        !(inscope = calloc((size_t)maxid / 8 + 1, 1)) || !(outcome = calloc((size_t)maxid + 1, 1))) {
-        if (!err->status)
-            ca_fail(err, CA_SYSTEM, "out of memory");
-        goto done;
-    }
-    /* An outcome counts for its (round, case). It names the audit it moderated, which is the
-     * audit that counts unless a correction has replaced it since: so outcomes are found
-     * by audit id, and by (round, case) only for the cases with a replaced audit. */
-    if (stmt_prepare(db, &s, "SELECT round_id, case_id FROM audit WHERE superseded_at IS NOT NULL"
-                             " AND superseded_at < :asat", err) != CA_OK)
-        goto done;
-    stmt_bind_text(&s, ":asat", asat);
-    while ((got = stmt_step(&s, err)) == 1)
-        if (names_get(&corrected, stmt_int(&s, 0), stmt_text(&s, 1), 1) < 0) {
-            got = ca_fail(err, CA_SYSTEM, "out of memory");
-            break;
-        }
-    stmt_finalize(&s);
-    if (got < 0 || stmt_prepare(db, &s, "SELECT round_id, case_id, grade, planned, audit_id FROM moderation"
-                                        " WHERE entered_at < :asat AND (superseded_at IS NULL OR superseded_at >= :asat)",
-                                err) != CA_OK)
-        goto done;
-    stmt_bind_text(&s, ":asat", asat);
-    while ((got = stmt_step(&s, err)) == 1) {
-        int v = (int)stmt_int(&s, 2) + 8 * (stmt_int(&s, 3) != 0);
-        int64_t id = stmt_int(&s, 4);
-        if (id >= 0 && id <= maxid)
-            outcome[id] = (unsigned char)v;
-        if (names_find(&corrected, stmt_int(&s, 0), stmt_text(&s, 1)) >= 0 &&
-            names_get(&moderated, stmt_int(&s, 0), stmt_text(&s, 1), v) < 0) {
-            got = ca_fail(err, CA_SYSTEM, "out of memory");
-            break;
-        }
-    }
-    stmt_finalize(&s);
-    if (got < 0)
-        goto done;
-    /* Only the levels that a breakdown needs are read: a column not decoded is time
-     * saved a million times. */
-    int want[REPORT_NDIMS] = {0};
-    for (int i = 0; i < out->nby; i++)
-        want[out->by[i].dim] = 1;
-    char main_sql[512];
-    snprintf(main_sql, sizeof main_sql,
-             "SELECT a.round_id, a.stratum, %s, %s, %s, %s, a.grade, a.case_id, a.id, a.audit_date FROM audit a WHERE"
-             IN_SCOPE, want[BY_PLAN] ? "a.plan_type" : "NULL", want[BY_AGE] ? "a.age_band" : "NULL",
-             want[BY_TEAM] ? "coalesce(a.team, '(no team)')" : "NULL", want[BY_AUDITOR] ? "a.auditor" : "NULL");
-    if (stmt_prepare(db, &s, main_sql, err) != CA_OK)
-        goto done;
-    stmt_bind_text(&s, ":asat", asat);
-    stmt_bind_text(&s, ":from", from);
-    stmt_bind_text(&s, ":to", to);
-    long nrounds = 0;
-    while ((got = stmt_step(&s, err)) == 1) {
-        int64_t id = stmt_int(&s, 8);
-        int m = id >= 0 && id <= maxid ? outcome[id] : 0;
-        if (!m && moderated.n && (m = names_find(&moderated, stmt_int(&s, 0), stmt_text(&s, 7))) < 0)
-            m = 0;
-        int g = (int)stmt_int(&s, 6), mod = m > 0, mg = mod ? m % 8 : g, planned = m >= 8;
-        const char *date = stmt_text(&s, 9);
-        int qi = strcmp(date, q[0]) >= 0 ? 0 : strcmp(date, q[1]) >= 0 ? 1 : strcmp(date, q[2]) >= 0 ? 2 : 3;
-        if (g < 1 || g > 4 || mg < 1 || mg > 4)
-            continue;
-        out->trend[qi].audits++;
-        out->trend[qi].final[mg]++;
-        if (qi != 0)
-            continue;
-        long round_id = stmt_int(&s, 0);
-        if (id >= 0 && id <= maxid)
-            inscope[id / 8] |= (unsigned char)(1u << (id % 8));
-        out->audits++;
-        out->audited[g]++;
-        out->final[mg]++;
-        enum ca_outcome o = outcome_of(g, mg);
-        if (mod) {
-            out->moderated++;
-            out->transitions[g - 1][mg - 1]++;
-            out->agreed += o == CA_AGREED;
-            out->downgraded += o == CA_DOWNGRADED;
-            out->upgraded += o == CA_UPGRADED;
-            out->unplanned += !planned;
-        }
-        for (int i = 0; i < out->nby; i++) {
-            int col = out->by[i].dim == BY_PLAN ? 2 : out->by[i].dim == BY_AGE ? 3 : out->by[i].dim == BY_TEAM ? 4 : 5;
-            report_breakdown *b = &out->by[i];
-            int k = names_get(&dimnames[i], 0, stmt_text(&s, col), b->nlevels);
-            report_level *l = k < 0 ? NULL : k < b->nlevels ? &b->levels[k] : level(b, stmt_text(&s, col));
-            if (!l) {
-                got = ca_fail(err, CA_SYSTEM, "out of memory");
-                break;
-            }
-            l->audits++;
-            l->final[mg]++;
-            l->moderated += mod;
-            l->downgraded += mod && o == CA_DOWNGRADED;
-        }
-        int k = names_get(&stratnames, round_id, stmt_text(&s, 1), nstrata);
-        if (k < 0) {
-            got = ca_fail(err, CA_SYSTEM, "out of memory");
-            break;
-        }
-        if (k == nstrata) {
-            struct stratum_acc *a = realloc(strata, sizeof *a * (size_t)(nstrata + 1));
-            if (!a) {
-                got = ca_fail(err, CA_SYSTEM, "out of memory");
-                break;
-            }
-            strata = a;
-            memset(&strata[k], 0, sizeof strata[k]);
-            strata[k].round_id = round_id;
-            snprintf(strata[k].name, sizeof strata[k].name, "%s", stmt_text(&s, 1));
-            nstrata++;
-            long r = 0;
-            while (r < nrounds && rounds[r] != round_id)
-                r++;
-            if (r == nrounds) {
-                long *rr = realloc(rounds, sizeof *rr * (size_t)(nrounds + 1));
-                if (!rr) {
-                    got = ca_fail(err, CA_SYSTEM, "out of memory");
-                    break;
-                }
-                rounds = rr;
-                rounds[nrounds++] = round_id;
-            }
-        }
-        strata[k].n++;
-        strata[k].final[mg]++;
-    }
-    stmt_finalize(&s);
-    if (got < 0)
-        goto done;
-    out->rounds = nrounds;
-    for (int i = 0; i < out->nby; i++)
-        if (out->by[i].nlevels > 1)
-            qsort(out->by[i].levels, (size_t)out->by[i].nlevels, sizeof *out->by[i].levels, cmp_level);
-
-    /* Each covered round's design (N_h) and progress. */
-    if (stmt_prepare(db, &s, "SELECT stratum, frame_n FROM round_stratum WHERE round_id = :r", err) != CA_OK)
-        goto done;
-    for (long r = 0; r < nrounds && got >= 0; r++) {
-        stmt_bind_int(&s, ":r", rounds[r]);
-        while ((got = stmt_step(&s, err)) == 1)
-            for (int k = 0; k < nstrata; k++)
-                if (strata[k].round_id == rounds[r] && strcmp(strata[k].name, stmt_text(&s, 0)) == 0)
-                    strata[k].N = stmt_int(&s, 1);
-        stmt_reset(&s);
-    }
-    stmt_finalize(&s);
-    /* Sampled (the round's n_h, which its list holds), and for a round past its due date
-     * the cases not graded by then: those without an audit current at the as-at time
-     * (one per graded case). */
-    if (got < 0 || stmt_prepare(db, &s,
-                                "SELECT (SELECT coalesce(sum(sample_n), 0) FROM round_stratum WHERE round_id = r.id),"
-                                " CASE WHEN r.due < :ref THEN (SELECT count(*) FROM audit WHERE round_id = r.id"
-                                "  AND entered_at < :asat AND (superseded_at IS NULL OR superseded_at >= :asat))"
-                                " END FROM round r WHERE r.id = :r", err) != CA_OK)
-        goto done;
-    for (long r = 0; r < nrounds && got >= 0; r++) {
-        stmt_bind_int(&s, ":r", rounds[r]);
-        stmt_bind_text(&s, ":asat", asat);
-        stmt_bind_text(&s, ":ref", ref);
-        if ((got = stmt_step(&s, err)) == 1) {
-            out->sampled += stmt_int(&s, 0);
-            if (!stmt_is_null(&s, 1))
-                out->overdue += stmt_int(&s, 0) - stmt_int(&s, 1);
-        }
-        stmt_reset(&s);
-    }
-    stmt_finalize(&s);
-    if (got < 0)
-        goto done;
-
-    /* The design-weighted estimate, by final grade, pooled over the rounds' strata. */
-    stats_stratum *ss = calloc((size_t)(nstrata ? nstrata : 1), sizeof *ss);
-    if (!ss) {
-        ca_fail(err, CA_SYSTEM, "out of memory");
-        goto done;
-    }
-    for (int g = 1; g <= 4; g++) {
-        for (int k = 0; k < nstrata; k++)
-            ss[k] = (stats_stratum){strata[k].N > strata[k].n ? strata[k].N : strata[k].n, strata[k].n,
-                                    strata[k].final[g]};
-        out->estimate[g] = stats_stratified(ss, nstrata);
-    }
-    free(ss);
-
-    /* Moderation: the most common downgrade (ties: the better from-grade, then the
-     * better to-grade), agreement and the sign test. */
-    for (int i = 0; i < 4; i++)
-        for (int j = i + 1; j < 4; j++)
-            if (out->transitions[i][j] > out->top_n)
-                out->top_n = out->transitions[i][j], out->top_from = i + 1, out->top_to = j + 1;
-    out->kappa = stats_kappa((const long(*)[4])out->transitions, 0);
-    out->kappa_linear = stats_kappa((const long(*)[4])out->transitions, 1);
-    out->sign_test_p = stats_sign_test(out->downgraded, out->upgraded);
-
-    /* Domains: every domain, with the period's audits that graded it. */
-    if (stmt_prepare(db, &s, "SELECT code, label FROM domain ORDER BY seq", err) != CA_OK)
-        goto done;
-    while ((got = stmt_step(&s, err)) == 1) {
-        report_domain *d = realloc(out->domains, sizeof *d * (size_t)(out->ndomains + 1));
-        if (!d) {
-            got = ca_fail(err, CA_SYSTEM, "out of memory");
-            break;
-        }
-        out->domains = d;
-        d = &out->domains[out->ndomains++];
-        memset(d, 0, sizeof *d);
-        snprintf(d->code, sizeof d->code, "%s", stmt_text(&s, 0));
-        snprintf(d->label, sizeof d->label, "%s", stmt_text(&s, 1));
-    }
-    stmt_finalize(&s);
-    if (got < 0 || stmt_prepare(db, &s, "SELECT audit_id, domain, grade FROM audit_domain", err) != CA_OK)
-        goto done;
-    int last = 0;
-    while ((got = stmt_step(&s, err)) == 1) {
-        int64_t id = stmt_int(&s, 0);
-        if (id < 0 || id > maxid || !(inscope[id / 8] & (1u << (id % 8))))
-            continue;
-        const char *code = stmt_text(&s, 1);
-        if (last >= out->ndomains || strcmp(out->domains[last].code, code) != 0)
-            for (last = 0; last < out->ndomains && strcmp(out->domains[last].code, code) != 0; last++)
-                ;
-        if (last < out->ndomains) {
-            out->domains[last].audits++;
-            out->domains[last].good_or_better += stmt_int(&s, 2) <= 2;
-        }
-    }
-    stmt_finalize(&s);
-    if (got < 0)
-        goto done;
-    char pfrom[CA_DATE_ISO_LEN];
-    date_iso(period->from, pfrom);
-
-    /* Actions raised by the period's audits: an audit in scope is in the bitmap; any
-     * other (superseded since, say) is looked up by its id, which few are. */
-    ca_stmt one = {0};
-    if (stmt_prepare(db, &s,
-                     "SELECT audit_id, done_at IS NOT NULL AND done_at < :asat,"
-                     " (done_at IS NULL OR done_at >= :asat) AND due < :ref FROM action WHERE entered_at < :asat",
-                     err) != CA_OK ||
-        stmt_prepare(db, &one, "SELECT audit_date BETWEEN :from AND :to FROM audit WHERE id = :id", err) != CA_OK) {
-        got = CA_ERR;
-        goto actions_done;
-    }
-    stmt_bind_text(&s, ":asat", asat);
-    stmt_bind_text(&s, ":ref", ref);
-    while ((got = stmt_step(&s, err)) == 1) {
-        int64_t id = stmt_int(&s, 0);
-        if (id < 0 || id > maxid || !(inscope[id / 8] & (1u << (id % 8)))) {
-            stmt_bind_text(&one, ":from", pfrom);
-            stmt_bind_text(&one, ":to", to);
-            stmt_bind_int(&one, ":id", id);
-            int in = stmt_step(&one, err);
-            in = in == 1 ? (int)stmt_int(&one, 0) : in;
-            stmt_reset(&one);
-            if (in < 0) {
-                got = CA_ERR;
-                break;
-            }
-            if (!in)
-                continue;
-        }
-        out->actions_raised++;
-        out->actions_done += stmt_int(&s, 1) != 0;
-        out->actions_overdue += stmt_int(&s, 2) != 0;
-    }
-    out->actions_open = out->actions_raised - out->actions_done;
-actions_done:
-    stmt_finalize(&s);
-    stmt_finalize(&one);
-    if (got >= 0)
-        rc = CA_OK;
-done:
-    free(strata);
-    free(rounds);
-    free(inscope);
-    free(outcome);
-    for (int i = 0; i < REPORT_NDIMS; i++)
-        names_free(&dimnames[i]);
-    names_free(&stratnames);
-    names_free(&moderated);
-    names_free(&corrected);
+    int rc = read_moderations(&b) == CA_OK && read_audits(&b) == CA_OK && read_rounds(&b) == CA_OK &&
+                     compute(&b) == CA_OK && read_domains_actions(&b) == CA_OK
+                 ? CA_OK
+                 : CA_ERR;
     db_rollback(db); /* read only */
+    if (rc == CA_OK)
+        compute_shares(out);
+    free(b.strata);
+    free(b.rounds);
+    free(b.inscope);
+    free(b.outcome);
+    for (int i = 0; i < REPORT_NDIMS; i++)
+        names_free(&b.dimnames[i]);
+    names_free(&b.stratnames);
+    names_free(&b.moderated);
+    names_free(&b.corrected);
     if (rc != CA_OK)
         report_free(out);
     return rc;

@@ -1,14 +1,28 @@
 /* report.h: the quarterly report (SPEC §9) as one model, built once from the
- * database; every format is rendered from it, so every number agrees. */
+ * database, with every figure computed here (shares, intervals, rates) and, for
+ * public papers, the cells to hide marked by report_suppress. Every format is
+ * rendered from it (moderation/render/) and computes nothing, so every number
+ * agrees and every format hides the same cells. */
 #ifndef CASEAUDIT_REPORT_H
 #define CASEAUDIT_REPORT_H
 
-#include "audit/store/db.h"
+#include "audit/store/store.h"
 #include "moderation/period.h"
 #include "moderation/stats.h"
 
 enum report_dim { BY_PLAN, BY_AGE, BY_TEAM, BY_AUDITOR, REPORT_NDIMS };
 const char *report_dim_name(enum report_dim d);   /* "plan", "age", "team", "auditor" */
+
+/* An auditor's downgrade rate on fewer moderations than this is flagged as resting on few. */
+#define REPORT_FEW_MODERATIONS 5
+
+/* The cells of a breakdown's row that suppression may hide: a bit each. */
+#define REPORT_HIDE_AUDITS (1u << 0)
+#define REPORT_HIDE_FINAL(g) (1u << (g))          /* the count of final grade g, 1..4 */
+#define REPORT_HIDE_MODERATED (1u << 5)
+#define REPORT_HIDE_DOWNGRADED (1u << 6)
+#define REPORT_HIDE_SHARE(g) (1u << (6 + (g)))    /* the share of final grade g and its interval */
+#define REPORT_HIDE_RATE (1u << 11)               /* the downgrade rate and its interval */
 
 typedef struct report_level {
     char name[128];
@@ -16,6 +30,9 @@ typedef struct report_level {
     long audits;
     long final[5];          /* by grade 1..4 */
     long moderated, downgraded;
+    stats_prop share[5];    /* final[g] of audits, with its Wilson interval */
+    stats_prop downgrade_rate;  /* downgraded of moderated */
+    unsigned hidden;        /* REPORT_HIDE_* bits set by report_suppress */
 } report_level;
 
 typedef struct report_breakdown {
@@ -27,21 +44,29 @@ typedef struct report_breakdown {
 typedef struct report_domain {
     char code[64], label[128];
     long audits, good_or_better;
+    stats_prop share;       /* good_or_better of audits */
 } report_domain;
 
 typedef struct report_trend {
     char label[32];
     long audits;
     long final[5];
+    stats_prop share[5];    /* final[g] of audits */
 } report_trend;
 
 typedef struct report {
     ca_period period;
     ca_day as_at;                   /* -1: now */
+    char produced_at[32];           /* when it was built, by the clock: "yyyy-mm-ddThh:mm:ssZ" */
+    ca_day produced_on;             /* that day */
     long audits, rounds, sampled, overdue;
+    double completion;              /* audits of sampled; NAN when nothing was sampled */
     long audited[5], final[5];      /* by grade 1..4 */
+    stats_prop audited_share[5], final_share[5];
     stats_estimate estimate[5];     /* design-weighted share of all open cases, by final grade */
     long moderated, agreed, downgraded, upgraded, unplanned;
+    stats_prop moderated_share;     /* moderated of audits */
+    stats_prop agreed_share, downgraded_share, upgraded_share;  /* of moderated */
     long transitions[4][4];         /* audited grade x moderated grade */
     int top_from, top_to;           /* the most common downgrade, 0 when none */
     long top_n;
@@ -54,12 +79,27 @@ typedef struct report {
     long actions_raised, actions_done, actions_open, actions_overdue;
     int ntrend;
     report_trend trend[4];          /* this period first, then the quarters before it */
+    long suppress_below;            /* K of report_suppress; 0: nothing hidden */
 } report;
 
-/* Builds the model for the period as it stood at the end of as_at (-1: now); dims
- * are the breakdowns wanted. *out is owned by the caller: report_free. */
+/* Builds the model for the period as it stood at the end of as_at (-1: now, by the
+ * database's clock); dims are the breakdowns wanted. Reads only, in one consistent
+ * view. On success *out is owned by the caller: report_free; on error it is left
+ * empty (nothing to free) and err says why (out of memory: CA_SYSTEM). Nothing is
+ * hidden until report_suppress. */
 int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum report_dim *dims, int ndims,
                  report *out, ca_error *err);
 void report_free(report *r);
+
+/* Hides, in the breakdowns, what a public paper must not show (SPEC §9): counts
+ * from 1 to k-1; every share, rate and interval computed from a hidden count; and,
+ * wherever a sum (a row's audits over its four grades, a column's levels over the
+ * report's total) would have exactly one hidden member, the smallest shown member
+ * besides, repeated until no sum has exactly one, so that no hidden count is a
+ * total minus shown cells. Sets r->suppress_below = k; k 0 hides nothing. */
+void report_suppress(report *r, long k);
+
+/* Whether a row's cell is hidden (bit: REPORT_HIDE_*). */
+static inline int report_hidden(const report_level *l, unsigned bit) { return (l->hidden & bit) != 0; }
 
 #endif

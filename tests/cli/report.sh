@@ -98,6 +98,60 @@ expect_out '"audits": "<10"'
 expect_exit 0 ca report --quarter 2026Q3 --by team --suppress-below 10 --format md
 expect_out "Counts below 10 are shown as <10 in the breakdowns."
 
+# Suppression checked from outside, in every format (SPEC §9; issue 12): a round of 80
+# audits where Dee has 3 audits and 2 moderations, Eve 1 audit, Cal 10 moderations of
+# which 1 downgrade (the defect: a rate of 0.1 beside 10 moderated gave the 1 away).
+# tests/cli/suppression_check.py parses each format, checks that the same cells read <5
+# everywhere, and tries to work each hidden count out of what is shown.
+db=$tmp/supp.db
+export CASEAUDIT_NOW=2026-08-01T09:00:00Z
+{ echo "case_id,date_of_birth,plan_type,team,worker"
+  plans=(CIN CP CLA EH)
+  for i in $(seq 1 80); do
+    echo "S$i,0$((i % 9 + 1))/0$((i % 9 + 1))/20$((10 + i % 15)),${plans[$((i % 4))]},Team $((i % 3)),W$i"
+  done; } > "$tmp/scases.csv"
+expect_exit 0 ca import "$tmp/scases.csv" --as-of 01/08/2026
+expect_exit 0 ca sample S --size 80 --strata plan --seed 3 --due 31/08/2026
+mapfile -t scases < <(q "SELECT case_id FROM round_case ORDER BY seq")
+[ "${#scases[@]}" = 80 ] || fail "expected 80 sampled cases, got ${#scases[@]}"
+auditor_of() { local i=$1; if [ $i -lt 34 ]; then echo Ann; elif [ $i -lt 62 ]; then echo Bob;
+  elif [ $i -lt 76 ]; then echo Cal; elif [ $i -lt 79 ]; then echo Dee; else echo Eve; fi; }
+sgrades=(2 3 3 2 4 1 3 2 3 3)
+{ echo "case_id,grade,auditor,audit_date"
+  for i in "${!scases[@]}"; do
+    echo "${scases[$i]},${sgrades[$((i % 10))]},$(auditor_of $i),$((i % 20 + 10))/08/2026"
+  done; } > "$tmp/sgrades.csv"
+export CASEAUDIT_NOW=2026-09-05T09:00:00Z
+expect_exit 0 ca grade S --file "$tmp/sgrades.csv"
+{ echo "case_id,moderated_grade,moderator,moderation_date,reason"
+  for i in $(seq 0 11) $(seq 34 43) $(seq 62 71) 76 77; do
+    g=${sgrades[$((i % 10))]}
+    case $i in 0|4|8|35|38|41|62|76) [ $g -lt 4 ] && g=$((g + 1)) ;; esac
+    echo "${scases[$i]},$g,Sam,02/09/2026,Checked"
+  done; } > "$tmp/smod.csv"
+expect_exit 0 ca moderate S --file "$tmp/smod.csv"
+export CASEAUDIT_NOW=2026-11-24T12:00:00Z
+expect_exit 0 ca report --quarter 2026Q3 --by plan,age,team,auditor --format json
+cp "$tmp/out" "$tmp/truth.json"
+python3 - "$tmp/truth.json" <<'PY' || fail "the suppression data set is not as designed"
+import json, sys
+by = {l["level"]: l for l in json.load(open(sys.argv[1]))["by"]["auditor"]}
+assert (by["Cal"]["moderated"], by["Cal"]["downgraded"]) == (10, 1), by["Cal"]
+assert (by["Dee"]["audits"], by["Dee"]["moderated"], by["Eve"]["audits"]) == (3, 2, 1)
+PY
+checks=()
+for fmt in table md csv json html xlsx; do
+  expect_exit 0 ca report --quarter 2026Q3 --by plan,age,team,auditor --suppress-below 5 --format $fmt \
+    -o "$tmp/supp.$fmt"
+  checks+=("$fmt=$tmp/supp.$fmt")
+done
+for fmt in table md html; do
+  grep -q "Counts below 5 are shown as" "$tmp/supp.$fmt" || fail "$fmt has no footnote on suppression"
+done
+python3 "$SRC/tests/cli/suppression_check.py" 5 "$tmp/truth.json" "${checks[@]}" > "$tmp/out" 2>&1 ||
+  fail "suppression differs between formats or can be undone"
+db=$tmp/t.db
+
 # Every format; none holds a child's identifier.
 for fmt in table md csv json; do
   expect_exit 0 ca report --quarter 2026Q3 --by plan,age,team,auditor --format $fmt
@@ -112,6 +166,31 @@ expect_exit 0 ca report --quarter 2026Q3 --format xlsx -o "$tmp/r.xlsx"
 expect_exit 0 ca report --quarter 2026Q3 --format csv
 head -1 "$tmp/out" | grep -q '^section,dimension,level,measure,value,lower,upper' || fail "csv long form header"
 expect_out "moderation,,downgraded,n,"
+# Exact values as the shortest text that reads back as the same double (issue 16): not
+# %.17g's 0.080000000000000002; and what is mathematically 0 or 1 is 0 or 1, not the
+# 2.8e-17 that rounding leaves at the lower limit of 0 of 6.
+python3 - "$tmp/out" "$tmp/report.json" <<'PY' || fail "csv/json values are not in their shortest exact form"
+import csv, json, sys
+def shortest(v):
+    f = float(v)
+    return v == (str(int(f)) if f.is_integer() else repr(f))
+numbers = [v for r in csv.DictReader(open(sys.argv[1])) for k in ("value", "lower", "upper")
+           for v in [r[k]] if v and v.lstrip("-").replace(".", "", 1).replace("e-", "", 1).isdigit()]
+assert len(numbers) > 50, len(numbers)
+bad = [v for v in numbers if not shortest(v)]
+assert not bad, bad
+def values(x):
+    if isinstance(x, dict):
+        for v in x.values(): yield from values(v)
+    elif isinstance(x, list):
+        for v in x: yield from values(v)
+    elif isinstance(x, float):
+        yield x
+noise = [v for v in values(json.load(open(sys.argv[2]))) if 0 < v < 1e-9 or 1 - 1e-9 < v < 1]
+assert not noise, noise
+team0 = json.load(open(sys.argv[2]))["by"]["team"][0]
+assert team0["level"] == "Team 0" and team0["final"]["good"] == {"n": 0, "p": 0, "lo": 0, "hi": 0.39033429165637346}
+PY
 
 # An audit corrected after it was moderated: the outcome still counts for the case, in
 # the report now (found by case) and as at a day before the correction (by audit).

@@ -1,0 +1,36 @@
+/* render_md.c: the report in Markdown, to paste into a committee paper. */
+#include "moderation/render/render.h"
+
+#include "audit/date.h"
+#include "moderation/render/sections.h"
+
+int render_md(const report *r, FILE *f, ca_error *err)
+{
+    char buf[1024], a[CA_DATE_ISO_LEN], b[CA_DATE_ISO_LEN];
+    date_uk(r->period.from, a);
+    date_uk(r->period.to, b);
+    fprintf(f, "# Case audit report: %s (%s to %s)\n\n", r->period.label, a, b);
+    summary(r, buf, sizeof buf);
+    fprintf(f, "%s\n", buf);
+    if (r->audits == 0)
+        return CA_OK;
+    struct section s[MAX_SECTIONS];
+    int n = sections(r, s, err);
+    if (n < 0)
+        return CA_ERR;
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "\n## %s\n\n", s[i].title);
+        if (s[i].kind == SEC_MODERATION) {
+            most_common(r, buf, sizeof buf);
+            fprintf(f, "Most common downgrade: %s\n\n", buf);
+        }
+        if (section_note(s[i].kind))
+            fprintf(f, "%s\n\n", section_note(s[i].kind));
+        otab_write(s[i].table, OUT_MD, f);
+    }
+    suppression_note(r, buf, sizeof buf);
+    if (buf[0])
+        fprintf(f, "\n%s\n", buf);
+    free_sections(s, n);
+    return CA_OK;
+}

@@ -1,0 +1,34 @@
+/* render_table.c: the report for the terminal: aligned tables under plain titles. */
+#include "moderation/render/render.h"
+
+#include "audit/date.h"
+#include "moderation/render/sections.h"
+
+int render_table(const report *r, FILE *f, ca_error *err)
+{
+    char buf[1024], a[CA_DATE_ISO_LEN], b[CA_DATE_ISO_LEN];
+    date_uk(r->period.from, a);
+    date_uk(r->period.to, b);
+    fprintf(f, "Case audit report: %s (%s to %s)\n\n", r->period.label, a, b);
+    summary(r, buf, sizeof buf);
+    fprintf(f, "%s\n", buf);
+    if (r->audits == 0)
+        return CA_OK;
+    struct section s[MAX_SECTIONS];
+    int n = sections(r, s, err);
+    if (n < 0)
+        return CA_ERR;
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "\n%s\n", s[i].title);
+        if (s[i].kind == SEC_MODERATION) {
+            most_common(r, buf, sizeof buf);
+            fprintf(f, "Most common downgrade: %s\n", buf);
+        }
+        otab_write(s[i].table, OUT_TABLE, f);
+    }
+    suppression_note(r, buf, sizeof buf);
+    if (buf[0])
+        fprintf(f, "\n%s\n", buf);
+    free_sections(s, n);
+    return CA_OK;
+}
