@@ -60,6 +60,7 @@ int cmd_snapshots(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_rounds(int argc, char **argv);
+int cmd_people(int argc, char **argv);
 int cmd_assign(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_domains(int argc, char **argv);
