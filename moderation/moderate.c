@@ -178,8 +178,14 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
         c_corr = csvr_find(hdr, nhdr, N_CORRECT);
     if (c_id < 0)
         ca_problem(err, "%s:1: column \"case_id\": required column missing", path);
-    if (c_grade < 0)
+    static const char *const N_AUDIT_GRADE[] = {"grade", NULL};
+    if (c_grade < 0 && csvr_find(hdr, nhdr, N_AUDIT_GRADE) >= 0) {
+        ca_problem(err, "%s:1: this is an audit list (it has a grade column and no moderated_grade column): record "
+                   "it with 'caseaudit grade %s --file %s'", path, default_round, path);
+        c_mod = 0; /* one problem is enough */
+    } else if (c_grade < 0) {
         ca_problem(err, "%s:1: column \"moderated_grade\": required column missing", path);
+    }
     if (c_mod < 0)
         ca_problem(err, "%s:1: column \"moderator\": required column missing", path);
     while (!err->ntotal && (got = csvr_next(r, err)) == 1) {

@@ -285,8 +285,8 @@ static const char migration_7[] =
 /* The people register (SPEC §6): who audits, moderates and leads QA, their teams
  * (as the latest case list spells them, joined with ';'), roles (joined with ';'),
  * capacity and whether they are active. A name is matched by its key: lower case,
- * spaces trimmed and collapsed. The old auditor table (read by nothing) moves in,
- * each with the auditor role. An audit records whether its auditor stood in for the
+ * spaces trimmed and collapsed. The old auditor table's people move in, each with
+ * the auditor role (the table stays while assign still writes it). An audit records whether its auditor stood in for the
  * allocated one. */
 static const char migration_8[] =
     "CREATE TABLE person(\n"
@@ -306,7 +306,6 @@ static const char migration_8[] =
     "  SELECT trim(name), lower(trim(replace(replace(replace(name, '    ', ' '), '  ', ' '), '  ', ' '))),\n"
     "  coalesce(trim(team), ''), 'auditor', capacity, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'migration 8'\n"
     "  FROM auditor WHERE trim(name) <> '';\n"
-    "DROP TABLE auditor;\n"
     "ALTER TABLE audit ADD COLUMN stand_in INTEGER NOT NULL DEFAULT 0;\n";
 
 const char *const ca_migrations[] = {
