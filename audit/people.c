@@ -200,8 +200,12 @@ static void suggest_names(const ca_people *r, const char *name, char *buf, size_
     people_key(name, key, sizeof key);
     int limit = (int)strlen(key) / 3 > 2 ? (int)strlen(key) / 3 : 2, best[3] = {256, 256, 256};
     long who[3] = {-1, -1, -1};
+    size_t kl = strlen(key);
     for (long i = 0; i < r->n; i++) {
-        int d = people_distance(key, r->p[i].key);
+        const char *k = r->p[i].key, *word = strstr(k, key);
+        /* A first name or surname alone is near too. */
+        int whole = kl && word && (word == k || word[-1] == ' ') && (word[kl] == ' ' || !word[kl]);
+        int d = whole ? 1 : people_distance(key, k);
         if (d > limit)
             continue;
         for (int k = 0; k < 3; k++)

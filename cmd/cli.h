@@ -6,6 +6,7 @@
 #ifndef CASEAUDIT_CLI_H
 #define CASEAUDIT_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "audit/clock.h"
@@ -49,6 +50,13 @@ int cli_parse_encoding(const char *usage, const char *value);
 /* Parses a date argument of option OPT (SPEC §4 formats) or prints why not and
  * returns 1 (an invalid value is data: exit 1). */
 int cli_parse_date(const char *opt, const char *value, int *day);
+
+/* A seed as given and in hex: "20261101 = 0x00000000013528ed" (given NULL: the hex only). */
+const char *cli_seed_text(const char *given, uint64_t seed, char *buf, size_t len);
+
+/* After writing PATH with -o: "Wrote WHAT PATH: DETAIL" on standard error (SPEC §10).
+ * Nothing when PATH is NULL or "-" (standard output). */
+void cli_wrote(const char *path, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* A date cell (ISO text), empty for -1. */
 struct out_table;
