@@ -1100,6 +1100,8 @@ int cmd_report(int argc, char **argv)
             rc = out_close(&of, !ferror(of.f)) ? CA_SYSTEM : 0;
         }
     }
+    if (rc == 0)
+        cli_wrote(path, "report", "%s, %ld audit%s", period.label, r.audits, r.audits == 1 ? "" : "s");
     report_free(&r);
 done:
     ca_error_free(&err);

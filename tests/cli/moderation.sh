@@ -185,4 +185,6 @@ picked=$(q "SELECT count(*) FROM moderation_pick")
 expect_exit 0 ca moderation pick 2026-11 --seed 0x10 --add
 expect_out "(seed 0x10 = 0x0000000000000010)"
 [ "$(q "SELECT count(*) FROM moderation_pick")" -gt "$picked" ] || fail "picking again with --add should add audits"
+expect_exit 0 ca report --quarter 2026Q4 --format json -o "$tmp/report.json"
+expect_err "Wrote report $tmp/report.json: 2026Q4, $(q "SELECT count(*) FROM audit_current") audits"
 pass
