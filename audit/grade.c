@@ -203,8 +203,16 @@ static void row_domains(const struct grading *g, const grade_input *in, char *bu
     }
 }
 
+static int known_domains_only(const struct grading *g, const grade_input *in)
+{
+    for (int d = 0; d < in->ndomains; d++)
+        if (find_domain(&g->domains, in->domain[d]) < 0)
+            return 0;
+    return 1;
+}
+
 /* Whether the row says exactly what audit ID records. */
-static int same_as_recorded(struct grading *g, const grade_input *in, long id, int *same, ca_error *err)
+static int same_as_recorded(struct grading *g, grade_input *in, long id, int *same, ca_error *err)
 {
     audit_recorded r;
     char doms[2048], acts[4096] = "", due[CA_DATE_ISO_LEN] = "";
@@ -215,9 +223,17 @@ static int same_as_recorded(struct grading *g, const grade_input *in, long id, i
         date_iso(in->action_due, due);
     if (in->action)
         snprintf(acts, sizeof acts, "%s|%s", in->action, due);
-    *same = r.grade == in->grade && r.date == in->date && strcmp(r.auditor, in->auditor) == 0 &&
+    char ka[256], kb[256];
+    people_key(r.auditor, ka, sizeof ka);
+    people_key(in->auditor, kb, sizeof kb);
+    *same = r.grade == in->grade && r.date == in->date && strcmp(ka, kb) == 0 &&
             strcmp(r.note ? r.note : "", in->note ? in->note : "") == 0 && strcmp(r.domains, doms) == 0 &&
             strcmp(r.actions, acts) == 0;
+    if (*same) { /* the register's spelling, as recorded */
+        free(in->auditor);
+        in->auditor = r.auditor;
+        r.auditor = NULL;
+    }
     audit_recorded_free(&r);
     return CA_OK;
 }
@@ -233,14 +249,21 @@ static int check_row(struct grading *g, grade_input *in, audit_target *t, ca_err
         return got < 0 ? CA_ERR : not_on_list(g, in, err);
     if (!in->auditor && t->auditor && !(in->auditor = strdup(t->auditor)))
         return ca_fail(err, CA_SYSTEM, "out of memory");
-    long before = err->ntotal;
+    if (in->date < 0 && !in->src)
+        in->date = g->today;
+    /* A row that says what is recorded is a re-sent sheet: nothing to check, nothing to write. */
+    if (t->current && in->auditor && in->date >= 0 && known_domains_only(g, in)) {
+        int same;
+        if (same_as_recorded(g, in, t->current, &same, err) != CA_OK)
+            return CA_ERR;
+        if ((in->unchanged = same))
+            return CA_OK;
+    }
     if (check_auditor(g, in, t, err) != CA_OK)
         return CA_ERR;
     if (in->date < 0 && in->src)
         ca_problem(err, "%sthe audit date is blank: give the date of the audit (the quarter it counts in depends on "
                    "it), or --date DATE to fill the blanks", where(in, "audit_date", w, sizeof w));
-    else if (in->date < 0)
-        in->date = g->today;
     if (in->date >= 0)
         check_date(g, in, err);
     for (int d = 0; d < in->ndomains; d++)
@@ -252,16 +275,10 @@ static int check_row(struct grading *g, grade_input *in, audit_target *t, ca_err
         }
     if (in->action_due >= 0 && !in->action)
         ca_problem(err, "%sa due date without an action", where(in, "action_due", w, sizeof w));
-    if (t->current && err->ntotal == before) {
-        int same;
-        if (same_as_recorded(g, in, t->current, &same, err) != CA_OK)
-            return CA_ERR;
-        in->unchanged = same;
-        if (!same && !in->correct)
-            ca_problem(err, "%scase \"%s\" already has a different grade in round %s: to change it, record the new "
-                       "one as a correction (--correct, or a \"correct\" column set to yes)",
-                       where(in, "grade", w, sizeof w), in->case_id, g->round.label);
-    }
+    if (t->current && !in->correct)
+        ca_problem(err, "%scase \"%s\" already has a different grade in round %s: to change it, record the new one "
+                   "as a correction (--correct, or a \"correct\" column set to yes)", where(in, "grade", w, sizeof w),
+                   in->case_id, g->round.label);
     return CA_OK;
 }
 

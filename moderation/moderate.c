@@ -78,19 +78,20 @@ static int check_outcome(const ca_people *reg, mod_input *m, const moderation_ta
                          ca_error *err)
 {
     char w[512], uk[CA_DATE_ISO_LEN], other[CA_DATE_ISO_LEN];
-    long before = err->ntotal;
-    if (check_moderator(reg, m, t, err) != CA_OK)
-        return CA_ERR;
-    if (m->grade != t->audited && !m->reason)
-        ca_problem(err, "%sa reason is required when the grade changes (%s \xe2\x86\x92 %s)",
-                   where(m, "reason", w, sizeof w), grade_label(t->audited), grade_label(m->grade));
     int date_given = m->date >= 0;
-    if (t->previous && err->ntotal == before && m->grade == t->prev_grade && same_key(m->moderator, t->prev_moderator) &&
+    /* A row that says what is recorded is a re-sent sheet: nothing to check, nothing to write
+     * (even if the auditor has corrected the audit since, or the moderator has left). */
+    if (t->previous && m->moderator && m->grade == t->prev_grade && same_key(m->moderator, t->prev_moderator) &&
         (!date_given || m->date == t->prev_date) && strcmp(m->reason ? m->reason : "", t->prev_reason) == 0) {
         m->unchanged = 1;
         m->date = t->prev_date;
         return CA_OK;
     }
+    if (check_moderator(reg, m, t, err) != CA_OK)
+        return CA_ERR;
+    if (m->grade != t->audited && !m->reason)
+        ca_problem(err, "%sa reason is required when the grade changes (%s \xe2\x86\x92 %s)",
+                   where(m, "reason", w, sizeof w), grade_label(t->audited), grade_label(m->grade));
     if (!date_given)
         m->date = today;
     date_uk(m->date, uk);
