@@ -557,6 +557,8 @@ static int merge_row(const ca_people *reg, const struct teams *t, const struct i
         if (!isspace((unsigned char)*s) || (w && !isspace((unsigned char)s[1]) && s[1]))
             m->name[w++] = isspace((unsigned char)*s) ? ' ' : *s;
     m->name[w] = 0;
+    if (o) /* the name identifies; the register keeps its spelling, which records already use */
+        snprintf(m->name, sizeof m->name, "%s", o->name);
     snprintf(m->teams, sizeof m->teams, "%s", o ? o->teams : "");
     if (p->teams && resolve_teams(t, f, p, m->teams, sizeof m->teams, res, err) != CA_OK)
         return CA_ERR;

@@ -63,7 +63,8 @@ void people_import_result_free(people_import_result *r);
 /* Imports a people file (CSV: name, team or teams, roles, email, capacity, active;
  * any column order; a file of auditors with name, team, capacity is one too) into
  * the register in one transaction, all or nothing: the people it names are added
- * or updated; columns the file lacks keep what the register holds. Each problem is
+ * or updated (a known name keeps the register's spelling, which records use);
+ * columns the file lacks keep what the register holds. Each problem is
  * "FILE:LINE: column "NAME": …". On error nothing is changed and *out is empty. */
 int people_import_file(ca_db *db, const char *path, int cp1252, people_import_result *out, ca_error *err);
 

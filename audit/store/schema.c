@@ -286,8 +286,8 @@ static const char migration_7[] =
  * (as the latest case list spells them, joined with ';'), roles (joined with ';'),
  * capacity and whether they are active. A name is matched by its key: lower case,
  * spaces trimmed and collapsed. The old auditor table's people move in, each with
- * the auditor role (the table stays while assign still writes it). An audit records whether its auditor stood in for the
- * allocated one. */
+ * the auditor role (the table stays while assign still writes it). An audit records
+ * whether its auditor stood in for the allocated one. */
 static const char migration_8[] =
     "CREATE TABLE person(\n"
     "  id INTEGER PRIMARY KEY,\n"
