@@ -113,6 +113,8 @@ int cmd_grade(int argc, char **argv)
             rc = cli_usage_error(grade_usage, "--grade is required");
         else if (!file && !g.auditor)
             rc = cli_usage_error(grade_usage, "--auditor is required");
+        else if (!file && !g.auditor[strspn(g.auditor, " \t")])
+            rc = cli_error(CA_REFUSED, "--auditor is blank: give the name of the auditor who graded the case");
         else if (!file && g.action_due >= 0 && !g.action)
             rc = cli_usage_error(grade_usage, "--due needs --action");
     }
@@ -128,9 +130,10 @@ int cmd_grade(int argc, char **argv)
     long n = 0, skipped = 0;
     if (file) {
         long filled = 0;
-        if (grade_read_file(db, round, file, cp1252, &many, &n, &skipped, &err) != CA_OK ||
-            (g.date >= 0 && (filled = grade_fill_dates(many, n, g.date)) < 0) ||
-            grade_record(db, round, many, n, &sum, &err) != CA_OK) {
+        int read = grade_read_file(db, round, file, cp1252, &many, &n, &skipped, &err);
+        if (read == CA_OK && g.date >= 0)
+            filled = grade_fill_dates(many, n, g.date);
+        if (read != CA_OK || grade_record(db, round, many, n, &sum, &err) != CA_OK) {
             rc = cli_report(&err);
         } else {
             printf("Round %s: %ld grade%s recorded, %ld corrected, %ld unchanged, %ld row%s without a grade skipped "

@@ -165,6 +165,8 @@ expect_err "Worker 2 is the allocated worker of case \"$own_case\": nobody audit
 refuse grade 2026-11 "$own_team" --grade Good --auditor "Anne" --date 20/11/2026
 expect_err '"Anne" is not in the people register (did you mean "Ann"?)'
 expect_err "caseaudit people import FILE"
+refuse grade 2026-11 "$own_team" --grade Good --auditor "   " --date 20/11/2026
+expect_err "--auditor is blank: give the name of the auditor"
 # A manager without the auditor role; a disabled auditor.
 refuse grade 2026-11 "$own_team" --grade Good --auditor Mo --date 20/11/2026
 expect_err "Mo does not have the auditor role in the people register (their roles: manager)"
