@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit/csvread.h"
+#include "audit/people.h"
 #include "audit/store/audits.h"
 #include "audit/store/rounds.h"
 #include "audit/vocab.h"
@@ -105,6 +106,7 @@ struct grading {
     ca_db *db;
     round_info round;
     ca_day today;
+    ca_people people;
     struct domains domains;
     audit_target *target;    /* per input row */
 };
@@ -138,25 +140,132 @@ static void check_date(struct grading *g, const grade_input *in, ca_error *err)
     }
 }
 
+/* Trims *s in place; a blank string becomes NULL ("   " is no note, no action). */
+static int tidy(char **s, ca_error *err)
+{
+    if (!*s)
+        return CA_OK;
+    char *t = csvr_trim_dup(*s);
+    if (!t)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    free(*s);
+    *s = *t ? t : (free(t), NULL);
+    return CA_OK;
+}
+
+/* The auditor: in the register, active, an auditor, not of the case's team nor its worker. */
+static int check_auditor(struct grading *g, grade_input *in, const audit_target *t, ca_error *err)
+{
+    char w[512], wk[256], pk[256];
+    const char *at = where(in, "auditor", w, sizeof w);
+    if (!in->auditor) {
+        ca_problem(err, "%scase \"%s\" has no auditor: give one (the case was not assigned)", at, in->case_id);
+        return CA_OK;
+    }
+    const ca_person *p = people_require(&g->people, in->auditor, ROLE_AUDITOR, at, err);
+    if (!p)
+        return CA_OK;
+    char *name = strdup(p->name);
+    if (!name)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    free(in->auditor);
+    in->auditor = name;
+    if (t->team && person_in_team(p, t->team))
+        ca_problem(err, "%s%s is in team %s, the team that holds case \"%s\": nobody audits their own team's "
+                   "cases; ask an auditor of another team", at, p->name, t->team, in->case_id);
+    people_key(t->worker, wk, sizeof wk);
+    people_key(p->name, pk, sizeof pk);
+    if (t->worker && strcmp(wk, pk) == 0)
+        ca_problem(err, "%s%s is the allocated worker of case \"%s\": nobody audits their own case; ask another "
+                   "auditor", at, p->name, in->case_id);
+    people_key(t->auditor, wk, sizeof wk);
+    in->stand_in = t->auditor && strcmp(wk, pk) != 0;
+    return CA_OK;
+}
+
+/* "code=grade;..." by code, as audit_recorded_find gives it, for the row's domains. */
+static void row_domains(const struct grading *g, const grade_input *in, char *buf, size_t len)
+{
+    int order[GRADE_MAX_DOMAINS], n = 0;
+    for (int d = 0; d < in->ndomains; d++) {
+        int k = find_domain(&g->domains, in->domain[d]), i = n++;
+        while (i > 0 && strcmp(g->domains.code[order[i - 1]], g->domains.code[k]) > 0)
+            order[i] = order[i - 1], i--;
+        order[i] = k;
+    }
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n && o < len; i++) {
+        int d = 0;
+        while (find_domain(&g->domains, in->domain[d]) != order[i])
+            d++;
+        o += (size_t)snprintf(buf + o, len - o, "%s%s=%d", i ? ";" : "", g->domains.code[order[i]], in->domain_grade[d]);
+    }
+}
+
+static int known_domains_only(const struct grading *g, const grade_input *in)
+{
+    for (int d = 0; d < in->ndomains; d++)
+        if (find_domain(&g->domains, in->domain[d]) < 0)
+            return 0;
+    return 1;
+}
+
+/* Whether the row says exactly what audit ID records. */
+static int same_as_recorded(struct grading *g, grade_input *in, long id, int *same, ca_error *err)
+{
+    audit_recorded r;
+    char doms[2048], acts[4096] = "", due[CA_DATE_ISO_LEN] = "";
+    if (audit_recorded_find(g->db, id, &r, err) != 1)
+        return err->status ? CA_ERR : ca_fail(err, CA_SYSTEM, "audit %ld vanished", id);
+    row_domains(g, in, doms, sizeof doms);
+    if (in->action_due >= 0)
+        date_iso(in->action_due, due);
+    if (in->action)
+        snprintf(acts, sizeof acts, "%s|%s", in->action, due);
+    char ka[256], kb[256];
+    people_key(r.auditor, ka, sizeof ka);
+    people_key(in->auditor, kb, sizeof kb);
+    *same = r.grade == in->grade && r.date == in->date && strcmp(ka, kb) == 0 &&
+            strcmp(r.note ? r.note : "", in->note ? in->note : "") == 0 && strcmp(r.domains, doms) == 0 &&
+            strcmp(r.actions, acts) == 0;
+    if (*same) { /* the register's spelling, as recorded */
+        free(in->auditor);
+        in->auditor = r.auditor;
+        r.auditor = NULL;
+    }
+    audit_recorded_free(&r);
+    return CA_OK;
+}
+
 /* Checks one row against the round and the rules; problems go to err. */
 static int check_row(struct grading *g, grade_input *in, audit_target *t, ca_error *err)
 {
     char w[512];
+    if (tidy(&in->auditor, err) || tidy(&in->note, err) || tidy(&in->action, err))
+        return CA_ERR;
     int got = audit_target_find(g->db, g->round.id, in->case_id, t, err);
     if (got <= 0)
         return got < 0 ? CA_ERR : not_on_list(g, in, err);
     if (!in->auditor && t->auditor && !(in->auditor = strdup(t->auditor)))
         return ca_fail(err, CA_SYSTEM, "out of memory");
-    if (!in->auditor || !*in->auditor)
-        ca_problem(err, "%scase \"%s\" has no auditor: give one (the case was not assigned)",
-                   where(in, "auditor", w, sizeof w), in->case_id);
-    if (in->date < 0)
+    if (in->date < 0 && !in->src)
         in->date = g->today;
-    check_date(g, in, err);
-    if (t->current && !in->correct)
-        ca_problem(err, "%scase \"%s\" already has a grade in round %s: to change it, record the new one as a "
-                   "correction (--correct, or a \"correct\" column set to yes)",
-                   where(in, "grade", w, sizeof w), in->case_id, g->round.label);
+    /* A row that says what is recorded is a re-sent sheet: nothing to check, nothing to write. */
+    if (t->current && in->auditor && in->date >= 0 && known_domains_only(g, in)) {
+        int same = 0;
+        if (same_as_recorded(g, in, t->current, &same, err) != CA_OK)
+            return CA_ERR;
+        if ((in->unchanged = same))
+            return CA_OK;
+    }
+    if (check_auditor(g, in, t, err) != CA_OK)
+        return CA_ERR;
+    if (in->date < 0 && in->src)
+        ca_problem(err, "%sthe audit date is blank: give the date of the audit (the quarter it counts in depends on "
+                   "it), or --date DATE to fill the blanks", where(in, "audit_date", w, sizeof w));
+    if (in->date >= 0)
+        check_date(g, in, err);
     for (int d = 0; d < in->ndomains; d++)
         if (find_domain(&g->domains, in->domain[d]) < 0) {
             char known[512];
@@ -166,6 +275,10 @@ static int check_row(struct grading *g, grade_input *in, audit_target *t, ca_err
         }
     if (in->action_due >= 0 && !in->action)
         ca_problem(err, "%sa due date without an action", where(in, "action_due", w, sizeof w));
+    if (t->current && !in->correct)
+        ca_problem(err, "%scase \"%s\" already has a different grade in round %s: to change it, record the new one "
+                   "as a correction (--correct, or a \"correct\" column set to yes)", where(in, "grade", w, sizeof w),
+                   in->case_id, g->round.label);
     return CA_OK;
 }
 
@@ -173,7 +286,11 @@ static int check_row(struct grading *g, grade_input *in, audit_target *t, ca_err
 static int write_row(struct grading *g, const grade_input *in, const audit_target *t, grade_summary *out,
                      ca_error *err)
 {
-    audit_new a = {g->round.id, in->case_id, in->grade, in->auditor, in->date, in->note, t->current};
+    if (in->unchanged) {
+        out->unchanged++;
+        return CA_OK;
+    }
+    audit_new a = {g->round.id, in->case_id, in->grade, in->auditor, in->date, in->note, t->current, in->stand_in};
     long audit, action;
     char uk[CA_DATE_ISO_LEN], detail[1024];
     if (audit_insert(g->db, &a, &audit, err) != CA_OK)
@@ -181,6 +298,8 @@ static int write_row(struct grading *g, const grade_input *in, const audit_targe
     date_uk(in->date, uk);
     int o = snprintf(detail, sizeof detail, "%s %s by %s, audited %s", t->current ? "corrected to" : "graded",
                      grade_label(in->grade), in->auditor, uk);
+    if (in->stand_in)
+        o += snprintf(detail + o, sizeof detail - (size_t)o, ", standing in for %s", t->auditor);
     if (t->current)
         o += snprintf(detail + o, sizeof detail - (size_t)o, " (replaces audit %ld)", t->current);
     for (int d = 0; d < in->ndomains; d++) {
@@ -204,6 +323,7 @@ static int write_row(struct grading *g, const grade_input *in, const audit_targe
         out->corrected++;
     else
         out->recorded++;
+    out->stand_ins += in->stand_in;
     return db_event(g->db, "grade", g->round.label, in->case_id, detail, err);
 }
 
@@ -234,6 +354,8 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
     if (rc == CA_OK) {
         rc = load_domains(db, &g->domains, err);
         if (rc == CA_OK)
+            rc = people_load(db, &g->people, err);
+        if (rc == CA_OK)
             rc = round_by_label(db, round, &g->round, err);
         if (rc == CA_OK)
             rc = check_all(g, in, n, err);
@@ -244,10 +366,20 @@ int grade_record(ca_db *db, const char *round, grade_input *in, long n, grade_su
     for (long i = 0; i < n; i++)
         audit_target_free(&g->target[i]);
     free(g->target);
+    people_free(&g->people);
     free(g);
     if (rc != CA_OK)
         memset(out, 0, sizeof *out);
     return rc;
+}
+
+long grade_fill_dates(grade_input *in, long n, ca_day day)
+{
+    long filled = 0;
+    for (long i = 0; i < n; i++)
+        if (in[i].date < 0)
+            in[i].date = day, filled++;
+    return filled;
 }
 
 /* ---- returned lists ---- */
@@ -303,7 +435,11 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         c_round = csvr_find(hdr, nhdr, N_ROUND);
     if (c_id < 0)
         ca_problem(err, "%s:1: column \"case_id\": required column missing", path);
-    if (c_grade < 0)
+    static const char *const N_MODERATED[] = {"moderatedgrade", NULL};
+    if (c_grade < 0 && csvr_find(hdr, nhdr, N_MODERATED) >= 0)
+        ca_problem(err, "%s:1: this is a moderation list (it has a moderated_grade column and no grade column): "
+                   "record it with 'caseaudit moderate %s --file %s'", path, round, path);
+    else if (c_grade < 0)
         ca_problem(err, "%s:1: column \"grade\": required column missing", path);
     /* Domain columns: "domain:CODE", or a domain's code or label as the whole name. */
     for (int i = 0; i < nhdr && dcount < 64; i++) {

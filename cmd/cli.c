@@ -172,3 +172,24 @@ int cli_problems_close(cli_problems *w, int refused)
     free(w);
     return rc;
 }
+
+const char *cli_seed_text(const char *given, uint64_t seed, char *buf, size_t len)
+{
+    if (given)
+        snprintf(buf, len, "%s = 0x%016llx", given, (unsigned long long)seed);
+    else
+        snprintf(buf, len, "0x%016llx", (unsigned long long)seed);
+    return buf;
+}
+
+void cli_wrote(const char *path, const char *what, const char *fmt, ...)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return;
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Wrote %s %s: %s\n", what, path, detail);
+}

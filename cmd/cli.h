@@ -6,6 +6,7 @@
 #ifndef CASEAUDIT_CLI_H
 #define CASEAUDIT_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "audit/clock.h"
@@ -59,6 +60,13 @@ int cli_parse_encoding(const char *usage, const char *value);
  * returns 1 (an invalid value is data: exit 1). */
 int cli_parse_date(const char *opt, const char *value, int *day);
 
+/* A seed as given and in hex: "20261101 = 0x00000000013528ed" (given NULL: the hex only). */
+const char *cli_seed_text(const char *given, uint64_t seed, char *buf, size_t len);
+
+/* After writing PATH with -o: "Wrote WHAT PATH: DETAIL" on standard error (SPEC §10).
+ * Nothing when PATH is NULL or "-" (standard output). */
+void cli_wrote(const char *path, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A date cell (ISO text), empty for -1. */
 struct out_table;
 void cli_date_cell(struct out_table *t, ca_day day);
@@ -70,6 +78,7 @@ int cmd_alias(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_rounds(int argc, char **argv);
+int cmd_people(int argc, char **argv);
 int cmd_assign(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_domains(int argc, char **argv);

@@ -15,14 +15,19 @@
 static const char grade_usage[] =
     "usage: caseaudit grade ROUND CASE_ID --grade G --auditor NAME [--date DATE] [--domain CODE=G]...\n"
     "         [--action TEXT [--due DATE]] [--note TEXT] [--correct]\n"
-    "       caseaudit grade ROUND --file FILE [--encoding utf-8|cp1252]\n";
+    "       caseaudit grade ROUND --file FILE [--date DATE] [--encoding utf-8|cp1252]\n";
 static const char grade_help[] =
     "\nRecords an auditor's grade for a case on the round's list, or many from the returned\n"
-    "audit list (CSV, any column order; rows with a blank grade are skipped). Grades:\n"
+    "audit list (CSV, any column order; rows with a blank grade are skipped; a row identical\n"
+    "to what is recorded is unchanged and skipped, so the whole sheet may be sent again).\n"
+    "The auditor must be an active auditor in the people register, never of the case's\n"
+    "own team nor its worker; someone other than the allocated auditor is recorded as a\n"
+    "stand-in. Grades:\n"
     "Outstanding, Good, Requires improvement, Inadequate (or 1-4, O, G, RI, I).\n\n"
     "  --grade G          the grade\n"
     "  --auditor NAME     who audited the case\n"
-    "  --date DATE        the audit date (default today; not before the round's as-of date)\n"
+    "  --date DATE        the audit date (default today; not before the round's as-of date);\n"
+    "                     with --file, the date for rows whose audit_date is blank\n"
     "  --domain CODE=G    a domain grade (see 'caseaudit domains'); repeat for more\n"
     "  --action TEXT      an action for the case, owned by its allocated worker\n"
     "  --due DATE         when the action is due\n"
@@ -47,7 +52,7 @@ int cmd_grade(int argc, char **argv)
     int c, day, rc = 0, any_single = 0, cp1252 = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1 && rc == 0) {
-        any_single |= c != 'f' && c != 'h' && c != 'e';
+        any_single |= c != 'f' && c != 'h' && c != 'e' && c != 'd';
         switch (c) {
         case 'g':
             if (!(g.grade = grade_parse(optarg)))
@@ -100,7 +105,7 @@ int cmd_grade(int argc, char **argv)
         if (nargs < 1)
             rc = cli_usage_error(grade_usage, "no ROUND given");
         else if (file && (nargs > 1 || any_single))
-            rc = cli_usage_error(grade_usage, "--file takes no CASE_ID and no other option");
+            rc = cli_usage_error(grade_usage, "--file takes no CASE_ID and no other option but --date and --encoding");
         else if (!file && nargs != 2)
             rc = cli_usage_error(grade_usage, nargs < 2 ? "no CASE_ID given" : "unexpected argument '%s'",
                                  argv[optind + 2 < argc ? optind + 2 : optind]);
@@ -108,6 +113,8 @@ int cmd_grade(int argc, char **argv)
             rc = cli_usage_error(grade_usage, "--grade is required");
         else if (!file && !g.auditor)
             rc = cli_usage_error(grade_usage, "--auditor is required");
+        else if (!file && !g.auditor[strspn(g.auditor, " \t")])
+            rc = cli_error(CA_REFUSED, "--auditor is blank: give the name of the auditor who graded the case");
         else if (!file && g.action_due >= 0 && !g.action)
             rc = cli_usage_error(grade_usage, "--due needs --action");
     }
@@ -122,13 +129,22 @@ int cmd_grade(int argc, char **argv)
     grade_input *many = NULL;
     long n = 0, skipped = 0;
     if (file) {
-        if (grade_read_file(db, round, file, cp1252, &many, &n, &skipped, &err) != CA_OK ||
-            grade_record(db, round, many, n, &sum, &err) != CA_OK) {
+        long filled = 0;
+        int read = grade_read_file(db, round, file, cp1252, &many, &n, &skipped, &err);
+        if (read == CA_OK && g.date >= 0)
+            filled = grade_fill_dates(many, n, g.date);
+        if (read != CA_OK || grade_record(db, round, many, n, &sum, &err) != CA_OK) {
             rc = cli_report(&err);
         } else {
-            printf("Round %s: %ld grade%s recorded, %ld corrected, %ld row%s without a grade skipped (not audited "
-                   "yet); %ld action%s raised\n", round, sum.recorded, sum.recorded == 1 ? "" : "s", sum.corrected,
-                   skipped, skipped == 1 ? "" : "s", sum.actions, sum.actions == 1 ? "" : "s");
+            printf("Round %s: %ld grade%s recorded, %ld corrected, %ld unchanged, %ld row%s without a grade skipped "
+                   "(not audited yet); %ld action%s raised", round, sum.recorded, sum.recorded == 1 ? "" : "s",
+                   sum.corrected, sum.unchanged, skipped, skipped == 1 ? "" : "s", sum.actions,
+                   sum.actions == 1 ? "" : "s");
+            if (sum.stand_ins)
+                printf("; %ld graded by a stand-in", sum.stand_ins);
+            if (filled)
+                printf("; %ld blank audit date%s filled with --date", filled, filled == 1 ? "" : "s");
+            printf("\n");
         }
         for (long i = 0; i < n; i++)
             grade_input_free(&many[i]);
@@ -140,8 +156,13 @@ int cmd_grade(int argc, char **argv)
         } else {
             char uk[CA_DATE_ISO_LEN];
             date_uk(g.date, uk);
-            printf("Round %s, case %s: %s %s by %s on %s\n", round, g.case_id, sum.corrected ? "corrected to" : "graded",
-                   grade_label(g.grade), g.auditor, uk);
+            if (sum.unchanged)
+                printf("Round %s, case %s: unchanged (already recorded as %s by %s on %s)\n", round, g.case_id,
+                       grade_label(g.grade), g.auditor, uk);
+            else
+                printf("Round %s, case %s: %s %s by %s on %s%s\n", round, g.case_id,
+                       sum.corrected ? "corrected to" : "graded", grade_label(g.grade), g.auditor, uk,
+                       g.stand_in ? " (a stand-in: not the allocated auditor)" : "");
         }
     }
     grade_input_free(&g);

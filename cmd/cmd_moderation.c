@@ -14,7 +14,7 @@
 #include "moderation/pick.h"
 
 static const char moderation_usage[] =
-    "usage: caseaudit moderation pick (ROUND | --quarter Q) [--rate R] [--all-inadequate] [--seed SEED]\n"
+    "usage: caseaudit moderation pick (ROUND | --quarter Q) [--rate R] [--all-inadequate] [--seed SEED] [--add]\n"
     "       caseaudit moderation list (ROUND | --quarter Q) [--pending] [--format table|csv|json|md|xlsx] "
     "[-o FILE]\n";
 
@@ -26,17 +26,39 @@ static int parse_quarter(const char *s, ca_period *p)
     return 0;
 }
 
+/* ROUND given as a quarter (2026Q3 or 2026/27Q2) where no round has that label: the quarter. */
+static int round_or_quarter(const char **round, ca_period *q)
+{
+    char why[160];
+    if (!*round || period_parse_quarter(*round, q, why, sizeof why) != CA_OK)
+        return 0;
+    ca_db *db;
+    if (cli_open_db(&db, CA_DB_EXISTING))
+        return 0;   /* the command's own open reports it */
+    ca_error err = CA_ERROR_INIT;
+    round_info ri;
+    int is_round = round_by_label(db, *round, &ri, &err) == CA_OK;
+    ca_error_free(&err);
+    db_close(db);
+    if (is_round)
+        return 0;
+    *round = NULL;
+    return 1;
+}
+
 static int moderation_pick(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"quarter", required_argument, NULL, 'q'}, {"rate", required_argument, NULL, 'r'},
         {"all-inadequate", no_argument, NULL, 'i'}, {"seed", required_argument, NULL, 's'},
+        {"add", no_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     ca_period quarter;
     pick_scope scope = {NULL, NULL};
     double rate = 0.25;
-    int c, all_inadequate = 0, has_seed = 0;
+    int c, all_inadequate = 0, has_seed = 0, add = 0;
+    const char *seed_given = NULL;
     uint64_t seed = 0;
     char *end;
     opterr = 0;
@@ -54,10 +76,12 @@ static int moderation_pick(int argc, char **argv)
                                  optarg);
             break;
         case 'i': all_inadequate = 1; break;
+        case 'a': add = 1; break;
         case 's':
             if (sample_seed_parse(optarg, &seed) != CA_OK)
                 return cli_error(CA_REFUSED, "--seed \"%s\": expected a 64-bit number, decimal or 0x hex", optarg);
             has_seed = 1;
+            seed_given = optarg;
             break;
         case 'h':
             return printf("%s", moderation_usage), cli_help(
@@ -65,7 +89,8 @@ static int moderation_pick(int argc, char **argv)
                 "every inadequate audit with --all-inadequate, plus for each auditor\n"
                 "max(1, ceil(R x n)) of their other audits (n: all their audits in scope), those with\n"
                 "the smallest permanent random keys. --rate R defaults to 0.25. The seed defaults to\n"
-                "the round's; for a quarter, one from the system's random source.\n");
+                "the round's; for a quarter, one from the system's random source. A second pick for\n"
+                "the same round or quarter is refused unless --add. ROUND may be a quarter.\n");
         default: return cli_bad_option(moderation_usage, argv, c);
         }
     }
@@ -75,20 +100,29 @@ static int moderation_pick(int argc, char **argv)
         return cli_usage_error(moderation_usage, "unexpected argument '%s'", argv[optind]);
     if (!scope.round == !scope.quarter)
         return cli_usage_error(moderation_usage, "give a ROUND or --quarter Q (one of them)");
+    if (round_or_quarter(&scope.round, &quarter))
+        scope.quarter = &quarter;
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
     pick_result res;
-    if (pick_run(db, &scope, rate, all_inadequate, has_seed, seed, &res, &err) != CA_OK) {
+    if (pick_run(db, &scope, rate, all_inadequate, has_seed, seed, add, &res, &err) != CA_OK) {
         rc = cli_report(&err);
     } else {
-        char hex[17];
-        sample_seed_format(res.seed, hex);
-        printf("Picked %ld of %ld graded audits not yet moderated in %s for moderation (rate %g%s; seed %s)\n",
-               res.picked, res.in_scope, scope.round ? scope.round : quarter.label, rate,
-               all_inadequate ? ", every inadequate audit" : "", hex);
+        char seedtext[96];
+        cli_seed_text(seed_given, res.seed, seedtext, sizeof seedtext);
+        printf("Picked %ld of %ld graded audits not yet moderated in %s for moderation (seed %s%s)\n", res.picked,
+               res.in_scope, scope.round ? scope.round : quarter.label, seedtext,
+               seed_given ? "" : scope.round ? ", the round's" : ", from the system");
+        int sampled_by = 0;
+        for (int a = 0; a < res.nauditors; a++)
+            sampled_by += res.auditors[a].sampled > 0;
+        printf("%ld picked: ", res.picked);
+        if (all_inadequate)
+            printf("%ld graded inadequate (all), ", res.inadequate);
+        printf("%ld at rate %g across %d auditor%s\n", res.sampled, rate, sampled_by, sampled_by == 1 ? "" : "s");
         out_table *t = otab_new();
         otab_col(t, "auditor", COL_TEXT);
         otab_col(t, "audits", COL_INT);
@@ -129,6 +163,7 @@ static int add_moderation_row(void *u, const moderation_list_row *r)
     otab_text(t, r->moderator);
     cli_date_cell(t, r->moderation_date);
     otab_text(t, r->reason);
+    otab_text(t, r->corrected_since ? "corrected since moderation" : NULL);
     return 0;
 }
 
@@ -162,7 +197,9 @@ static int moderation_list(int argc, char **argv)
             return printf("%s", moderation_usage), cli_help(
                 "\nExports the audits picked for moderation, with moderated_grade, moderator,\n"
                 "moderation_date and reason to fill in and return with 'caseaudit moderate ROUND\n"
-                "--file FILE'. --pending: only those without an outcome yet.\n");
+                "--file FILE'. --pending: only those without an outcome yet. The status column\n"
+                "says \"corrected since moderation\" where the auditor corrected the grade after the\n"
+                "outcome: ask the moderator for another look. ROUND may be a quarter.\n");
         default: return cli_bad_option(moderation_usage, argv, c);
         }
     }
@@ -172,6 +209,8 @@ static int moderation_list(int argc, char **argv)
         return cli_usage_error(moderation_usage, "unexpected argument '%s'", argv[optind]);
     if (!round == !have_quarter)
         return cli_usage_error(moderation_usage, "give a ROUND or --quarter Q (one of them)");
+    if (round_or_quarter(&round, &quarter))
+        have_quarter = 1;
     if (fmt == OUT_XLSX && (!path || strcmp(path, "-") == 0))
         return cli_usage_error(moderation_usage, "--format xlsx needs -o FILE");
     ca_db *db;
@@ -182,10 +221,11 @@ static int moderation_list(int argc, char **argv)
     out_table *t = otab_new();
     static const char *const names[] = {"round", "case_id", "plan_type", "age_band", "team", "auditor",
                                         "audited_grade", "audit_date", "moderated_grade", "moderator",
-                                        "moderation_date", "reason"};
+                                        "moderation_date", "reason", "status"};
     static const enum out_col_type types[] = {COL_TEXT, COL_TEXT,  COL_TEXT, COL_TEXT,  COL_TEXT, COL_TEXT,
-                                              COL_TEXT, COL_DATE, COL_GRADE, COL_TEXT, COL_DATE, COL_TEXT};
-    for (int k = 0; k < 12; k++)
+                                              COL_TEXT, COL_DATE, COL_GRADE, COL_TEXT, COL_DATE, COL_TEXT,
+                                              COL_TEXT};
+    for (int k = 0; k < 13; k++)
         otab_col(t, names[k], types[k]);
     round_info ri;
     if (round && round_by_label(db, round, &ri, &err) != CA_OK) {
@@ -203,6 +243,8 @@ static int moderation_list(int argc, char **argv)
         rc = x ? out_xlsx_sheet(x, "Moderation", t) : CA_SYSTEM;
         if (x)
             rc = out_xlsx_close(x, rc == 0) ? CA_SYSTEM : rc;
+        if (rc == 0)
+            cli_wrote(path, "moderation list", "%d audit%s", otab_nrows(t), otab_nrows(t) == 1 ? "" : "s");
     } else {
         out_file of;
         if ((rc = out_open(&of, path)) == 0) {
@@ -220,6 +262,8 @@ static int moderation_list(int argc, char **argv)
                 otab_write(t, fmt, of.f);
             }
             rc = out_close(&of, 1) ? CA_SYSTEM : 0;
+            if (rc == 0)
+                cli_wrote(path, "moderation list", "%d audit%s", otab_nrows(t), otab_nrows(t) == 1 ? "" : "s");
         }
     }
 done:
@@ -282,11 +326,13 @@ int cmd_moderate(int argc, char **argv)
             mod_input_free(&m);
             return printf("%s", moderate_usage), cli_help(
                 "\nRecords a senior manager's moderation of an audit: the grade they would give.\n"
-                "The outcome (agreed, downgraded, upgraded) is derived. The moderator may not be\n"
-                "the auditor; a reason is required when the grade changes; the date is neither\n"
+                "The outcome (agreed, downgraded, upgraded) is derived. The moderator must be an\n"
+                "active manager in the people register and may not be the auditor; a reason is\n"
+                "required when the grade changes; the date is neither\n"
                 "before the audit date nor in the future. A second outcome needs --correct.\n"
-                "--file reads the returned moderation list (blank moderated_grade: skipped); a\n"
-                "row's round column, where filled in, names its round.\n");
+                "--file reads the returned moderation list (blank moderated_grade: skipped; a row\n"
+                "identical to the recorded outcome: unchanged); a row's round column, where filled\n"
+                "in, names its round. ROUND may be a round or a quarter (2026Q3 or 2026/27Q2).\n");
         default: rc = cli_bad_option(moderate_usage, argv, c);
         }
     }
@@ -317,10 +363,10 @@ int cmd_moderate(int argc, char **argv)
             moderation_record(db, many, n, &sum, &err) != CA_OK)
             rc = cli_report(&err);
         else
-            printf("%ld outcome%s recorded, %ld corrected (%ld agreed, %ld downgraded, %ld upgraded; %ld unplanned); "
-                   "%ld row%s without a moderated grade skipped\n", sum.recorded, sum.recorded == 1 ? "" : "s",
-                   sum.corrected, sum.agreed, sum.downgraded, sum.upgraded, sum.unplanned, skipped,
-                   skipped == 1 ? "" : "s");
+            printf("%ld outcome%s recorded, %ld corrected, %ld unchanged (%ld agreed, %ld downgraded, %ld upgraded; "
+                   "%ld unplanned); %ld row%s without a moderated grade skipped\n", sum.recorded,
+                   sum.recorded == 1 ? "" : "s", sum.corrected, sum.unchanged, sum.agreed, sum.downgraded, sum.upgraded,
+                   sum.unplanned, skipped, skipped == 1 ? "" : "s");
         for (long i = 0; i < n; i++)
             mod_input_free(&many[i]);
         free(many);
@@ -329,6 +375,9 @@ int cmd_moderate(int argc, char **argv)
         m.case_id = strdup(argv[optind + 1]);
         if (moderation_record(db, &m, 1, &sum, &err) != CA_OK)
             rc = cli_report(&err);
+        else if (sum.unchanged)
+            printf("Round %s, case %s: unchanged (already recorded as %s by %s)\n", m.round, m.case_id,
+                   grade_label(m.grade), m.moderator);
         else
             printf("Round %s, case %s: %s%s%s\n", m.round, m.case_id,
                    sum.downgraded ? "downgraded" : sum.upgraded ? "upgraded" : "agreed",

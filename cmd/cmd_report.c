@@ -169,6 +169,8 @@ int cmd_report(int argc, char **argv)
         if (r.audits == 0)
             fprintf(stderr, "note: no audits in this period (%s)\n", o.period.label);
         rc = render(&r, o.fmt, o.path);
+        if (rc == 0)
+            cli_wrote(o.path, "report", "%s, %ld audit%s", o.period.label, r.audits, r.audits == 1 ? "" : "s");
         report_free(&r);
     }
     ca_error_free(&err);

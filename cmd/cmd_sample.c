@@ -51,6 +51,7 @@ int cmd_sample(int argc, char **argv)
                        .dims = {DIM_PLAN, DIM_AGE}};
     bands_default(&d.bands);
     int c, seeded = 0, day;
+    const char *seed_given = NULL;
     char *end;
     ca_error err = CA_ERROR_INIT;
     char why[160];
@@ -93,6 +94,7 @@ int cmd_sample(int argc, char **argv)
             if (sample_seed_parse(optarg, &d.seed) != CA_OK)
                 return cli_error(CA_REFUSED, "--seed \"%s\": expected a 64-bit number, decimal or 0x hex", optarg);
             seeded = 1;
+            seed_given = optarg;
             break;
         case 'i':
             d.snapshot = strtol(optarg, &end, 10);
@@ -131,8 +133,8 @@ int cmd_sample(int argc, char **argv)
     if (sample_draw(db, &d, &res, &err) != CA_OK) {
         rc = cli_report(&err);
     } else {
-        char seed[17], as_of[CA_DATE_ISO_LEN];
-        sample_seed_format(d.seed, seed);
+        char seed[96], as_of[CA_DATE_ISO_LEN];
+        cli_seed_text(seed_given, d.seed, seed, sizeof seed);
         date_uk(res.as_of, as_of);
         printf("Round %s: %ld cases drawn from snapshot %ld (as at %s), seed %s\n", d.round, res.drawn,
                res.snapshot, as_of, seed);
@@ -328,6 +330,8 @@ int cmd_list(int argc, char **argv)
     rc = write_list(db, &round, t, fmt, path, &err);
     if (rc < 0)
         goto fail;
+    if (rc == 0)
+        cli_wrote(path, "audit list", "%d case%s", otab_nrows(t), otab_nrows(t) == 1 ? "" : "s");
     goto done;
 fail:
     rc = cli_report(&err);

@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"sample", cmd_sample, "draw a month's stratified random audit list"},
     {"list", cmd_list, "export a round's audit list"},
     {"rounds", cmd_rounds, "list the rounds and their progress"},
+    {"people", cmd_people, "the people register: import, list, disable"},
     {"assign", cmd_assign, "allocate a round's cases to auditors"},
     {"grade", cmd_grade, "record audit grades, one case or a returned list"},
     {"domains", cmd_domains, "list or add audit domains"},

@@ -7,7 +7,9 @@
 #include <strings.h>
 
 #include "audit/csvread.h"
+#include "audit/people.h"
 #include "audit/vocab.h"
+#include "moderation/period.h"
 #include "moderation/outcome.h"
 #include "audit/store/moderations.h"
 
@@ -27,19 +29,70 @@ static const char *where(const mod_input *in, const char *col, char *buf, size_t
     return buf;
 }
 
+/* Trims *s in place; a blank string becomes NULL. */
+static int tidy(char **s, ca_error *err)
+{
+    if (!*s)
+        return CA_OK;
+    char *t = csvr_trim_dup(*s);
+    if (!t)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    free(*s);
+    *s = *t ? t : (free(t), NULL);
+    return CA_OK;
+}
+
+static int same_key(const char *a, const char *b)
+{
+    char ka[256], kb[256];
+    people_key(a, ka, sizeof ka);
+    people_key(b, kb, sizeof kb);
+    return strcmp(ka, kb) == 0;
+}
+
+/* The moderator: an active manager in the register, not the audit's auditor. */
+static int check_moderator(const ca_people *reg, mod_input *m, const moderation_target *t, ca_error *err)
+{
+    char w[512];
+    const char *at = where(m, "moderator", w, sizeof w);
+    if (!m->moderator) {
+        ca_problem(err, "%sno moderator given", at);
+        return CA_OK;
+    }
+    const ca_person *p = people_require(reg, m->moderator, ROLE_MANAGER, at, err);
+    if (!p)
+        return CA_OK;
+    char *name = strdup(p->name);
+    if (!name)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    free(m->moderator);
+    m->moderator = name;
+    if (same_key(p->name, t->auditor))
+        ca_problem(err, "%s%s audited case \"%s\" and cannot moderate their own audit: ask another manager", at,
+                   p->name, m->case_id);
+    return CA_OK;
+}
+
 /* Checks one outcome against its audit and the rules; problems go to err. */
-static void check_outcome(mod_input *m, const moderation_target *t, ca_day today, ca_error *err)
+static int check_outcome(const ca_people *reg, mod_input *m, const moderation_target *t, ca_day today,
+                         ca_error *err)
 {
     char w[512], uk[CA_DATE_ISO_LEN], other[CA_DATE_ISO_LEN];
-    if (!m->moderator || !*m->moderator)
-        ca_problem(err, "%sno moderator given", where(m, "moderator", w, sizeof w));
-    else if (strcasecmp(m->moderator, t->auditor) == 0)
-        ca_problem(err, "%s%s audited case \"%s\" and cannot moderate their own audit",
-                   where(m, "moderator", w, sizeof w), m->moderator, m->case_id);
-    if (m->grade != t->audited && (!m->reason || !*m->reason))
+    int date_given = m->date >= 0;
+    /* A row that says what is recorded is a re-sent sheet: nothing to check, nothing to write
+     * (even if the auditor has corrected the audit since, or the moderator has left). */
+    if (t->previous && m->moderator && m->grade == t->prev_grade && same_key(m->moderator, t->prev_moderator) &&
+        (!date_given || m->date == t->prev_date) && strcmp(m->reason ? m->reason : "", t->prev_reason) == 0) {
+        m->unchanged = 1;
+        m->date = t->prev_date;
+        return CA_OK;
+    }
+    if (check_moderator(reg, m, t, err) != CA_OK)
+        return CA_ERR;
+    if (m->grade != t->audited && !m->reason)
         ca_problem(err, "%sa reason is required when the grade changes (%s \xe2\x86\x92 %s)",
                    where(m, "reason", w, sizeof w), grade_label(t->audited), grade_label(m->grade));
-    if (m->date < 0)
+    if (!date_given)
         m->date = today;
     date_uk(m->date, uk);
     if (m->date > today) {
@@ -52,29 +105,62 @@ static void check_outcome(mod_input *m, const moderation_target *t, ca_day today
                    where(m, "moderation_date", w, sizeof w), uk, other);
     }
     if (t->previous && !m->correct)
-        ca_problem(err, "%scase \"%s\" in round %s has already been moderated: to change the outcome, record it "
-                   "as a correction (--correct, or a \"correct\" column set to yes)",
+        ca_problem(err, "%scase \"%s\" in round %s has already been moderated differently: to change the outcome, "
+                   "record it as a correction (--correct, or a \"correct\" column set to yes)",
                    where(m, "moderated_grade", w, sizeof w), m->case_id, m->round);
+    return CA_OK;
 }
 
-static int check_all(ca_db *db, mod_input *in, long n, moderation_target *t, ca_error *err)
+/* Finds the audit a row judges: by round, or by a quarter its audit is dated in. */
+static int find_target(ca_db *db, mod_input *m, moderation_target *t, ca_error *err)
+{
+    char w[512], why[160];
+    ca_period q;
+    int got = moderation_target_find(db, m->round, m->case_id, t, err);
+    if (got != 0)
+        return got < 0 ? CA_ERR : CA_OK;
+    if (period_parse_quarter(m->round, &q, why, sizeof why) != CA_OK) {
+        ca_problem(err, "%scase \"%s\" has no audit in round %s to moderate", where(m, "case_id", w, sizeof w),
+                   m->case_id, m->round);
+        return CA_OK;
+    }
+    if ((got = moderation_target_find_dated(db, q.from, q.to, m->case_id, t, err)) < 0)
+        return CA_ERR;
+    if (got == 0) {
+        ca_problem(err, "%scase \"%s\" has no audit dated in %s to moderate", where(m, "case_id", w, sizeof w),
+                   m->case_id, q.label);
+        t->round_id = 0;
+    } else if (got > 1) {
+        ca_problem(err, "%scase \"%s\" has audits dated in %s in %d rounds: give the round (the first is %s)",
+                   where(m, "case_id", w, sizeof w), m->case_id, q.label, got, t->round);
+        t->round_id = 0;
+    } else {
+        char *label = strdup(t->round);
+        if (!label)
+            return ca_fail(err, CA_SYSTEM, "out of memory");
+        free(m->round);
+        m->round = label;
+    }
+    return CA_OK;
+}
+
+static int check_all(ca_db *db, const ca_people *reg, mod_input *in, long n, moderation_target *t, ca_error *err)
 {
     char w[512];
     ca_day today = db_today(db);
     for (long i = 0; i < n; i++) {
         mod_input *m = &in[i];
+        if (tidy(&m->moderator, err) != CA_OK || tidy(&m->reason, err) != CA_OK ||
+            find_target(db, m, &t[i], err) != CA_OK)
+            return CA_ERR;
+        if (!t[i].round_id)
+            continue;
         for (long j = 0; j < i; j++)
-            if (strcmp(in[j].case_id, m->case_id) == 0 && strcmp(in[j].round, m->round) == 0)
+            if (t[j].round_id == t[i].round_id && strcmp(in[j].case_id, m->case_id) == 0)
                 ca_problem(err, "%scase \"%s\" appears twice (first on line %ld): give one outcome per audit",
                            where(m, "case_id", w, sizeof w), m->case_id, in[j].line);
-        int got = moderation_target_find(db, m->round, m->case_id, &t[i], err);
-        if (got < 0)
+        if (check_outcome(reg, m, &t[i], today, err) != CA_OK)
             return CA_ERR;
-        if (got == 0)
-            ca_problem(err, "%scase \"%s\" has no audit in round %s to moderate", where(m, "case_id", w, sizeof w),
-                       m->case_id, m->round);
-        else
-            check_outcome(m, &t[i], today, err);
     }
     if (err->ntotal)
         return ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s", err->ntotal,
@@ -104,6 +190,10 @@ static void describe(const mod_input *m, const moderation_target *t, char *detai
 
 static int write_outcome(ca_db *db, const mod_input *m, const moderation_target *t, mod_summary *out, ca_error *err)
 {
+    if (m->unchanged) {
+        out->unchanged++;
+        return CA_OK;
+    }
     moderation_new rec = {t->round_id, m->case_id, t->audit_id, m->grade, m->moderator, m->date,
                           m->reason && *m->reason ? m->reason : NULL, t->planned, t->previous};
     char detail[1024];
@@ -124,15 +214,19 @@ int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_err
 {
     memset(out, 0, sizeof *out);
     moderation_target *t = calloc((size_t)(n ? n : 1), sizeof *t);
+    ca_people reg = {0};
     if (!t)
         return ca_fail(err, CA_SYSTEM, "out of memory");
     int rc = db_begin(db, err);
     if (rc == CA_OK) {
-        rc = check_all(db, in, n, t, err);
+        rc = people_load(db, &reg, err);
+        if (rc == CA_OK)
+            rc = check_all(db, &reg, in, n, t, err);
         for (long i = 0; i < n && rc == CA_OK; i++)
             rc = write_outcome(db, &in[i], &t[i], out, err);
         rc = rc == CA_OK ? db_commit(db, err) : (db_rollback(db), CA_ERR);
     }
+    people_free(&reg);
     free(t);
     if (rc != CA_OK)
         memset(out, 0, sizeof *out);
@@ -178,8 +272,14 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
         c_corr = csvr_find(hdr, nhdr, N_CORRECT);
     if (c_id < 0)
         ca_problem(err, "%s:1: column \"case_id\": required column missing", path);
-    if (c_grade < 0)
+    static const char *const N_AUDIT_GRADE[] = {"grade", NULL};
+    if (c_grade < 0 && csvr_find(hdr, nhdr, N_AUDIT_GRADE) >= 0) {
+        ca_problem(err, "%s:1: this is an audit list (it has a grade column and no moderated_grade column): record "
+                   "it with 'caseaudit grade %s --file %s'", path, default_round, path);
+        c_mod = 0; /* one problem is enough */
+    } else if (c_grade < 0) {
         ca_problem(err, "%s:1: column \"moderated_grade\": required column missing", path);
+    }
     if (c_mod < 0)
         ca_problem(err, "%s:1: column \"moderator\": required column missing", path);
     while (!err->ntotal && (got = csvr_next(r, err)) == 1) {

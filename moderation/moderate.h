@@ -7,7 +7,8 @@
 #include "audit/store/store.h"
 
 typedef struct mod_input {
-    char *round;          /* label */
+    char *round;          /* a round's label, or a quarter (2026Q3, 2026/27Q2): the round whose audit of the
+                             case is dated in it; replaced by the round's label */
     char *case_id;
     int grade;            /* 1..4 */
     char *moderator;
@@ -16,15 +17,22 @@ typedef struct mod_input {
     int correct;
     const char *src;      /* FILE for messages, NULL for the command line */
     long line;
+    int unchanged;        /* out: identical to the recorded outcome, so not written again */
 } mod_input;
 
 void mod_input_free(mod_input *in);
 
 typedef struct mod_summary {
-    long recorded, corrected, unplanned, agreed, downgraded, upgraded;
+    long recorded, corrected, unchanged, unplanned, agreed, downgraded, upgraded;
 } mod_summary;
 
-/* All or nothing, in one transaction; each broken rule is a problem in err. */
+/* All or nothing, in one transaction; each broken rule is a problem in err. The rules
+ * (SPEC §8): the moderator is an active person with the manager role in the register
+ * and not the audit's auditor (compared through the register, trimmed); a reason
+ * (trimmed: "   " is none) when the grade changes; a date neither before the audit
+ * date nor in the future; a row identical to the recorded outcome (grade, moderator,
+ * date when given, reason) is unchanged and skipped, a different one needs correct.
+ * The outcome is paired with the audit as it stands when recorded (audit_id). */
 int moderation_record(ca_db *db, mod_input *in, long n, mod_summary *out, ca_error *err);
 
 /* Reads a returned moderation list (CSV, any column order): moderated_grade,

@@ -136,6 +136,8 @@ static int store_picks(ca_db *db, const struct candidates *c, const char *hex, p
         if (a->picked == PICK_NONE)
             continue;
         out->picked++;
+        out->inadequate += a->picked == PICK_INADEQUATE;
+        out->sampled += a->picked == PICK_SAMPLE;
         char detail[300];
         snprintf(detail, sizeof detail, "picked for moderation (%s; audited %s by %s; seed %s)",
                  a->picked == PICK_INADEQUATE ? "every inadequate audit" : "sample of the auditor's audits",
@@ -163,6 +165,23 @@ static int choose_seed(ca_db *db, const pick_scope *scope, int has_seed, uint64_
     return has_seed ? CA_OK : sample_seed_random(seed, err);
 }
 
+/* A second pick for the same scope is a mistake unless --add says otherwise. */
+static int check_not_picked(ca_db *db, const pick_scope *scope, int add, ca_error *err)
+{
+    long already = 0;
+    if (pick_count(db, scope->round, scope->quarter ? scope->quarter->from : 0, scope->quarter ? scope->quarter->to : 0,
+                   &already, err) != CA_OK)
+        return CA_ERR;
+    if (already && !add) {
+        const char *label = scope->round ? scope->round : scope->quarter->label;
+        return ca_fail(err, CA_REFUSED, "%ld audit%s in %s %s already picked for moderation ('caseaudit moderation "
+                       "list %s%s' shows them): nothing was picked; to pick more among the others, give --add",
+                       already, already == 1 ? "" : "s", label, already == 1 ? "is" : "are",
+                       scope->round ? "" : "--quarter ", label);
+    }
+    return CA_OK;
+}
+
 static int pick_in_transaction(ca_db *db, const pick_scope *scope, double rate, int all_inadequate,
                                struct candidates *c, pick_result *out, ca_error *err)
 {
@@ -186,14 +205,16 @@ static int pick_in_transaction(ca_db *db, const pick_scope *scope, double rate, 
 }
 
 int pick_run(ca_db *db, const pick_scope *scope, double rate, int all_inadequate, int has_seed, uint64_t seed,
-             pick_result *out, ca_error *err)
+             int add, pick_result *out, ca_error *err)
 {
     memset(out, 0, sizeof *out);
     struct candidates c = {0};
     int rc = db_begin(db, err);
     if (rc != CA_OK)
         return rc;
-    rc = choose_seed(db, scope, has_seed, &seed, err);
+    rc = check_not_picked(db, scope, add, err);
+    if (rc == CA_OK)
+        rc = choose_seed(db, scope, has_seed, &seed, err);
     c.seed = out->seed = seed;
     if (rc == CA_OK)
         rc = pick_in_transaction(db, scope, rate, all_inadequate, &c, out, err);

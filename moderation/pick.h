@@ -36,14 +36,16 @@ typedef struct pick_auditor_count {
 typedef struct pick_result {
     uint64_t seed;
     long in_scope, picked;
+    long inadequate, sampled;       /* picked because inadequate (all of them), and at the rate */
     int nauditors;
     pick_auditor_count *auditors;   /* owned: free() */
 } pick_result;
 
 /* Picks among graded audits in scope that are neither moderated nor picked yet,
  * and stores the picks in one transaction. has_seed 0: the round's seed for one
- * round, else one from the operating system. */
+ * round, else one from the operating system. When audits in scope are already
+ * picked, a second pick is refused (saying how many) unless add. */
 int pick_run(ca_db *db, const pick_scope *scope, double rate, int all_inadequate, int has_seed, uint64_t seed,
-             pick_result *out, ca_error *err);
+             int add, pick_result *out, ca_error *err);
 
 #endif

@@ -11,13 +11,14 @@ void audit_target_free(audit_target *t)
 {
     free(t->worker);
     free(t->auditor);
+    free(t->team);
     memset(t, 0, sizeof *t);
 }
 
 int audit_target_find(ca_db *db, long round_id, const char *case_id, audit_target *out, ca_error *err)
 {
     ca_stmt s;
-    if (stmt_prepare(db, &s, "SELECT rc.worker, rc.auditor, (SELECT a.id FROM audit_current a WHERE a.round_id ="
+    if (stmt_prepare(db, &s, "SELECT rc.worker, rc.auditor, rc.team, (SELECT a.id FROM audit_current a WHERE a.round_id ="
                              " rc.round_id AND a.case_id = rc.case_id) FROM round_case rc"
                              " WHERE rc.round_id = :round AND rc.case_id = :case", err) != CA_OK)
         return CA_ERR;
@@ -27,11 +28,12 @@ int audit_target_find(ca_db *db, long round_id, const char *case_id, audit_targe
     if (got == 1) {
         memset(out, 0, sizeof *out);
         if ((!stmt_is_null(&s, 0) && !(out->worker = strdup(stmt_text(&s, 0)))) ||
-            (!stmt_is_null(&s, 1) && !(out->auditor = strdup(stmt_text(&s, 1))))) {
+            (!stmt_is_null(&s, 1) && !(out->auditor = strdup(stmt_text(&s, 1)))) ||
+            (!stmt_is_null(&s, 2) && !(out->team = strdup(stmt_text(&s, 2))))) {
             audit_target_free(out);
             got = ca_fail(err, CA_SYSTEM, "out of memory");
         } else {
-            out->current = (long)stmt_int(&s, 2);
+            out->current = (long)stmt_int(&s, 3);
         }
     }
     stmt_finalize(&s);
@@ -77,8 +79,8 @@ int audit_insert(ca_db *db, const audit_new *a, long *id, ca_error *err)
     ca_stmt s;
     if (stmt_prepare(db, &s,
                      "INSERT INTO audit(round_id, case_id, grade, auditor, audit_date, note, corrects, entered_at,"
-                     " entered_by, stratum, plan_type, age_band, team) SELECT :round, :case, :grade, :auditor, :date,"
-                     " :note, :corrects, :now, :by, rc.stratum, rc.plan_type, rc.age_band, rc.team FROM round_case rc"
+                     " entered_by, stand_in, stratum, plan_type, age_band, team) SELECT :round, :case, :grade, :auditor,"
+                     " :date, :note, :corrects, :now, :by, :stand_in, rc.stratum, rc.plan_type, rc.age_band, rc.team FROM round_case rc"
                      " WHERE rc.round_id = :round AND rc.case_id = :case", err) != CA_OK)
         return CA_ERR;
     char date[CA_DATE_ISO_LEN], now[32];
@@ -96,6 +98,7 @@ int audit_insert(ca_db *db, const audit_new *a, long *id, ca_error *err)
         stmt_bind_null(&s, ":corrects");
     stmt_bind_text(&s, ":now", now);
     stmt_bind_text(&s, ":by", db_actor(db));
+    stmt_bind_int(&s, ":stand_in", a->stand_in != 0);
     int got = stmt_step(&s, err);
     stmt_finalize(&s);
     if (got < 0)
@@ -104,6 +107,41 @@ int audit_insert(ca_db *db, const audit_new *a, long *id, ca_error *err)
         return ca_fail(err, CA_REFUSED, "case \"%s\" is not on the round's list", a->case_id);
     *id = (long)db_last_rowid(db);
     return CA_OK;
+}
+
+void audit_recorded_free(audit_recorded *r)
+{
+    free(r->auditor), free(r->note), free(r->domains), free(r->actions);
+    memset(r, 0, sizeof *r);
+}
+
+int audit_recorded_find(ca_db *db, long id, audit_recorded *out, ca_error *err)
+{
+    ca_stmt s;
+    memset(out, 0, sizeof *out);
+    if (stmt_prepare(db, &s, "SELECT a.grade, a.audit_date, a.auditor, a.note,"
+                             " (SELECT coalesce(group_concat(x, ';'), '') FROM (SELECT d.domain || '=' || d.grade AS x"
+                             "   FROM audit_domain d WHERE d.audit_id = a.id ORDER BY d.domain)),"
+                             " (SELECT coalesce(group_concat(x, ';'), '') FROM (SELECT t.text || '|' || coalesce(t.due, '')"
+                             "   AS x FROM action t WHERE t.audit_id = a.id ORDER BY t.id))"
+                             " FROM audit a WHERE a.id = :id", err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_int(&s, ":id", id);
+    int got = stmt_step(&s, err);
+    if (got == 1) {
+        out->grade = (int)stmt_int(&s, 0);
+        out->date = store_day(&s, 1);
+        out->auditor = strdup(stmt_text(&s, 2));
+        out->note = stmt_is_null(&s, 3) ? NULL : strdup(stmt_text(&s, 3));
+        out->domains = strdup(stmt_text(&s, 4));
+        out->actions = strdup(stmt_text(&s, 5));
+        if (!out->auditor || (!stmt_is_null(&s, 3) && !out->note) || !out->domains || !out->actions) {
+            audit_recorded_free(out);
+            got = ca_fail(err, CA_SYSTEM, "out of memory");
+        }
+    }
+    stmt_finalize(&s);
+    return got;
 }
 
 int audit_domain_insert(ca_db *db, long audit_id, const char *domain, int grade, ca_error *err)

@@ -13,6 +13,7 @@
 typedef struct audit_target {
     char *worker;          /* the case's allocated worker; NULL when none */
     char *auditor;         /* the allocated auditor; NULL when not assigned */
+    char *team;            /* the case's team as the round drew it; NULL when none */
     long current;          /* the current audit's id, 0 when not graded */
 } audit_target;
 void audit_target_free(audit_target *t);
@@ -33,10 +34,22 @@ typedef struct audit_new {
     ca_day date;
     const char *note;      /* NULL: none */
     long corrects;         /* the audit this one replaces, 0 when none */
+    int stand_in;          /* graded by someone other than the allocated auditor */
 } audit_new;
 /* Records an audit (and marks the one it corrects as replaced, at the clock's now);
  * *id is the new audit's id. Inside the caller's transaction. */
 int audit_insert(ca_db *db, const audit_new *a, long *id, ca_error *err);
+/* What audit ID records, to tell a re-sent row from a change: its domains as
+ * "code=grade;..." by code, its actions as "text|due;..." (due ISO or empty) by id.
+ * Strings owned: audit_recorded_free. 1 when found, 0 when not, CA_ERR. */
+typedef struct audit_recorded {
+    int grade;
+    ca_day date;
+    char *auditor, *note, *domains, *actions;   /* note NULL when none */
+} audit_recorded;
+int audit_recorded_find(ca_db *db, long id, audit_recorded *out, ca_error *err);
+void audit_recorded_free(audit_recorded *r);
+
 int audit_domain_insert(ca_db *db, long audit_id, const char *domain, int grade, ca_error *err);
 
 /* An action raised by an audit; due -1 for none; *id is the action's id. */

@@ -12,7 +12,7 @@ int moderation_picks(ca_db *db, const char *round, ca_day from, ca_day to, int p
     ca_stmt s;
     if (stmt_prepare(db, &s,
                      "SELECT r.label, k.case_id, rc.plan_type, rc.age_band, rc.team, a.auditor, a.grade, a.audit_date,"
-                     " m.grade, m.moderator, m.moderation_date, m.reason"
+                     " m.grade, m.moderator, m.moderation_date, m.reason, m.audit_id IS NOT NULL AND m.audit_id <> a.id"
                      " FROM moderation_pick k JOIN round r ON r.id = k.round_id"
                      " JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id"
                      " JOIN audit_current a ON a.round_id = k.round_id AND a.case_id = k.case_id"
@@ -37,6 +37,7 @@ int moderation_picks(ca_db *db, const char *round, ca_day from, ca_day to, int p
             store_text_or_null(&s, 3),  store_text_or_null(&s, 4),  stmt_text(&s, 5),
             (int)stmt_int(&s, 6),       store_day(&s, 7),           (int)stmt_int(&s, 8),
             store_text_or_null(&s, 9),  store_text_or_null(&s, 11), store_day(&s, 10),
+            (int)stmt_int(&s, 12),
         };
         stop = visit(u, &r);
     }
@@ -44,32 +45,87 @@ int moderation_picks(ca_db *db, const char *round, ca_day from, ca_day to, int p
     return stop ? stop : got < 0 ? CA_ERR : CA_OK;
 }
 
+/* The columns both lookups read, and how they fill a target. */
+#define TARGET_COLUMNS                                                                                              \
+    "SELECT a.round_id, a.id, a.grade, a.auditor, a.audit_date, m.id, EXISTS (SELECT 1 FROM moderation_pick k"      \
+    " WHERE k.round_id = a.round_id AND k.case_id = a.case_id), r.label, m.grade, m.moderator, m.moderation_date,"   \
+    " m.reason FROM audit_current a JOIN round r ON r.id = a.round_id LEFT JOIN moderation_current m"                \
+    " ON m.round_id = a.round_id AND m.case_id = a.case_id "
+
+static void target_read(ca_stmt *s, moderation_target *out)
+{
+    memset(out, 0, sizeof *out);
+    out->round_id = (long)stmt_int(s, 0);
+    out->audit_id = (long)stmt_int(s, 1);
+    out->audited = (int)stmt_int(s, 2);
+    snprintf(out->auditor, sizeof out->auditor, "%s", stmt_text(s, 3));
+    out->audit_date = store_day(s, 4);
+    out->previous = (long)stmt_int(s, 5);
+    out->planned = (int)stmt_int(s, 6);
+    snprintf(out->round, sizeof out->round, "%s", stmt_text(s, 7));
+    out->prev_grade = (int)stmt_int(s, 8);
+    snprintf(out->prev_moderator, sizeof out->prev_moderator, "%s", stmt_text(s, 9));
+    out->prev_date = store_day(s, 10);
+    snprintf(out->prev_reason, sizeof out->prev_reason, "%s", stmt_text(s, 11));
+}
+
 int moderation_target_find(ca_db *db, const char *round, const char *case_id, moderation_target *out,
                            ca_error *err)
 {
     ca_stmt s;
-    if (stmt_prepare(db, &s,
-                     "SELECT a.round_id, a.id, a.grade, a.auditor, a.audit_date,"
-                     " (SELECT m.id FROM moderation_current m WHERE m.round_id = a.round_id AND m.case_id = a.case_id),"
-                     " EXISTS (SELECT 1 FROM moderation_pick k WHERE k.round_id = a.round_id AND k.case_id = a.case_id)"
-                     " FROM audit_current a JOIN round r ON r.id = a.round_id"
-                     " WHERE r.label = :round AND a.case_id = :case", err) != CA_OK)
+    if (stmt_prepare(db, &s, TARGET_COLUMNS "WHERE r.label = :round AND a.case_id = :case", err) != CA_OK)
         return CA_ERR;
     stmt_bind_text(&s, ":round", round);
     stmt_bind_text(&s, ":case", case_id);
     int got = stmt_step(&s, err);
-    if (got == 1) {
-        memset(out, 0, sizeof *out);
-        out->round_id = (long)stmt_int(&s, 0);
-        out->audit_id = (long)stmt_int(&s, 1);
-        out->audited = (int)stmt_int(&s, 2);
-        snprintf(out->auditor, sizeof out->auditor, "%s", stmt_text(&s, 3));
-        out->audit_date = store_day(&s, 4);
-        out->previous = (long)stmt_int(&s, 5);
-        out->planned = (int)stmt_int(&s, 6);
-    }
+    if (got == 1)
+        target_read(&s, out);
     stmt_finalize(&s);
     return got;
+}
+
+int moderation_target_find_dated(ca_db *db, ca_day from, ca_day to, const char *case_id, moderation_target *out,
+                                 ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, TARGET_COLUMNS "WHERE a.case_id = :case AND a.audit_date BETWEEN :from AND :to"
+                             " ORDER BY r.label", err) != CA_OK)
+        return CA_ERR;
+    char f[CA_DATE_ISO_LEN], t[CA_DATE_ISO_LEN];
+    date_iso(from, f);
+    date_iso(to, t);
+    stmt_bind_text(&s, ":case", case_id);
+    stmt_bind_text(&s, ":from", f);
+    stmt_bind_text(&s, ":to", t);
+    int got, n = 0;
+    while ((got = stmt_step(&s, err)) == 1)
+        if (n++ == 0)
+            target_read(&s, out);
+    stmt_finalize(&s);
+    return got < 0 ? CA_ERR : n;
+}
+
+int pick_count(ca_db *db, const char *round, ca_day from, ca_day to, long *n, ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, "SELECT count(*) FROM moderation_pick k JOIN round r ON r.id = k.round_id"
+                             " JOIN audit_current a ON a.round_id = k.round_id AND a.case_id = k.case_id"
+                             " WHERE (:round IS NOT NULL AND r.label = :round) OR (:round IS NULL AND a.audit_date"
+                             "   BETWEEN :from AND :to)", err) != CA_OK)
+        return CA_ERR;
+    char f[CA_DATE_ISO_LEN] = "", t[CA_DATE_ISO_LEN] = "";
+    if (!round) {
+        date_iso(from, f);
+        date_iso(to, t);
+    }
+    stmt_bind_text(&s, ":round", round);
+    stmt_bind_text(&s, ":from", f);
+    stmt_bind_text(&s, ":to", t);
+    int got = stmt_step(&s, err);
+    if (got == 1)
+        *n = (long)stmt_int(&s, 0);
+    stmt_finalize(&s);
+    return got == 1 ? CA_OK : CA_ERR;
 }
 
 int moderation_insert(ca_db *db, const moderation_new *m, ca_error *err)

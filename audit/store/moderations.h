@@ -11,6 +11,7 @@ typedef struct moderation_list_row {
     int moderated_grade;                       /* 0 when no outcome yet */
     const char *moderator, *reason;            /* NULL when none */
     ca_day moderation_date;                    /* -1 when none */
+    int corrected_since;                       /* the auditor corrected the grade after this outcome */
 } moderation_list_row;
 
 /* The audits picked for moderation, by round label and list order: those of the
@@ -27,10 +28,24 @@ typedef struct moderation_target {
     ca_day audit_date;
     long previous;             /* the current outcome's id, 0 when not moderated */
     int planned;               /* picked for moderation */
+    char round[64];            /* the round's label */
+    /* The current outcome, when previous: what it says, to tell a re-sent row from a change. */
+    int prev_grade;
+    char prev_moderator[256];
+    ca_day prev_date;
+    char prev_reason[1024];    /* "" when none */
 } moderation_target;
 /* 1 and *out filled when the case has an audit in that round, 0 when not, CA_ERR. */
 int moderation_target_find(ca_db *db, const char *round, const char *case_id, moderation_target *out,
                            ca_error *err);
+/* The same for a case whose current audit is dated FROM..TO (a quarter given for a
+ * round): returns how many rounds have one (0, 1, or more: then *out is the first by
+ * round label), CA_ERR on failure. */
+int moderation_target_find_dated(ca_db *db, ca_day from, ca_day to, const char *case_id, moderation_target *out,
+                                 ca_error *err);
+
+/* How many audits in scope (as pick_candidates) are already picked for moderation. */
+int pick_count(ca_db *db, const char *round, ca_day from, ca_day to, long *n, ca_error *err);
 
 typedef struct moderation_new {
     long round_id;

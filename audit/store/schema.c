@@ -282,9 +282,35 @@ static const char migration_7[] =
     /* "The latest snapshot" is the greatest as-of date everywhere (SPEC §4), not the last imported. */
     "CREATE VIEW snapshot_latest AS SELECT id FROM snapshot ORDER BY as_of DESC, id DESC LIMIT 1;\n";
 
+/* The people register (SPEC §6): who audits, moderates and leads QA, their teams
+ * (as the latest case list spells them, joined with ';'), roles (joined with ';'),
+ * capacity and whether they are active. A name is matched by its key: lower case,
+ * spaces trimmed and collapsed. The old auditor table's people move in, each with
+ * the auditor role (the table stays while assign still writes it). An audit records
+ * whether its auditor stood in for the allocated one. */
+static const char migration_8[] =
+    "CREATE TABLE person(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL,\n"
+    "  name_key TEXT NOT NULL UNIQUE,\n"
+    "  teams TEXT NOT NULL DEFAULT '',\n"
+    "  roles TEXT NOT NULL DEFAULT 'auditor',\n"
+    "  email TEXT,\n"
+    "  capacity INTEGER CHECK(capacity IS NULL OR capacity >= 0),\n"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK(active IN (0, 1)),\n"
+    "  entered_at TEXT NOT NULL,\n"
+    "  entered_by TEXT NOT NULL,\n"
+    "  updated_at TEXT\n"
+    ");\n"
+    "INSERT OR IGNORE INTO person(name, name_key, teams, roles, capacity, entered_at, entered_by)\n"
+    "  SELECT trim(name), lower(trim(replace(replace(replace(name, '    ', ' '), '  ', ' '), '  ', ' '))),\n"
+    "  coalesce(trim(team), ''), 'auditor', capacity, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'migration 8'\n"
+    "  FROM auditor WHERE trim(name) <> '';\n"
+    "ALTER TABLE audit ADD COLUMN stand_in INTEGER NOT NULL DEFAULT 0;\n";
+
 /* A council's own spellings (SPEC §4): a column name, a plan value or a team spelling,
  * matched as vocab_normalise makes it, and what it stands for. */
-static const char migration_8[] =
+static const char migration_9[] =
     "CREATE TABLE alias(\n"
     "  kind TEXT NOT NULL CHECK(kind IN ('column', 'plan', 'team')),\n"
     "  match TEXT NOT NULL CHECK(match <> ''),\n"   /* the spelling, normalised */
@@ -304,5 +330,6 @@ const char *const ca_migrations[] = {
     migration_6,
     migration_7,
     migration_8,
+    migration_9,
 };
 const int ca_nmigrations = sizeof ca_migrations / sizeof ca_migrations[0];

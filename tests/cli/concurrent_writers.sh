@@ -7,6 +7,7 @@ source "$SRC/tests/cli/lib.sh"
   for i in $(seq 1 400); do echo "C$i,01/01/2015,CIN,Team $((i % 3)),Worker"; done; } > "$tmp/cases.csv"
 expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/11/2026
 expect_exit 0 ca sample 2026-11 --size 400 --strata plan --seed 7
+printf 'name,roles\nAnn,auditor\nBob,auditor\nSam,manager\nKim,manager\n' > "$tmp/people.csv"; expect_exit 0 ca people import "$tmp/people.csv"   # the register (SPEC §6)
 mapfile -t cases < <(q "SELECT case_id FROM round_case ORDER BY seq")
 
 # Four files of 80 cases, and 80 single grades in four streams, all at once.

@@ -44,6 +44,7 @@ check_db
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM snapshot')" = $((before + 1)) ] || fail "the import after the kills did not land"
 
 # A long grade return, killed half-way.
+printf 'name,roles\nAnn Auditor,auditor\n' > "$tmp/people.csv"; expect_exit 0 ca people import "$tmp/people.csv"   # the register (SPEC §6)
 expect_exit 0 ca sample 2026-11 --size 20000 --seed 7
 expect_exit 0 ca list 2026-11 --format csv -o "$tmp/list.csv"
 awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; print; next }

@@ -33,6 +33,7 @@ expect_exit 0 ca sample F --size 1 --seed 1 --strata plan
 expect_exit 0 ca list F --format csv
 expect_out "F,\"'=1+1\",CP,"
 expect_out "\"'@SUM(A1)\",\"'-Worker\""
+printf 'name,roles\nAnn,auditor\n' > "$tmp/people.csv"; expect_exit 0 ca people import "$tmp/people.csv"   # the register (SPEC §6)
 printf 'case_id,grade,auditor,audit_date\n"'"'"'=1+1",Good,Ann,20/11/2026\n' > "$tmp/ret.csv"
 expect_exit 0 ca grade F --file "$tmp/ret.csv"
 [ "$(q "SELECT case_id FROM audit")" = "=1+1" ] || fail "the formula quote was not stripped on reading"

@@ -8,6 +8,7 @@ export CASEAUDIT_NOW=2026-08-01T09:00:00Z
 expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/06/2026
 expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/07/2026 --force
 expect_exit 0 ca sample 2026-07 --size 10 --strata plan --seed 4
+printf 'name,roles\nAnn,auditor\n' > "$tmp/people.csv"; expect_exit 0 ca people import "$tmp/people.csv"   # the register (SPEC §6)
 { echo "case_id,grade,auditor,audit_date"
   q "SELECT case_id FROM round_case" | while read -r c; do echo "$c,RI,Ann,20/07/2026"; done; } > "$tmp/ret.csv"
 expect_exit 0 ca grade 2026-07 --file "$tmp/ret.csv"

@@ -16,6 +16,7 @@ export CASEAUDIT_NOW=2026-10-05T09:00:00Z
 expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/07/2026
 expect_exit 0 ca sample 2026-07 --size 13 --strata plan --seed 11 --due 31/07/2026
 expect_exit 0 ca assign 2026-07 --auditors "$tmp/auditors.csv"
+printf 'name,roles\nAnn,auditor\nBob,auditor\nSam,manager\nKim,manager\n' > "$tmp/people.csv"; expect_exit 0 ca people import "$tmp/people.csv"   # the register (SPEC §6)
 mapfile -t cases < <(q "SELECT case_id FROM round_case ORDER BY seq")
 grades=(Good RI RI Inadequate Good RI Outstanding RI Good RI Inadequate RI Good)
 { echo "case_id,grade,audit_date,domain:voice,action,action_due"
@@ -112,6 +113,8 @@ export CASEAUDIT_NOW=2026-08-01T09:00:00Z
   done; } > "$tmp/scases.csv"
 expect_exit 0 ca import "$tmp/scases.csv" --as-of 01/08/2026
 expect_exit 0 ca sample S --size 80 --strata plan --seed 3 --due 31/08/2026
+printf 'name,roles\nAnn,auditor\nBob,auditor\nCal,auditor\nDee,auditor\nEve,auditor\nSam,manager\n' > "$tmp/speople.csv"
+expect_exit 0 ca people import "$tmp/speople.csv"
 mapfile -t scases < <(q "SELECT case_id FROM round_case ORDER BY seq")
 [ "${#scases[@]}" = 80 ] || fail "expected 80 sampled cases, got ${#scases[@]}"
 auditor_of() { local i=$1; if [ $i -lt 34 ]; then echo Ann; elif [ $i -lt 62 ]; then echo Bob;
@@ -199,6 +202,7 @@ printf 'case_id,date_of_birth,plan_type,team\nM1,01/01/2015,CP,Team 1\nM2,01/01/
 export CASEAUDIT_NOW=2026-08-01T09:00:00Z
 expect_exit 0 ca import "$tmp/m.csv" --as-of 01/07/2026
 expect_exit 0 ca sample M --size 2 --strata plan --seed 1
+printf 'name,roles\nAnn,auditor\nSam,manager\n' > "$tmp/people.csv"; expect_exit 0 ca people import "$tmp/people.csv"   # the register (SPEC §6)
 expect_exit 0 ca grade M M1 --grade Good --auditor Ann --date 10/07/2026
 expect_exit 0 ca grade M M2 --grade RI --auditor Ann --date 10/07/2026
 expect_exit 0 ca moderate M M1 --grade RI --moderator Sam --date 20/07/2026 --reason "Drift"

@@ -14,7 +14,7 @@ source "$SRC/tests/cli/lib.sh"
 
 expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/11/2026
 expect_exit 0 ca sample 2026-11 --size 12 --seed 1234 --due 30/11/2026
-expect_out "Round 2026-11: 12 cases drawn from snapshot 1 (as at 01/11/2026), seed 00000000000004d2"
+expect_out "Round 2026-11: 12 cases drawn from snapshot 1 (as at 01/11/2026), seed 1234 = 0x00000000000004d2"
 expect_out "Population 60 open cases; excluded 0 audited within 12 months, 0 on a round still being graded; eligible 60"
 expect_out "CIN|5-9     10    2"
 expect_exit 0 ca list 2026-11 --format csv
@@ -57,7 +57,7 @@ expect_exit 1 ca sample 2026-11 --size 12 --seed 1
 expect_err "round 2026-11 has already been drawn: give --replace to draw it again"
 expect_db_unchanged
 expect_exit 0 ca sample 2026-11 --size 12 --seed 99 --replace
-expect_out "seed 0000000000000063"
+expect_out "seed 99 = 0x0000000000000063"
 [ "$(q "SELECT count(*) FROM round")" = 1 ] || fail "--replace left two rounds"
 
 # A round with ungraded cases keeps them out of the next draw.

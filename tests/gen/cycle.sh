@@ -32,6 +32,7 @@ history_quarter() {
   local sizes=("$3" "$4" "$5") months=("$8" "$9" "${10}")
   say "$label: import the case list as at $as_of, draw, assign and grade three monthly rounds"
   ca import "$data/cases.csv" --as-of "$as_of" --force >/dev/null   # the same synthetic list each quarter
+  ca people import "$data/people.csv" >/dev/null 2>&1   # the register; teams checked against this list
   for m in "${months[@]}"; do
     local round="$year-$m" last
     last=$(date -d "$year-$m-01 +1 month -1 day" +%d)
