@@ -38,15 +38,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/csvread.h"
+#include "audit/people.h"
 #include "audit/store/assign_store.h"
 #include "audit/store/rounds.h"
 
 static int same(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
 
+/* Whether TEAM is one of TEAMS (joined with ';'), spelt as the register compares teams. */
+static int in_teams(const char *teams, const char *team)
+{
+    char want[256], have[256], one[256];
+    if (!teams || !team)
+        return 0;
+    people_team_key(team, want, sizeof want);
+    for (const char *s = teams; *want && *s;) {
+        size_t n = strcspn(s, ";");
+        snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one ? n : sizeof one - 1), s);
+        people_team_key(one, have, sizeof have);
+        if (strcmp(have, want) == 0)
+            return 1;
+        s += n + (s[n] == ';');
+    }
+    return 0;
+}
+
 static int allowed(const assign_auditor *a, const assign_case *c)
 {
-    return !same(a->team, c->team) && !same(a->name, c->worker);
+    return !in_teams(a->team, c->team) && !same(a->name, c->worker);
 }
 
 /* ---- max flow (Dinic) on adjacency lists ---- */
@@ -502,117 +520,106 @@ void assign_result_free(assign_result *r)
         free((char *)r->auditors[i].team);
     }
     free(r->auditors);
+    for (int i = 0; i < r->nnotes; i++)
+        free(r->notes[i]);
+    free(r->notes);
     memset(r, 0, sizeof *r);
 }
 
-static int read_auditors(const char *path, assign_result *out, ca_error *err)
+/* The register's active auditors (SPEC §6), by name so that the assignment does not
+ * depend on the order of any file. */
+static int load_auditors(ca_db *db, assign_result *out, ca_error *err)
 {
-    csvr *r;
-    if (csvr_open(&r, path, 0, err) != CA_OK)
+    ca_people reg;
+    if (people_load(db, &reg, err) != CA_OK)
         return CA_ERR;
-    static const char *const n_name[] = {"name", "auditor", NULL}, *const n_team[] = {"team", NULL},
-                             *const n_cap[] = {"capacity", "cap", NULL};
-    int rc = csvr_next(r, err), cn = -1, ct = -1, cc = -1;
-    if (rc == 1) {
-        char **hdr = csvr_copy_fields(r);
-        int nh = csvr_count(r);
-        if (!hdr) {
-            csvr_close(r);
-            return ca_fail(err, CA_SYSTEM, "out of memory");
-        }
-        cn = csvr_find(hdr, nh, n_name);
-        ct = csvr_find(hdr, nh, n_team);
-        cc = csvr_find(hdr, nh, n_cap);
-        csvr_strings_free(hdr, nh);
-        if (cn < 0)
-            ca_problem(err, "%s:1: column \"name\": required column missing", path);
-    } else if (rc == 0) {
-        ca_problem(err, "%s:1: the file is empty: expected name,team,capacity", path);
-    }
-    while (rc == 1 && cn >= 0 && (rc = csvr_next(r, err)) == 1) {
-        const char *name = csvr_field(r, cn);
-        if (!*name) {
-            ca_problem(err, "%s:%ld: column \"name\": empty name", path, csvr_line(r));
+    int rc = CA_OK;
+    for (long i = 0; i < reg.n && rc == CA_OK; i++) {
+        const ca_person *p = &reg.p[i];
+        if (!p->active || !(p->roles & ROLE_AUDITOR))
             continue;
-        }
-        long cap = -1;
-        if (cc >= 0 && *csvr_field(r, cc)) {
-            char *end;
-            cap = strtol(csvr_field(r, cc), &end, 10);
-            if (*end || cap < 0) {
-                ca_problem(err, "%s:%ld: column \"capacity\": not a whole number (value \"%s\")", path,
-                           csvr_line(r), csvr_field(r, cc));
-                continue;
-            }
-        }
-        for (int i = 0; i < out->nauditors; i++)
-            if (strcmp(out->auditors[i].name, name) == 0)
-                ca_problem(err, "%s:%ld: column \"name\": \"%s\" is listed twice", path, csvr_line(r), name);
         assign_auditor *a = realloc(out->auditors, sizeof *a * (size_t)(out->nauditors + 1));
         if (!a) {
             rc = ca_fail(err, CA_SYSTEM, "out of memory");
             break;
         }
         out->auditors = a;
-        const char *team = ct >= 0 && *csvr_field(r, ct) ? csvr_field(r, ct) : NULL;
-        a[out->nauditors++] = (assign_auditor){strdup(name), team ? strdup(team) : NULL, cap, 0};
-        if (!a[out->nauditors - 1].name || (team && !a[out->nauditors - 1].team)) {
+        a = &a[out->nauditors++];
+        *a = (assign_auditor){strdup(p->name), *p->teams ? strdup(p->teams) : NULL, p->capacity, 0};
+        if (!a->name || (*p->teams && !a->team))
             rc = ca_fail(err, CA_SYSTEM, "out of memory");
-            break;
-        }
     }
-    csvr_close(r);
-    if (rc < 0)
-        return CA_ERR;
-    if (!err->ntotal && out->nauditors == 0)
-        ca_problem(err, "%s: no auditors listed", path);
-    if (err->ntotal)
-        return ca_fail(err, CA_REFUSED, "nothing was assigned: %ld problem%s in %s", err->ntotal,
-                       err->ntotal == 1 ? "" : "s", path);
-    /* By name, so that the assignment does not depend on the order of the file. */
+    people_free(&reg);
+    if (rc == CA_OK && out->nauditors == 0)
+        rc = ca_fail(err, CA_REFUSED, "nobody in the people register can audit: import the auditors with "
+                     "'caseaudit people import FILE' or give 'assign --auditors FILE'");
     for (int i = 1; i < out->nauditors; i++)
         for (int j = i; j > 0 && strcmp(out->auditors[j - 1].name, out->auditors[j].name) > 0; j--) {
             assign_auditor t = out->auditors[j];
             out->auditors[j] = out->auditors[j - 1], out->auditors[j - 1] = t;
         }
-    return CA_OK;
+    return rc;
 }
 
-int assign_round(ca_db *db, const char *round, const char *auditors_csv, assign_result *out, ca_error *err)
+/* A snapshot without teams cannot apply the own-team rule: refused unless the QA lead
+ * says so (--no-team-rule). */
+static int check_teams(const assign_case *cases, long n, int no_team_rule, ca_error *err)
 {
-    memset(out, 0, sizeof *out);
-    if (read_auditors(auditors_csv, out, err) != CA_OK) {
-        assign_result_free(out);
-        return CA_ERR;
-    }
+    for (long i = 0; i < n; i++)
+        if (cases[i].team && *cases[i].team)
+            return CA_OK;
+    if (n == 0 || no_team_rule)
+        return CA_OK;
+    return ca_fail(err, CA_REFUSED, "the round's cases have no teams, so the rule that nobody audits their own "
+                   "team's cases cannot apply: import a case list with teams, or give --no-team-rule to assign "
+                   "without it");
+}
+
+static int assign_in_transaction(ca_db *db, const assign_request *q, assign_result *out, ca_error *err)
+{
     assign_case *cases = NULL;
     long nc = 0, kept = 0;
     round_info ri;
-    if (db_begin(db, err) != CA_OK) {
-        assign_result_free(out);
-        return CA_ERR;
+    people_import_result imported = {0};
+    int rc = CA_OK;
+    if (q->auditors_file) {
+        rc = people_import_file(db, q->auditors_file, q->encoding, &imported, err);
+        out->notes = imported.notes, out->nnotes = imported.nnotes;
+        imported.notes = NULL, imported.nnotes = 0;
     }
+    if (rc == CA_OK)
+        rc = load_auditors(db, out, err);
     /* Graded cases keep their auditor; the rest are (re)assigned in key order. */
-    int rc = round_by_label(db, round, &ri, err);
+    if (rc == CA_OK)
+        rc = round_by_label(db, q->round, &ri, err);
     if (rc == CA_OK)
         rc = assign_store_cases(db, ri.id, &cases, &nc, &kept, err);
     if (rc == CA_OK)
+        rc = check_teams(cases, nc, q->no_team_rule, err);
+    if (rc == CA_OK)
         rc = assign_solve(out->auditors, out->nauditors, cases, nc, err);
     if (rc == CA_OK)
-        rc = assign_store_save(db, round, ri.id, out->auditors, out->nauditors, cases, nc, err);
+        rc = assign_store_save(db, q->round, ri.id, out->auditors, out->nauditors, cases, nc, err);
     if (rc == CA_OK) {
         char detail[200];
-        snprintf(detail, sizeof detail, "assigned %ld cases to %d auditors (%ld graded cases kept their auditor)",
-                 nc, out->nauditors, kept);
-        rc = db_event(db, "assign", round, NULL, detail, err);
+        snprintf(detail, sizeof detail, "assigned %ld cases to %d auditors (%ld graded cases kept their auditor)%s",
+                 nc, out->nauditors, kept, q->no_team_rule ? "; without the own-team rule (--no-team-rule)" : "");
+        rc = db_event(db, "assign", q->round, NULL, detail, err);
     }
     assign_store_cases_free(cases, nc);
-    if (rc == CA_OK && db_commit(db, err) == CA_OK) {
-        out->assigned = nc, out->kept = kept;
-        return CA_OK;
+    out->assigned = nc, out->kept = kept;
+    return rc;
+}
+
+int assign_round(ca_db *db, const assign_request *q, assign_result *out, ca_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = db_begin(db, err);
+    if (rc == CA_OK) {
+        rc = assign_in_transaction(db, q, out, err);
+        rc = rc == CA_OK ? db_commit(db, err) : (db_rollback(db), CA_ERR);
     }
     if (rc != CA_OK)
-        db_rollback(db);
-    assign_result_free(out);
-    return CA_ERR;
+        assign_result_free(out);
+    return rc;
 }

@@ -7,7 +7,7 @@
 
 typedef struct assign_auditor {
     const char *name;
-    const char *team;     /* NULL: none */
+    const char *team;     /* the auditor's teams, joined with ';'; NULL: none */
     long capacity;        /* -1: no limit */
     long load;            /* out: cases given */
 } assign_auditor;
@@ -40,15 +40,24 @@ typedef struct assign_result {
     int nauditors;
     assign_auditor *auditors;   /* owned: assign_result_free; names owned too */
     long assigned, kept;        /* kept: graded cases whose auditor stays */
+    int nnotes;
+    char **notes;               /* from importing --auditors FILE (e.g. a team spelling taken) */
 } assign_result;
+
+typedef struct assign_request {
+    const char *round;
+    const char *auditors_file;  /* imported into the people register first; NULL: none */
+    int encoding;               /* of that file (enum csvr_encoding) */
+    int no_team_rule;           /* assign a round whose cases have no teams */
+} assign_request;
 
 void assign_result_free(assign_result *r);
 
-/* Reads the auditors CSV (name, team, optional capacity), assigns the round's
- * ungraded cases (graded ones keep their auditor) and stores it all in one
- * transaction. When some case cannot be placed nothing is stored: err->problems
- * lists each case and why. On success *out is owned by the caller
- * (assign_result_free); on failure it is empty. */
-int assign_round(ca_db *db, const char *round, const char *auditors_csv, assign_result *out, ca_error *err);
+/* Imports the auditors file into the people register (when given), then assigns the
+ * round's ungraded cases to the register's active auditors (graded ones keep their
+ * auditor), all in one transaction. When some case cannot be placed nothing is stored:
+ * err->problems lists each case and why. On success *out is owned by the caller
+ * (assign_result_free); on failure it is empty and nothing is changed. */
+int assign_round(ca_db *db, const assign_request *q, assign_result *out, ca_error *err);
 
 #endif

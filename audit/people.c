@@ -491,7 +491,7 @@ static int resolve_teams(const struct teams *t, const struct in_file *f, const s
             if (i == t->n) {
                 nearest_teams(t, key, near, sizeof near);
                 ca_problem(err, "%s:%ld: column \"%s\": \"%s\" is not a team in the latest case list: the nearest "
-                           "are %s (use the list's spelling)", f->path, p->line, f->hdr_team, one, near);
+                           "are %s (use the list's spelling; leave the team blank for someone whose team holds no cases)", f->path, p->line, f->hdr_team, one, near);
                 continue;
             }
             use = t->name[i];

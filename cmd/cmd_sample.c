@@ -7,6 +7,7 @@
 #include "audit/assign.h"
 #include "audit/sample.h"
 #include "cmd/cli.h"
+#include "audit/csvread.h"
 #include "audit/store/rounds.h"
 #include "cmd/output.h"
 
@@ -417,28 +418,32 @@ done:
 
 /* ---- assign ---- */
 
-static const char assign_usage[] = "usage: caseaudit assign ROUND --auditors FILE\n";
+static const char assign_usage[] = "usage: caseaudit assign ROUND [--auditors FILE] [--no-team-rule]\n";
 
 int cmd_assign(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"auditors", required_argument, NULL, 'a'},
+        {"no-team-rule", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *file = NULL;
-    int c;
+    int c, no_team_rule = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (c) {
         case 'a': file = optarg; break;
+        case 'T': no_team_rule = 1; break;
         case 'h':
             return printf("%s", assign_usage), cli_help(
-                "\nAllocates the round's ungraded cases to the auditors in FILE (a CSV of name, team\n"
-                "and an optional capacity). Nobody audits a case of their own team or their own\n"
-                "case; loads differ by at most one among auditors without a capacity; the result\n"
-                "depends only on the round's seed. If some case cannot be placed, nothing is\n"
-                "assigned and the cases are listed with the reason.\n");
+                "\nAllocates the round's ungraded cases to the active auditors of the people register\n"
+                "(--auditors FILE imports a people file into it first: name, team(s), roles,\n"
+                "capacity). Nobody audits a case of their own team or their own case; loads differ\n"
+                "by at most one among auditors without a capacity; the result depends only on the\n"
+                "round's seed. If some case cannot be placed, nothing is assigned and the cases are\n"
+                "listed with the reason. A round whose cases have no teams is refused unless\n"
+                "--no-team-rule is given.\n");
         default: return cli_bad_option(assign_usage, argv, c);
         }
     }
@@ -446,17 +451,21 @@ int cmd_assign(int argc, char **argv)
         return cli_usage_error(assign_usage, "no ROUND given");
     if (optind + 1 < argc)
         return cli_usage_error(assign_usage, "unexpected argument '%s'", argv[optind + 1]);
-    if (!file)
-        return cli_usage_error(assign_usage, "--auditors FILE is required");
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
     assign_result res;
-    if (assign_round(db, argv[optind], file, &res, &err) != CA_OK) {
+    assign_request q = {argv[optind], file, CSVR_AUTO, no_team_rule};
+    if (assign_round(db, &q, &res, &err) != CA_OK) {
         rc = cli_report(&err);
     } else {
+        for (int i = 0; i < res.nnotes; i++)
+            fprintf(stderr, "note: %s\n", res.notes[i]);
+        if (no_team_rule)
+            fprintf(stderr, "note: assigned without the rule that nobody audits their own team's cases "
+                            "(--no-team-rule)\n");
         printf("Round %s: %ld cases assigned to %d auditors", argv[optind], res.assigned, res.nauditors);
         if (res.kept)
             printf(" (%ld graded cases keep their auditor)", res.kept);

@@ -11,7 +11,7 @@ golden=$SRC/tests/data/report
     echo "K$i,01/01/201$((i % 10)),$p,Team $((i % 2)),Worker $i"
   done
   echo "K99,01/01/2015,EH,Team 0,Worker 99"; } > "$tmp/cases.csv"
-printf 'name,team\nAnn,Team 7\nBob,Team 8\n' > "$tmp/auditors.csv"
+printf 'name,team\nAnn,\nBob,\n' > "$tmp/auditors.csv"
 export CASEAUDIT_NOW=2026-10-05T09:00:00Z
 expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/07/2026
 expect_exit 0 ca sample 2026-07 --size 13 --strata plan --seed 11 --due 31/07/2026

@@ -268,7 +268,8 @@ int main(int argc, char **argv)
     fclose(f);
 
     /* Auditors: team managers and practice leads. "Wendy Kaur" is in the QA team, which
-     * holds no cases, so she may audit any case. "Liam Ashworth" is a senior practitioner
+     * holds no cases, so her team is left blank (the register takes only the case list's
+     * teams) and she may audit any case. "Liam Ashworth" is a senior practitioner
      * listed under Assessment Team North who still holds cases in Assessment Team South
      * (the worker of the same name): the own-team rule keeps him off North's cases and the
      * own-case rule off his own, so assign must apply both. */
@@ -280,7 +281,7 @@ int main(int argc, char **argv)
         {"Paula Evans", "Child Protection 1", ""}, {"Rashid Farooq", "Child Protection 2", ""},
         {"Sarah Goodwin", "Children in Care 1", "6"}, {"Tom Hargreaves", "Children in Care 2", ""},
         {"Usha Iyer", "Leaving Care Team", "4"}, {"Victor Jameson", "Early Help Hub", ""},
-        {"Wendy Kaur", "Quality Assurance", ""}, {"Liam Ashworth", "Assessment Team North", "5"},
+        {"Wendy Kaur", "", ""}, {"Liam Ashworth", "Assessment Team North", "5"},
     };
     for (size_t i = 0; i < sizeof auditors / sizeof *auditors; i++)
         fprintf(f, "%s,\"%s\",%s\n", auditors[i][0], auditors[i][1], auditors[i][2]);

@@ -17,7 +17,7 @@ ca() { "$build/caseaudit" --db "$work/t.db" "$@"; }
 say() { :; }
 "$build/gen_sample" "$data" 2>/dev/null
 # The people register (SPEC §6): the auditors with their roles, an auditor who also manages a
-# team (Paula Evans), a stand-in who is allocated nothing (Grace Okafor), the two senior
+# team (Paula Evans), a stand-in who is allocated nothing (Grace Okafor, capacity 0), the two senior
 # managers who moderate and the QA lead. One team is spelt in another case, as people do.
 cat > "$data/people.csv" <<'PEOPLE'
 name,team,roles,email,capacity,active
@@ -33,7 +33,7 @@ Usha Iyer,Leaving Care Team,auditor,usha.iyer@northmoor.example,4,yes
 Victor Jameson,Early Help Hub,auditor,victor.jameson@northmoor.example,,yes
 Wendy Kaur,,auditor;qa-lead,wendy.kaur@northmoor.example,,yes
 Liam Ashworth,Assessment Team North,auditor,liam.ashworth@northmoor.example,5,yes
-Grace Okafor,Children in Care 1,auditor,grace.okafor@northmoor.example,,yes
+Grace Okafor,Children in Care 1,auditor,grace.okafor@northmoor.example,0,yes
 Julia Whitcombe,,manager,julia.whitcombe@northmoor.example,,yes
 Declan Moss,,manager,declan.moss@northmoor.example,,yes
 PEOPLE
