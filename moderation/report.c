@@ -180,7 +180,7 @@ struct build {
     char q[4][CA_DATE_ISO_LEN];    /* each trend quarter's first day, this period first */
     int64_t maxid;
     unsigned char *inscope;        /* a bit per audit id in the period itself, for the domains */
-    unsigned char *outcome;        /* per audit id: the moderated grade + 8 if planned; 0: none */
+    unsigned char *outcome;        /* per audit id: outcome_code(); 0: none */
     /* corrected: the (round, case)s with an audit replaced by a correction as at then;
      * moderated: their outcomes, by (round, case). */
     struct names corrected, moderated, dimnames[REPORT_NDIMS], stratnames;
@@ -228,10 +228,15 @@ static int on_corrected(void *ctx, int64_t round_id, const char *case_id)
     return names_get(&b->corrected, round_id, case_id, 1) < 0 ? oom(b) : CA_OK;
 }
 
+/* An outcome in a byte: the moderated grade (bits 0-2), planned (bit 3), and the grade
+ * of the audit record the manager judged (bits 4-6). A correction made since pairs the
+ * judged grade, not the corrected one, with the manager's (SPEC §8). */
+static int outcome_code(const rs_moderation *m) { return m->grade | (m->planned != 0) << 3 | m->judged << 4; }
+
 static int on_moderation(void *ctx, const rs_moderation *m)
 {
     struct build *b = ctx;
-    int v = m->grade + 8 * (m->planned != 0);
+    int v = outcome_code(m);
     if (m->audit_id >= 0 && m->audit_id <= b->maxid)
         b->outcome[m->audit_id] = (unsigned char)v;
     if (names_find(&b->corrected, m->round_id, m->case_id) >= 0 &&
@@ -285,7 +290,9 @@ static struct stratum_acc *stratum_of(struct build *b, int64_t round_id, const c
 }
 
 /* Counts one audit of the period into the headline, moderation and breakdowns. */
-static int count_audit(struct build *b, const rs_audit *a, int g, int mg, int mod, int planned)
+/* g is the audit's current grade, judged the grade the manager moderated (g when not
+ * moderated), mg the final grade. */
+static int count_audit(struct build *b, const rs_audit *a, int g, int judged, int mg, int mod, int planned)
 {
     report *out = b->out;
     if (a->id >= 0 && a->id <= b->maxid)
@@ -293,10 +300,10 @@ static int count_audit(struct build *b, const rs_audit *a, int g, int mg, int mo
     out->audits++;
     out->audited[g]++;
     out->final[mg]++;
-    enum ca_outcome o = outcome_of(g, mg);
+    enum ca_outcome o = outcome_of(judged, mg);
     if (mod) {
         out->moderated++;
-        out->transitions[g - 1][mg - 1]++;
+        out->transitions[judged - 1][mg - 1]++;
         out->agreed += o == CA_AGREED;
         out->downgraded += o == CA_DOWNGRADED;
         out->upgraded += o == CA_UPGRADED;
@@ -328,14 +335,14 @@ static int on_audit(void *ctx, const rs_audit *a)
     int m = a->id >= 0 && a->id <= b->maxid ? b->outcome[a->id] : 0;
     if (!m && b->moderated.n && (m = names_find(&b->moderated, a->round_id, rs_audit_case(a))) < 0)
         m = 0;
-    int g = a->grade, mod = m > 0, mg = mod ? m % 8 : g, planned = m >= 8;
+    int g = a->grade, mod = m > 0, mg = mod ? m & 7 : g, planned = (m >> 3) & 1, judged = mod ? m >> 4 : g;
     const char *date = a->audit_date;
     int qi = strcmp(date, b->q[0]) >= 0 ? 0 : strcmp(date, b->q[1]) >= 0 ? 1 : strcmp(date, b->q[2]) >= 0 ? 2 : 3;
-    if (g < 1 || g > 4 || mg < 1 || mg > 4)
+    if (g < 1 || g > 4 || mg < 1 || mg > 4 || judged < 1 || judged > 4)
         return CA_OK;
     b->out->trend[qi].audits++;
     b->out->trend[qi].final[mg]++;
-    return qi == 0 ? count_audit(b, a, g, mg, mod, planned) : CA_OK;
+    return qi == 0 ? count_audit(b, a, g, judged, mg, mod, planned) : CA_OK;
 }
 
 /* One pass over the period's audits (and the trend's) on a covering index, counted

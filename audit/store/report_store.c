@@ -60,7 +60,8 @@ struct moderation_arg {
 static int moderation_row(ca_stmt *s, void *arg)
 {
     struct moderation_arg *a = arg;
-    rs_moderation m = {stmt_int(s, 0), stmt_int(s, 4), stmt_text(s, 1), (int)stmt_int(s, 2), stmt_int(s, 3) != 0};
+    rs_moderation m = {stmt_int(s, 0),      stmt_int(s, 4),          stmt_text(s, 1),
+                       (int)stmt_int(s, 2), stmt_int(s, 3) != 0, (int)stmt_int(s, 5)};
     return a->fn(a->ctx, &m);
 }
 
@@ -68,8 +69,9 @@ int rs_moderations_each(ca_db *db, const rs_scope *sc, int (*fn)(void *ctx, cons
                         ca_error *err)
 {
     ca_stmt s = {0};
-    if (stmt_prepare(db, &s, "SELECT round_id, case_id, grade, planned, audit_id FROM moderation"
-                             " WHERE entered_at < :asat AND (superseded_at IS NULL OR superseded_at >= :asat)",
+    if (stmt_prepare(db, &s, "SELECT m.round_id, m.case_id, m.grade, m.planned, m.audit_id, j.grade FROM moderation m"
+                             " JOIN audit j ON j.id = m.audit_id"
+                             " WHERE m.entered_at < :asat AND (m.superseded_at IS NULL OR m.superseded_at >= :asat)",
                      err) != CA_OK)
         return CA_ERR;
     stmt_bind_text(&s, ":asat", sc->asat);

@@ -35,6 +35,7 @@ typedef struct rs_moderation {
     int64_t round_id, audit_id;
     const char *case_id;
     int grade, planned;
+    int judged;             /* the grade of the audit record it judged (SPEC §8) */
 } rs_moderation;
 int rs_moderations_each(ca_db *db, const rs_scope *sc, int (*fn)(void *ctx, const rs_moderation *m), void *ctx,
                         ca_error *err);

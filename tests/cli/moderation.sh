@@ -179,6 +179,11 @@ import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:])
 assert a["grades"]["final"] == b["grades"]["final"], (a["grades"]["final"], b["grades"]["final"])
 assert a["audits"] == b["audits"] and a["moderation"]["moderated"] == b["moderation"]["moderated"]
+# ... and the moderation figures still pair the grade the manager saw with the manager's: a
+# correction never turns an agreement into a downgrade (before: agreed 6, downgraded 2 became 5, 3).
+outcomes = lambda r: [r["moderation"][k]["n"] for k in ("agreed", "downgraded", "upgraded")]
+assert outcomes(a) == outcomes(b), (outcomes(a), outcomes(b))
+assert a["moderation"]["transitions"] == b["moderation"]["transitions"]
 PY
 
 picked=$(q "SELECT count(*) FROM moderation_pick")
