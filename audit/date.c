@@ -385,3 +385,32 @@ void date_now_utc(char buf[32])
     snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
              tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100);
 }
+
+int date_month_label(const char *s, char out[8])
+{
+    int y, m, used = 0;
+    char name[16], why[8];
+    ca_day day;
+    if (sscanf(s, "%4d-%2d%n", &y, &m, &used) == 2 && used == 7 && !s[7] && m >= 1 && m <= 12 && y >= 1900)
+        goto ok;
+    /* Nov-26, Nov 26, Nov-2026, November 2026 */
+    if (sscanf(s, "%15[A-Za-z]%*[- ]%d%n", name, &y, &used) == 2 && !s[used] &&
+        (m = month_from_name(name, strlen(name))) > 0) {
+        size_t digits = strlen(s) - strcspn(s, "0123456789");
+        if (digits == 2)
+            y += 2000;
+        if ((digits == 2 || digits == 4) && y >= 1900 && y <= 2999)
+            goto ok;
+    }
+    /* the first of the month, as a date */
+    if (date_parse(s, &day, why, sizeof why) == CA_OK) {
+        int d;
+        date_to_ymd(day, &y, &m, &d);
+        if (d == 1)
+            goto ok;
+    }
+    return CA_ERR;
+ok:
+    snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
+    return CA_OK;
+}

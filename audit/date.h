@@ -56,6 +56,12 @@ enum date_reading { DATE_READ_FULL, DATE_READ_SERIAL, DATE_READ_TWO_DIGIT };
 int date_parse_cell(const char *s, enum date_kind kind, ca_day as_of, ca_day *out, enum date_reading *how,
                     char *why, size_t whylen);
 
+/* A monthly round's label in the forms a spreadsheet makes of "2026-11" (SPEC §5):
+ * 2026-11, Nov-26, Nov 26, Nov-2026, November 2026, and the first of the month as a
+ * date (01/11/2026, 2026-11-01, 1 Nov 2026). CA_OK with the canonical "yyyy-mm" in out,
+ * or CA_ERR when s is none of them (it may still be a themed round's name). */
+int date_month_label(const char *s, char out[8]);
+
 /* Whole years from dob to on; -1 when dob is after on (unborn). A 29 February
  * birthday falls on 1 March in other years. */
 int date_age_years(ca_day dob, ca_day on);

@@ -391,6 +391,16 @@ static int is_yes(const char *s)
     return strcmp(k, "yes") == 0 || strcmp(k, "y") == 0 || strcmp(k, "true") == 0 || strcmp(k, "1") == 0;
 }
 
+/* Whether two round labels name the same round, whatever a spreadsheet made of a
+ * monthly one (Nov-26, 01/11/2026: date_month_label). */
+static int same_round(const char *a, const char *b)
+{
+    char ma[8], mb[8];
+    if (date_month_label(a, ma) == CA_OK && date_month_label(b, mb) == CA_OK)
+        return strcmp(ma, mb) == 0;
+    return strcmp(a, b) == 0;
+}
+
 int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, grade_input **out, long *n,
                     long *skipped,
                     ca_error *err)
@@ -487,7 +497,7 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         g->case_id = csvr_trim_dup(csvr_field(r, c_id));
         if (!*g->case_id)
             ca_problem(err, "%s:%ld: column \"%s\": empty case id", path, line, hdr[c_id]);
-        if (c_round >= 0 && *csvr_field(r, c_round) && strcmp(csvr_field(r, c_round), round) != 0)
+        if (c_round >= 0 && *csvr_field(r, c_round) && !same_round(csvr_field(r, c_round), round))
             ca_problem(err, "%s:%ld: column \"%s\": this row is for round %s, not %s (value \"%s\")", path, line,
                        hdr[c_round], csvr_field(r, c_round), round, csvr_field(r, c_round));
         if (!(g->grade = grade_parse(gv)))

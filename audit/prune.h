@@ -19,4 +19,10 @@ typedef struct prune_result {
  * that is on no round's list. dry_run counts without deleting. One transaction. */
 int prune_run(ca_db *db, ca_day before, int dry_run, prune_result *out, ca_error *err);
 
+/* Deletes round LABEL (its list and allocation) when it has no grade: a graded round
+ * can never be deleted. One transaction, event-logged; on error nothing is changed. */
+int round_delete(ca_db *db, const char *label, ca_error *err);
+
+/* Deletes snapshot ID when no round drew from it. One transaction, event-logged. */
+int snapshot_delete(ca_db *db, long id, ca_error *err);
 #endif

@@ -13,6 +13,7 @@
 const char *cli_db_path;
 const char *cli_by;
 ca_clock cli_clock = CA_CLOCK_SYSTEM;
+int cli_network_ok;
 
 ca_day cli_today(void) { return clock_today(cli_clock); }
 
@@ -30,7 +31,7 @@ int cli_open_db(ca_db **db, enum ca_db_mode mode)
 {
     ca_error err = CA_ERROR_INIT;
     int created = 0;
-    if (db_open(db, cli_db_path, mode, &created, &err) != CA_OK) {
+    if (db_open(db, cli_db_path, mode | (cli_network_ok ? CA_DB_NETWORK : 0), &created, &err) != CA_OK) {
         int rc = cli_report(&err);
         ca_error_free(&err);
         return rc;

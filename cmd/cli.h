@@ -17,6 +17,7 @@
 extern const char *cli_db_path;  /* --db, else $CASEAUDIT_DB, else ./caseaudit.db */
 extern const char *cli_by;       /* --by, else $USER; NULL when neither */
 extern ca_clock cli_clock;       /* $CASEAUDIT_NOW, else the system clock */
+extern int cli_network_ok;       /* --allow-network-filesystem */
 
 /* Today by cli_clock, for commands that need it before opening the database. */
 ca_day cli_today(void);
@@ -75,6 +76,8 @@ void cli_date_cell(struct out_table *t, ca_day day);
 int cmd_import(int argc, char **argv);
 int cmd_snapshots(int argc, char **argv);
 int cmd_alias(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_round(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_rounds(int argc, char **argv);

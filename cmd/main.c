@@ -14,10 +14,12 @@ struct command {
 static const struct command commands[] = {
     {"import", cmd_import, "import the monthly list of open cases (a snapshot)"},
     {"snapshots", cmd_snapshots, "list the imported snapshots"},
+    {"snapshot", cmd_snapshot, "delete a snapshot imported by mistake"},
     {"alias", cmd_alias, "a council's own spellings of columns, plan values and teams"},
     {"sample", cmd_sample, "draw a month's stratified random audit list"},
     {"list", cmd_list, "export a round's audit list"},
     {"rounds", cmd_rounds, "list the rounds and their progress"},
+    {"round", cmd_round, "delete a round drawn by mistake, before any grade"},
     {"people", cmd_people, "the people register: import, list, disable"},
     {"assign", cmd_assign, "allocate a round's cases to auditors"},
     {"grade", cmd_grade, "record audit grades, one case or a returned list"},
@@ -43,7 +45,10 @@ static void usage(FILE *f)
         fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nGlobal options:\n"
                "  --db PATH   the database (else $CASEAUDIT_DB, else ./caseaudit.db)\n"
-               "  --by NAME   who is making the change, for the event log (else $USER)\n\n"
+               "  --by NAME   who is making the change, for the event log (else $USER)\n"
+               "  --allow-network-filesystem\n"
+               "              open a database on an NFS or SMB drive (refused otherwise: SQLite's locking\n"
+               "              is unreliable there; run 'caseaudit serve' on one machine instead)\n\n"
                "Exit status: 0 done; 1 refused (invalid data or a broken rule, nothing changed);\n"
                "2 usage error; 3 system error (database locked, I/O, corrupt or too-new database).\n");
 }
@@ -85,7 +90,9 @@ int main(int argc, char **argv)
             printf("caseaudit %s\n", CASEAUDIT_VERSION);
             return 0;
         }
-        if ((v = global_value(argc, argv, &i, "--db"))) {
+        if (strcmp(argv[i], "--allow-network-filesystem") == 0) {
+            cli_network_ok = 1;
+        } else if ((v = global_value(argc, argv, &i, "--db"))) {
             if (!*v)
                 return cli_usage_error(NULL, "--db needs a path"), usage(stderr), CA_USAGE;
             cli_db_path = v;

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "audit/clock.h"
@@ -250,6 +252,34 @@ int db_event(ca_db *db, const char *command, const char *round, const char *case
     return rc < 0 ? CA_ERR : CA_OK;
 }
 
+int db_network_filesystem(long f_type)
+{
+    /* NFS, SMB (smbfs), CIFS and SMB2 (cifs.ko), from linux/magic.h and the cifs sources. */
+    static const long network[] = {0x6969, 0x517B, (long)0xFF534D42, (long)0xFE534D42};
+    for (size_t i = 0; i < sizeof network / sizeof *network; i++)
+        if (f_type == network[i])
+            return 1;
+    return 0;
+}
+
+/* A database on a network filesystem is refused: two people writing through it can
+ * corrupt it, because SQLite's locking is unreliable there. */
+static int check_filesystem(const char *path, ca_error *err)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    struct statfs fs;
+    int network = statfs(dirname(copy), &fs) == 0 && db_network_filesystem((long)fs.f_type);
+    free(copy);
+    if (network)
+        return ca_fail(err, CA_SYSTEM, "the database '%s' is on a network drive (NFS or SMB), where SQLite's locking "
+                       "is unreliable and two people writing at once can corrupt it: keep it on one machine and run "
+                       "'caseaudit serve' there so that people use it from their browsers (or give "
+                       "--allow-network-filesystem if you are sure only one person writes at a time)", path);
+    return CA_OK;
+}
+
 /* Creates the file with mode 0600 before SQLite sees it: children's data. */
 static int create_file(const char *path, ca_error *err)
 {
@@ -330,6 +360,10 @@ int db_open(ca_db **out, const char *path, enum ca_db_mode mode, int *created, c
         return ca_fail(err, CA_SYSTEM, "out of memory");
     }
     struct stat st;
+    int network_ok = mode & CA_DB_NETWORK;
+    mode &= ~CA_DB_NETWORK;
+    if (strcmp(path, ":memory:") != 0 && !network_ok && check_filesystem(path, err) != CA_OK)
+        goto fail;
     if (strcmp(path, ":memory:") == 0) {
         /* a scratch database, for validating without a database file (import --dry-run) */
     } else if (stat(path, &st) != 0) {

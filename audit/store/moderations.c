@@ -75,7 +75,8 @@ int moderation_target_find(ca_db *db, const char *round, const char *case_id, mo
     ca_stmt s;
     if (stmt_prepare(db, &s, TARGET_COLUMNS "WHERE r.label = :round AND a.case_id = :case", err) != CA_OK)
         return CA_ERR;
-    stmt_bind_text(&s, ":round", round);
+    char month[8]; /* a monthly label as a spreadsheet wrote it is that month's round */
+    stmt_bind_text(&s, ":round", date_month_label(round, month) == CA_OK ? month : round);
     stmt_bind_text(&s, ":case", case_id);
     int got = stmt_step(&s, err);
     if (got == 1)

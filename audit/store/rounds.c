@@ -23,6 +23,11 @@ const char *store_text_or_null(ca_stmt *s, int col)
 
 int round_by_label(ca_db *db, const char *label, round_info *out, ca_error *err)
 {
+    /* A monthly label as a spreadsheet wrote it (Nov-26, 01/11/2026...) is that month's round. */
+    char month[8];
+    const char *given = label;
+    if (date_month_label(label, month) == CA_OK)
+        label = month;
     ca_stmt s;
     if (stmt_prepare(db, &s, "SELECT r.id, r.label, r.snapshot_id, sn.as_of, r.seed, r.due FROM round r"
                              " JOIN snapshot sn ON sn.id = r.snapshot_id WHERE r.label = :label", err) != CA_OK)
@@ -40,7 +45,7 @@ int round_by_label(ca_db *db, const char *label, round_info *out, ca_error *err)
     }
     stmt_finalize(&s);
     if (got == 0)
-        return ca_fail(err, CA_REFUSED, "there is no round '%s' (see 'caseaudit rounds')", label);
+        return ca_fail(err, CA_REFUSED, "there is no round '%s' (see 'caseaudit rounds')", given);
     return got == 1 ? CA_OK : CA_ERR;
 }
 
@@ -120,4 +125,37 @@ int domains_list(ca_db *db, int (*visit)(void *u, const char *code, const char *
         stop = visit(u, stmt_text(&s, 0), stmt_text(&s, 1));
     stmt_finalize(&s);
     return stop ? stop : got < 0 ? CA_ERR : CA_OK;
+}
+
+int round_grades(ca_db *db, long round_id, long *n, ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, "SELECT count(*) FROM audit WHERE round_id = :round", err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_int(&s, ":round", round_id);
+    int got = stmt_step(&s, err);
+    if (got == 1)
+        *n = (long)stmt_int(&s, 0);
+    stmt_finalize(&s);
+    return got == 1 ? CA_OK : CA_ERR;
+}
+
+int round_remove(ca_db *db, long round_id, ca_error *err)
+{
+    /* round_stratum and round_case go with the round (ON DELETE CASCADE); picks name its cases. */
+    static const char *const sql[] = {
+        "DELETE FROM moderation_pick WHERE round_id = :round",
+        "DELETE FROM round WHERE id = :round",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+        ca_stmt s;
+        if (stmt_prepare(db, &s, sql[i], err) != CA_OK)
+            return CA_ERR;
+        stmt_bind_int(&s, ":round", round_id);
+        int got = stmt_step(&s, err);
+        stmt_finalize(&s);
+        if (got < 0)
+            return CA_ERR;
+    }
+    return CA_OK;
 }

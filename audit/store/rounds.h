@@ -18,7 +18,8 @@ typedef struct round_info {
     ca_day due;            /* -1: none */
 } round_info;
 
-/* The round called LABEL. CA_ERR with CA_REFUSED ("there is no round …") when there
+/* The round called LABEL, in any of the forms a spreadsheet makes of a monthly label
+ * (date_month_label: Nov-26, 01/11/2026...). CA_ERR with CA_REFUSED ("there is no round …") when there
  * is none; *out is unchanged on error. */
 int round_by_label(ca_db *db, const char *label, round_info *out, ca_error *err);
 
@@ -52,4 +53,8 @@ int rounds_progress(ca_db *db, ca_day today, int (*visit)(void *u, const round_p
 /* The audit domains (SPEC §2) in their order: code and label. */
 int domains_list(ca_db *db, int (*visit)(void *u, const char *code, const char *label), void *u, ca_error *err);
 
+/* How many grades (audit records) round ROUND_ID has. */
+int round_grades(ca_db *db, long round_id, long *n, ca_error *err);
+/* Removes round ROUND_ID with its strata, list and picks (inside the caller's transaction). */
+int round_remove(ca_db *db, long round_id, ca_error *err);
 #endif

@@ -141,3 +141,39 @@ int snapshots_prune(ca_db *db, ca_day before, ca_error *err)
     stmt_finalize(&del);
     return got < 0 ? CA_ERR : CA_OK;
 }
+
+int snapshot_find(ca_db *db, long id, ca_day *as_of, long *rounds, ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, "SELECT as_of, (SELECT count(*) FROM round r WHERE r.snapshot_id = snapshot.id)"
+                             " FROM snapshot WHERE id = :id", err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_int(&s, ":id", id);
+    int got = stmt_step(&s, err);
+    if (got == 1) {
+        *as_of = store_day(&s, 0);
+        *rounds = (long)stmt_int(&s, 1);
+    }
+    stmt_finalize(&s);
+    return got;
+}
+
+int snapshot_remove(ca_db *db, long id, ca_error *err)
+{
+    static const char *const sql[] = {
+        "DELETE FROM snapshot_case WHERE snapshot_id = :id",
+        "DELETE FROM snapshot_file WHERE snapshot_id = :id",
+        "DELETE FROM snapshot WHERE id = :id",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+        ca_stmt s;
+        if (stmt_prepare(db, &s, sql[i], err) != CA_OK)
+            return CA_ERR;
+        stmt_bind_int(&s, ":id", id);
+        int got = stmt_step(&s, err);
+        stmt_finalize(&s);
+        if (got < 0)
+            return CA_ERR;
+    }
+    return CA_OK;
+}

@@ -35,4 +35,8 @@ void snapshots_free(snapshot_info *s, int n);
 int snapshots_prune_count(ca_db *db, ca_day before, long *snapshots, long *case_rows, ca_error *err);
 int snapshots_prune(ca_db *db, ca_day before, ca_error *err);
 
+/* Snapshot ID: 1 with its as-of date and how many rounds drew from it, 0 when none. */
+int snapshot_find(ca_db *db, long id, ca_day *as_of, long *rounds, ca_error *err);
+/* Removes snapshot ID with its files and case rows (inside the caller's transaction). */
+int snapshot_remove(ca_db *db, long id, ca_error *err);
 #endif

@@ -20,11 +20,16 @@ typedef struct ca_db ca_db;
 
 enum ca_db_mode {
     CA_DB_EXISTING = 0, /* refuse a missing file */
-    CA_DB_CREATE = 1    /* create it (mode 0600) when missing */
+    CA_DB_CREATE = 1,   /* create it (mode 0600) when missing */
+    CA_DB_NETWORK = 2   /* or-ed in: accept a file on a network filesystem */
 };
 
-/* Opens PATH, refusing a corrupt, foreign or too-new database (CA_SYSTEM) without
- * writing to it, then applies pending migrations in one transaction. *created is set
+/* Whether a filesystem type (statfs f_type) is a network one: NFS, SMB/CIFS, where
+ * SQLite's locking is unreliable (SPEC §3). db_open refuses a database there. */
+int db_network_filesystem(long f_type);
+
+/* Opens PATH, refusing a corrupt, foreign or too-new database, or one on a network
+ * filesystem unless mode has CA_DB_NETWORK (CA_SYSTEM), without writing to it, then applies pending migrations in one transaction. *created is set
  * to 1 when the file was created (may be NULL). On success *out is owned by the
  * caller: release it with db_close. On error nothing is changed. */
 int db_open(ca_db **out, const char *path, enum ca_db_mode mode, int *created, ca_error *err);

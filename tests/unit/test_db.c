@@ -291,6 +291,21 @@ static void test_prune(void **state)
     db_close(db);
 }
 
+/* The filesystem types refused (SPEC §3): NFS, SMB, CIFS, SMB2 as linux/magic.h and the
+ * kernel's cifs sources number them; ext4, tmpfs and btrfs are local. No NFS mount is to
+ * be had on a test machine, so the decision is tested here and the refusal's wording by hand. */
+static void test_network_filesystems(void **state)
+{
+    (void)state;
+    assert_true(db_network_filesystem(0x6969));
+    assert_true(db_network_filesystem(0x517B));
+    assert_true(db_network_filesystem((long)0xFF534D42));
+    assert_true(db_network_filesystem((long)0xFE534D42));
+    assert_false(db_network_filesystem(0xEF53));
+    assert_false(db_network_filesystem(0x01021994));
+    assert_false(db_network_filesystem(0x9123683E));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +319,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_bind_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_5_keeps_cases, setup, teardown),
+        cmocka_unit_test(test_network_filesystems),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
