@@ -553,7 +553,7 @@ static int load_auditors(ca_db *db, assign_result *out, ca_error *err)
     if (rc == CA_OK && out->nauditors == 0)
         rc = ca_fail(err, CA_REFUSED, "nobody in the people register can audit: import the auditors with "
                      "'caseaudit people import FILE' or give 'assign --auditors FILE'");
-    for (int i = 1; i < out->nauditors; i++)
+    for (int i = 1; rc == CA_OK && i < out->nauditors; i++)
         for (int j = i; j > 0 && strcmp(out->auditors[j - 1].name, out->auditors[j].name) > 0; j--) {
             assign_auditor t = out->auditors[j];
             out->auditors[j] = out->auditors[j - 1], out->auditors[j - 1] = t;

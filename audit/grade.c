@@ -494,7 +494,8 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         g->src = path;
         g->line = line;
         g->date = g->action_due = -1;
-        g->case_id = csvr_trim_dup(csvr_field(r, c_id));
+        if (!(g->case_id = csvr_trim_dup(csvr_field(r, c_id))))
+            goto nomem;
         if (!*g->case_id)
             ca_problem(err, "%s:%ld: column \"%s\": empty case id", path, line, hdr[c_id]);
         if (c_round >= 0 && *csvr_field(r, c_round) && !same_round(csvr_field(r, c_round), round))
@@ -503,8 +504,8 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         if (!(g->grade = grade_parse(gv)))
             ca_problem(err, "%s:%ld: column \"%s\": not a grade; expected " CA_GRADE_EXPECTED " (value \"%s\")", path,
                        line, hdr[c_grade], gv);
-        if (c_aud >= 0 && *csvr_field(r, c_aud))
-            g->auditor = csvr_trim_dup(csvr_field(r, c_aud));
+        if (c_aud >= 0 && *csvr_field(r, c_aud) && !(g->auditor = csvr_trim_dup(csvr_field(r, c_aud))))
+            goto nomem;
         char why[160];
         ca_day day;
         if (c_date >= 0 && *csvr_field(r, c_date)) {
@@ -521,10 +522,9 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
             else
                 g->action_due = day;
         }
-        if (c_act >= 0 && *csvr_field(r, c_act))
-            g->action = csvr_trim_dup(csvr_field(r, c_act));
-        if (c_note >= 0 && *csvr_field(r, c_note))
-            g->note = csvr_trim_dup(csvr_field(r, c_note));
+        if ((c_act >= 0 && *csvr_field(r, c_act) && !(g->action = csvr_trim_dup(csvr_field(r, c_act)))) ||
+            (c_note >= 0 && *csvr_field(r, c_note) && !(g->note = csvr_trim_dup(csvr_field(r, c_note)))))
+            goto nomem;
         if (c_corr >= 0)
             g->correct = is_yes(csvr_field(r, c_corr));
         for (int d = 0; d < dcount; d++) {
@@ -539,7 +539,8 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
                            path, line, hdr[dcol[d]], v);
                 continue;
             }
-            g->domain[g->ndomains] = strdup(domains->code[ddom[d]]);
+            if (!(g->domain[g->ndomains] = strdup(domains->code[ddom[d]])))
+                goto nomem;
             g->domain_grade[g->ndomains++] = dg;
         }
     }
@@ -555,6 +556,9 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
 refused:
     ca_fail(err, CA_REFUSED, "nothing was recorded: %ld problem%s in %s", err->ntotal, err->ntotal == 1 ? "" : "s",
             path);
+    goto done;
+nomem:
+    ca_fail(err, CA_SYSTEM, "out of memory");
 done:
     csvr_strings_free(hdr, nhdr);
     csvr_close(r);

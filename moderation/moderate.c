@@ -312,6 +312,10 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
         m->round = csvr_trim_dup(c_round >= 0 && *csvr_field(r, c_round) ? csvr_field(r, c_round) : default_round);
         m->case_id = csvr_trim_dup(csvr_field(r, c_id));
         m->moderator = csvr_trim_dup(csvr_field(r, c_mod));
+        if (!m->round || !m->case_id || !m->moderator) {
+            ca_fail(err, CA_SYSTEM, "out of memory");
+            goto done;
+        }
         if (!(m->grade = grade_parse(gv)))
             ca_problem(err, "%s:%ld: column \"%s\": not a grade; expected " CA_GRADE_EXPECTED " (value \"%s\")", path,
                        line, hdr[c_grade], gv);
@@ -324,8 +328,10 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
             else
                 m->date = d;
         }
-        if (c_reason >= 0 && *csvr_field(r, c_reason))
-            m->reason = csvr_trim_dup(csvr_field(r, c_reason));
+        if (c_reason >= 0 && *csvr_field(r, c_reason) && !(m->reason = csvr_trim_dup(csvr_field(r, c_reason)))) {
+            ca_fail(err, CA_SYSTEM, "out of memory");
+            goto done;
+        }
         if (c_corr >= 0) {
             vocab_normalise(csvr_field(r, c_corr), k, sizeof k);
             m->correct = strcmp(k, "yes") == 0 || strcmp(k, "y") == 0 || strcmp(k, "true") == 0;
