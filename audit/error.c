@@ -37,7 +37,7 @@ static void format(const ca_problem_rec *p, char *buf, size_t len)
         PUT(":%ld", p->line);
     if (p->file)
         PUT(": ");
-    if (p->column)
+    if (p->file && p->column) /* on the command line the field is the option: the message says which */
         PUT("column \"%s\": ", p->column);
     PUT("%s", p->message ? p->message : "");
     if (p->value)
@@ -86,6 +86,20 @@ void ca_problem_at(ca_error *err, const ca_where *at, const char *column, const 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     record(err, at, column, value, msg);
+}
+
+void ca_problem_in(ca_error *err, const char *file, long line, const char *column, const char *value,
+                   const char *fmt, ...)
+{
+    if (!err)
+        return;
+    char msg[CA_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ca_where at = {file, NULL, line};
+    record(err, file ? &at : NULL, column, value, msg);
 }
 
 void ca_problem(ca_error *err, const char *fmt, ...)

@@ -64,6 +64,11 @@ int ca_fail(ca_error *err, int status, const char *fmt, ...)
 void ca_problem_at(ca_error *err, const ca_where *at, const char *column, const char *value, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* The same, where the place is a file (NULL: the command line or a web form, where
+ * the column still names the field) and a line (0: none). */
+void ca_problem_in(ca_error *err, const char *file, long line, const char *column, const char *value,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* A problem whose message already says where it is (free-form text). */
 void ca_problem(ca_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -21,15 +21,6 @@ void grade_input_free(grade_input *in)
     free(in->note);
 }
 
-/* "FILE:LINE: column "NAME": " for a file, "" for the command line. */
-static const char *where(const grade_input *in, const char *col, char *buf, size_t len)
-{
-    if (!in->src)
-        return "";
-    snprintf(buf, len, "%s:%ld: column \"%s\": ", in->src, in->line, col);
-    return buf;
-}
-
 struct domains {
     int n;
     char code[64][64];
@@ -92,11 +83,9 @@ static int check_twice(grade_input *in, long n, ca_error *err)
     for (long i = 0; i < n; i++)
         p[i] = &in[i];
     qsort(p, (size_t)n, sizeof *p, cmp_case);
-    char w[512];
     for (long i = 1; i < n; i++)
         if (strcmp(p[i]->case_id, p[i - 1]->case_id) == 0)
-            ca_problem(err, "%scase \"%s\" appears twice (first on line %ld): give one grade per case",
-                       where(p[i], "case_id", w, sizeof w), p[i]->case_id, p[i - 1]->line);
+            ca_problem_in(err, p[i]->src, p[i]->line, "case_id", NULL, "case \"%s\" appears twice (first on line %ld): give one grade per case", p[i]->case_id, p[i - 1]->line);
     free(p);
     return CA_OK;
 }
@@ -114,29 +103,28 @@ struct grading {
 /* The "not on the list" problem, with the hint when a spreadsheet dropped leading zeros. */
 static int not_on_list(struct grading *g, const grade_input *in, ca_error *err)
 {
-    char twin[256], hint[400] = "", w[512];
+    char twin[256], hint[400] = "";
     int got = round_case_zero_twin(g->db, g->round.id, in->case_id, twin, sizeof twin, err);
     if (got < 0)
         return CA_ERR;
     if (got == 1)
         snprintf(hint, sizeof hint, " (the list has \"%s\": did a spreadsheet drop its leading zeros?)", twin);
-    ca_problem(err, "%scase \"%s\" is not on the list of round %s%s", where(in, "case_id", w, sizeof w),
+    ca_problem_in(err, in->src, in->line, "case_id", NULL, "case \"%s\" is not on the list of round %s%s",
                in->case_id, g->round.label, hint);
     return CA_OK;
 }
 
 static void check_date(struct grading *g, const grade_input *in, ca_error *err)
 {
-    char w[512], uk[CA_DATE_ISO_LEN], ukt[CA_DATE_ISO_LEN];
+    char uk[CA_DATE_ISO_LEN], ukt[CA_DATE_ISO_LEN];
     date_uk(in->date, uk);
     if (in->date > g->today) {
         date_uk(g->today, ukt);
-        ca_problem(err, "%sthe audit date %s is in the future (today is %s)", where(in, "audit_date", w, sizeof w),
+        ca_problem_in(err, in->src, in->line, "audit_date", NULL, "the audit date %s is in the future (today is %s)",
                    uk, ukt);
     } else if (in->date < g->round.as_of) {
         date_uk(g->round.as_of, ukt);
-        ca_problem(err, "%sthe audit date %s is before %s, the as-of date of round %s's case list",
-                   where(in, "audit_date", w, sizeof w), uk, ukt, g->round.label);
+        ca_problem_in(err, in->src, in->line, "audit_date", NULL, "the audit date %s is before %s, the as-of date of round %s's case list", uk, ukt, g->round.label);
     }
 }
 
@@ -156,13 +144,14 @@ static int tidy(char **s, ca_error *err)
 /* The auditor: in the register, active, an auditor, not of the case's team nor its worker. */
 static int check_auditor(struct grading *g, grade_input *in, const audit_target *t, ca_error *err)
 {
-    char w[512], wk[256], pk[256];
-    const char *at = where(in, "auditor", w, sizeof w);
+    char wk[256], pk[256];
+    ca_where at = {in->src, NULL, in->line};
+    const char *at_col = "auditor";
     if (!in->auditor) {
-        ca_problem(err, "%scase \"%s\" has no auditor: give one (the case was not assigned)", at, in->case_id);
+        ca_problem_in(err, at.file, at.line, at_col, NULL, "case \"%s\" has no auditor: give one (the case was not assigned)", in->case_id);
         return CA_OK;
     }
-    const ca_person *p = people_require(&g->people, in->auditor, ROLE_AUDITOR, at, err);
+    const ca_person *p = people_require(&g->people, in->auditor, ROLE_AUDITOR, &at, at_col, err);
     if (!p)
         return CA_OK;
     char *name = strdup(p->name);
@@ -171,13 +160,13 @@ static int check_auditor(struct grading *g, grade_input *in, const audit_target 
     free(in->auditor);
     in->auditor = name;
     if (t->team && person_in_team(p, t->team))
-        ca_problem(err, "%s%s is in team %s, the team that holds case \"%s\": nobody audits their own team's "
-                   "cases; ask an auditor of another team", at, p->name, t->team, in->case_id);
+        ca_problem_in(err, at.file, at.line, at_col, NULL, "%s is in team %s, the team that holds case \"%s\": nobody audits their own team's "
+                   "cases; ask an auditor of another team", p->name, t->team, in->case_id);
     people_key(t->worker, wk, sizeof wk);
     people_key(p->name, pk, sizeof pk);
     if (t->worker && strcmp(wk, pk) == 0)
-        ca_problem(err, "%s%s is the allocated worker of case \"%s\": nobody audits their own case; ask another "
-                   "auditor", at, p->name, in->case_id);
+        ca_problem_in(err, at.file, at.line, at_col, NULL, "%s is the allocated worker of case \"%s\": nobody audits their own case; ask another "
+                   "auditor", p->name, in->case_id);
     people_key(t->auditor, wk, sizeof wk);
     in->stand_in = t->auditor && strcmp(wk, pk) != 0;
     return CA_OK;
@@ -241,7 +230,6 @@ static int same_as_recorded(struct grading *g, grade_input *in, long id, int *sa
 /* Checks one row against the round and the rules; problems go to err. */
 static int check_row(struct grading *g, grade_input *in, audit_target *t, ca_error *err)
 {
-    char w[512];
     if (tidy(&in->auditor, err) || tidy(&in->note, err) || tidy(&in->action, err))
         return CA_ERR;
     int got = audit_target_find(g->db, g->round.id, in->case_id, t, err);
@@ -262,22 +250,22 @@ static int check_row(struct grading *g, grade_input *in, audit_target *t, ca_err
     if (check_auditor(g, in, t, err) != CA_OK)
         return CA_ERR;
     if (in->date < 0 && in->src)
-        ca_problem(err, "%sthe audit date is blank: give the date of the audit (the quarter it counts in depends on "
-                   "it), or --date DATE to fill the blanks", where(in, "audit_date", w, sizeof w));
+        ca_problem_in(err, in->src, in->line, "audit_date", NULL, "the audit date is blank: give the date of the audit (the quarter it counts in depends on "
+                   "it), or --date DATE to fill the blanks");
     if (in->date >= 0)
         check_date(g, in, err);
     for (int d = 0; d < in->ndomains; d++)
         if (find_domain(&g->domains, in->domain[d]) < 0) {
             char known[512];
             known_domains(&g->domains, known, sizeof known);
-            ca_problem(err, "%sunknown domain \"%s\": the domains are %s", where(in, in->domain[d], w, sizeof w),
+            ca_problem_in(err, in->src, in->line, in->domain[d], NULL, "unknown domain \"%s\": the domains are %s",
                        in->domain[d], known);
         }
     if (in->action_due >= 0 && !in->action)
-        ca_problem(err, "%sa due date without an action", where(in, "action_due", w, sizeof w));
+        ca_problem_in(err, in->src, in->line, "action_due", NULL, "a due date without an action");
     if (t->current && !in->correct)
-        ca_problem(err, "%scase \"%s\" already has a different grade in round %s: to change it, record the new one "
-                   "as a correction (--correct, or a \"correct\" column set to yes)", where(in, "grade", w, sizeof w),
+        ca_problem_in(err, in->src, in->line, "grade", NULL, "case \"%s\" already has a different grade in round %s: to change it, record the new one "
+                   "as a correction (--correct, or a \"correct\" column set to yes)",
                    in->case_id, g->round.label);
     return CA_OK;
 }
@@ -444,13 +432,13 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         c_note = csvr_find(hdr, nhdr, N_NOTE), c_corr = csvr_find(hdr, nhdr, N_CORRECT),
         c_round = csvr_find(hdr, nhdr, N_ROUND);
     if (c_id < 0)
-        ca_problem(err, "%s:1: column \"case_id\": required column missing", path);
+        ca_problem_in(err, path, 1, "case_id", NULL, "required column missing");
     static const char *const N_MODERATED[] = {"moderatedgrade", NULL};
     if (c_grade < 0 && csvr_find(hdr, nhdr, N_MODERATED) >= 0)
-        ca_problem(err, "%s:1: this is a moderation list (it has a moderated_grade column and no grade column): "
-                   "record it with 'caseaudit moderate %s --file %s'", path, round, path);
+        ca_problem_in(err, path, 1, NULL, NULL, "this is a moderation list (it has a moderated_grade column and no grade column): "
+                   "record it with 'caseaudit moderate %s --file %s'", round, path);
     else if (c_grade < 0)
-        ca_problem(err, "%s:1: column \"grade\": required column missing", path);
+        ca_problem_in(err, path, 1, "grade", NULL, "required column missing");
     /* Domain columns: "domain:CODE", or a domain's code or label as the whole name. */
     for (int i = 0; i < nhdr && dcount < 64; i++) {
         const char *h = hdr[i];
@@ -459,7 +447,7 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         if (is_domain_col && k < 0) {
             char known[512];
             known_domains(domains, known, sizeof known);
-            ca_problem(err, "%s:1: column \"%s\": unknown domain \"%s\": the domains are %s", path, h, h + 7, known);
+            ca_problem_in(err, path, 1, h, NULL, "unknown domain \"%s\": the domains are %s", h + 7, known);
         } else if (k >= 0 && i != c_id && i != c_grade && i != c_note && i != c_act) {
             dcol[dcount] = i, ddom[dcount++] = k;
         }
@@ -469,8 +457,7 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
     while ((got = csvr_next(r, err)) == 1) {
         long line = csvr_line(r);
         if (csvr_count(r) != nhdr) {
-            ca_problem(err, "%s:%ld: the row has %d fields where the header has %d", path, line, csvr_count(r),
-                       nhdr);
+            ca_problem_in(err, path, line, NULL, NULL, "the row has %d fields where the header has %d", csvr_count(r), nhdr);
             continue;
         }
         const char *gv = csvr_field(r, c_grade);
@@ -497,28 +484,24 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         if (!(g->case_id = csvr_trim_dup(csvr_field(r, c_id))))
             goto nomem;
         if (!*g->case_id)
-            ca_problem(err, "%s:%ld: column \"%s\": empty case id", path, line, hdr[c_id]);
+            ca_problem_in(err, path, line, hdr[c_id], NULL, "empty case id");
         if (c_round >= 0 && *csvr_field(r, c_round) && !same_round(csvr_field(r, c_round), round))
-            ca_problem(err, "%s:%ld: column \"%s\": this row is for round %s, not %s (value \"%s\")", path, line,
-                       hdr[c_round], csvr_field(r, c_round), round, csvr_field(r, c_round));
+            ca_problem_in(err, path, line, hdr[c_round], csvr_field(r, c_round), "this row is for round %s, not %s", csvr_field(r, c_round), round);
         if (!(g->grade = grade_parse(gv)))
-            ca_problem(err, "%s:%ld: column \"%s\": not a grade; expected " CA_GRADE_EXPECTED " (value \"%s\")", path,
-                       line, hdr[c_grade], gv);
+            ca_problem_in(err, path, line, hdr[c_grade], gv, "not a grade; expected " CA_GRADE_EXPECTED);
         if (c_aud >= 0 && *csvr_field(r, c_aud) && !(g->auditor = csvr_trim_dup(csvr_field(r, c_aud))))
             goto nomem;
         char why[160];
         ca_day day;
         if (c_date >= 0 && *csvr_field(r, c_date)) {
             if (date_parse(csvr_field(r, c_date), &day, why, sizeof why) != CA_OK)
-                ca_problem(err, "%s:%ld: column \"%s\": %s (value \"%s\")", path, line, hdr[c_date], why,
-                           csvr_field(r, c_date));
+                ca_problem_in(err, path, line, hdr[c_date], csvr_field(r, c_date), "%s", why);
             else
                 g->date = day;
         }
         if (c_due >= 0 && *csvr_field(r, c_due)) {
             if (date_parse(csvr_field(r, c_due), &day, why, sizeof why) != CA_OK)
-                ca_problem(err, "%s:%ld: column \"%s\": %s (value \"%s\")", path, line, hdr[c_due], why,
-                           csvr_field(r, c_due));
+                ca_problem_in(err, path, line, hdr[c_due], csvr_field(r, c_due), "%s", why);
             else
                 g->action_due = day;
         }
@@ -535,8 +518,7 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
                 continue;
             int dg = grade_parse(v);
             if (!dg) {
-                ca_problem(err, "%s:%ld: column \"%s\": not a grade; expected " CA_GRADE_EXPECTED " (value \"%s\")",
-                           path, line, hdr[dcol[d]], v);
+                ca_problem_in(err, path, line, hdr[dcol[d]], v, "not a grade; expected " CA_GRADE_EXPECTED);
                 continue;
             }
             if (!(g->domain[g->ndomains] = strdup(domains->code[ddom[d]])))

@@ -228,23 +228,24 @@ static void suggest_names(const ca_people *r, const char *name, char *buf, size_
         snprintf(buf + o, len - o, "?)");
 }
 
-const ca_person *people_require(const ca_people *r, const char *name, int role, const char *prefix, ca_error *err)
+const ca_person *people_require(const ca_people *r, const char *name, int role, const ca_where *at,
+                                const char *column, ca_error *err)
 {
     char roles[32], hint[800];
     const char *what = people_roles_text(role, roles, sizeof roles);
     const ca_person *p = people_find(r, name);
     if (!p) {
         suggest_names(r, name, hint, sizeof hint);
-        ca_problem(err, "%s\"%s\" is not in the people register%s: check the spelling, or add them with 'caseaudit "
-                   "people import FILE' (role %s)", prefix, name, hint, what);
+        ca_problem_in(err, at->file, at->line, column, NULL, "\"%s\" is not in the people register%s: check the spelling, or add them with 'caseaudit "
+                   "people import FILE' (role %s)", name, hint, what);
     } else if (!p->active) {
-        ca_problem(err, "%s%s is disabled in the people register: ask the QA lead to re-import them as active", prefix,
+        ca_problem_in(err, at->file, at->line, column, NULL, "%s is disabled in the people register: ask the QA lead to re-import them as active",
                    p->name);
         p = NULL;
     } else if (!(p->roles & role)) {
         char have[32];
-        ca_problem(err, "%s%s does not have the %s role in the people register (their roles: %s): give someone who "
-                   "does, or re-import them with it", prefix, p->name, what, people_roles_text(p->roles, have, sizeof have));
+        ca_problem_in(err, at->file, at->line, column, NULL, "%s does not have the %s role in the people register (their roles: %s): give someone who "
+                   "does, or re-import them with it", p->name, what, people_roles_text(p->roles, have, sizeof have));
         p = NULL;
     }
     return p;
@@ -317,8 +318,7 @@ static int read_rows(csvr *r, struct in_file *f, const int col[6], int nhdr, ca_
     long cap = 0;
     while ((got = csvr_next(r, err)) == 1) {
         if (csvr_count(r) != nhdr) {
-            ca_problem(err, "%s:%ld: the row has %d fields where the header has %d", f->path, csvr_line(r),
-                       csvr_count(r), nhdr);
+            ca_problem_in(err, f->path, csvr_line(r), NULL, NULL, "the row has %d fields where the header has %d", csvr_count(r), nhdr);
             continue;
         }
         if (f->n == cap) {
@@ -377,8 +377,8 @@ static int read_people_file(const char *path, int cp1252, struct in_file *f, ca_
         if (!f->hdr_team || !f->hdr_roles || !f->hdr_cap || !f->hdr_active)
             ca_fail(err, CA_SYSTEM, "out of memory");
         else if (col[0] < 0)
-            ca_problem(err, "%s:1: column \"name\": required column missing (the people file has name, team, "
-                       "roles, email, capacity, active)", path), rc = CA_OK;
+            ca_problem_in(err, path, 1, "name", NULL, "required column missing (the people file has name, team, "
+                       "roles, email, capacity, active)"), rc = CA_OK;
         else
             rc = read_rows(r, f, col, nhdr, err);
     }
@@ -490,8 +490,8 @@ static int resolve_teams(const struct teams *t, const struct in_file *f, const s
             }
             if (i == t->n) {
                 nearest_teams(t, key, near, sizeof near);
-                ca_problem(err, "%s:%ld: column \"%s\": \"%s\" is not a team in the latest case list: the nearest "
-                           "are %s (use the list's spelling; leave the team blank for someone whose team holds no cases)", f->path, p->line, f->hdr_team, one, near);
+                ca_problem_in(err, f->path, p->line, f->hdr_team, NULL, "\"%s\" is not a team in the latest case list: the nearest "
+                           "are %s (use the list's spelling; leave the team blank for someone whose team holds no cases)", one, near);
                 continue;
             }
             use = t->name[i];
@@ -535,8 +535,7 @@ static void check_roles(const struct in_file *f, const struct in_person *p, stru
         vocab_normalise(one, key, sizeof key);
         int bit = role_bits(one);
         if (!bit && *key)
-            ca_problem(err, "%s:%ld: column \"%s\": unknown role \"%s\": the roles are auditor, manager and qa-lead",
-                       f->path, p->line, f->hdr_roles, one);
+            ca_problem_in(err, f->path, p->line, f->hdr_roles, NULL, "unknown role \"%s\": the roles are auditor, manager and qa-lead", one);
         bits |= bit;
     }
     people_roles_text(bits ? bits : ROLE_AUDITOR, m->roles, sizeof m->roles);
@@ -547,7 +546,7 @@ static int merge_row(const ca_people *reg, const struct teams *t, const struct i
 {
     people_key(p->name, m->key, sizeof m->key);
     if (!*m->key) {
-        ca_problem(err, "%s:%ld: column \"name\": empty name", f->path, p->line);
+        ca_problem_in(err, f->path, p->line, "name", NULL, "empty name");
         return CA_OK;
     }
     const ca_person *o = m->old = people_find(reg, p->name);
@@ -574,15 +573,13 @@ static int merge_row(const ca_people *reg, const struct teams *t, const struct i
         char *end;
         m->capacity = strtol(p->capacity, &end, 10);
         if (*end || m->capacity < 0 || m->capacity > 100000)
-            ca_problem(err, "%s:%ld: column \"%s\": not a number of cases (value \"%s\")", f->path, p->line,
-                       f->hdr_cap, p->capacity);
+            ca_problem_in(err, f->path, p->line, f->hdr_cap, p->capacity, "not a number of cases");
     } else if (p->capacity) {
         m->capacity = -1;
     }
     m->active = o ? o->active : 1;
     if (p->active && parse_yes_no(p->active, &m->active) != CA_OK)
-        ca_problem(err, "%s:%ld: column \"%s\": expected yes or no (value \"%s\")", f->path, p->line, f->hdr_active,
-                   p->active);
+        ca_problem_in(err, f->path, p->line, f->hdr_active, p->active, "expected yes or no");
     return CA_OK;
 }
 
@@ -635,8 +632,7 @@ static int import_checked(ca_db *db, const struct in_file *f, people_import_resu
         rc = merge_row(&reg, &t, f, &f->rows[i], &m[i], res, err);
         for (long j = 0; j < i && rc == CA_OK && *m[i].key; j++)
             if (strcmp(m[j].key, m[i].key) == 0)
-                ca_problem(err, "%s:%ld: column \"name\": %s is listed twice (first on line %ld)", f->path,
-                           f->rows[i].line, m[i].name, f->rows[j].line);
+                ca_problem_in(err, f->path, f->rows[i].line, "name", NULL, "%s is listed twice (first on line %ld)", m[i].name, f->rows[j].line);
     }
     if (rc == CA_OK && err->ntotal)
         rc = ca_fail(err, CA_REFUSED, "nothing was imported: %ld problem%s in %s", err->ntotal,

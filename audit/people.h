@@ -51,7 +51,8 @@ const char *people_roles_text(int roles, char *buf, size_t len);
  * a problem (prefixed by prefix, e.g. "FILE:LINE: column "auditor": ") that says
  * what is wrong and what to do: not in the register (with the nearest names),
  * disabled, or without the role. */
-const ca_person *people_require(const ca_people *r, const char *name, int role, const char *prefix, ca_error *err);
+const ca_person *people_require(const ca_people *r, const char *name, int role, const ca_where *at,
+                                const char *column, ca_error *err);
 
 typedef struct people_import_result {
     long added, updated, unchanged;

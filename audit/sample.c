@@ -576,7 +576,7 @@ static int read_fixed(struct draw *w, const int *ords, int H, long *fixed, long 
         cn = csvr_find(hdr, 2, n_n);
     }
     if (rc >= 0 && (cs < 0 || cn < 0)) {
-        ca_problem(w->err, "%s:1: expected the columns stratum,n", w->d->fixed_path);
+        ca_problem_in(w->err, w->d->fixed_path, 1, NULL, NULL, "expected the columns stratum,n");
         rc = -1;
     }
     *total = 0;
@@ -592,14 +592,11 @@ static int read_fixed(struct draw *w, const int *ords, int H, long *fixed, long 
                 found = h;
         }
         if (*end || end == v || n < 0)
-            ca_problem(w->err, "%s:%ld: column \"n\": not a whole number (value \"%s\")", w->d->fixed_path,
-                       csvr_line(r), v);
+            ca_problem_in(w->err, w->d->fixed_path, csvr_line(r), "n", v, "not a whole number");
         else if (found < 0)
-            ca_problem(w->err, "%s:%ld: column \"stratum\": no eligible cases in a stratum \"%s\" (value \"%s\")",
-                       w->d->fixed_path, csvr_line(r), name, name);
+            ca_problem_in(w->err, w->d->fixed_path, csvr_line(r), "stratum", name, "no eligible cases in a stratum \"%s\"", name);
         else if (n > w->frame[ords[found]])
-            ca_problem(w->err, "%s:%ld: column \"n\": %ld is more than the %ld eligible cases of %s (value \"%s\")",
-                       w->d->fixed_path, csvr_line(r), n, w->frame[ords[found]], name, v);
+            ca_problem_in(w->err, w->d->fixed_path, csvr_line(r), "n", v, "%ld is more than the %ld eligible cases of %s", n, w->frame[ords[found]], name);
         else
             fixed[found] = n, *total += n;
     }

@@ -21,14 +21,6 @@ void mod_input_free(mod_input *in)
     free(in->reason);
 }
 
-static const char *where(const mod_input *in, const char *col, char *buf, size_t len)
-{
-    if (!in->src)
-        return "";
-    snprintf(buf, len, "%s:%ld: column \"%s\": ", in->src, in->line, col);
-    return buf;
-}
-
 /* Trims *s in place; a blank string becomes NULL. */
 static int tidy(char **s, ca_error *err)
 {
@@ -53,13 +45,13 @@ static int same_key(const char *a, const char *b)
 /* The moderator: an active manager in the register, not the audit's auditor. */
 static int check_moderator(const ca_people *reg, mod_input *m, const moderation_target *t, ca_error *err)
 {
-    char w[512];
-    const char *at = where(m, "moderator", w, sizeof w);
+    ca_where at = {m->src, NULL, m->line};
+    const char *at_col = "moderator";
     if (!m->moderator) {
-        ca_problem(err, "%sno moderator given", at);
+        ca_problem_in(err, at.file, at.line, at_col, NULL, "no moderator given");
         return CA_OK;
     }
-    const ca_person *p = people_require(reg, m->moderator, ROLE_MANAGER, at, err);
+    const ca_person *p = people_require(reg, m->moderator, ROLE_MANAGER, &at, at_col, err);
     if (!p)
         return CA_OK;
     char *name = strdup(p->name);
@@ -68,7 +60,7 @@ static int check_moderator(const ca_people *reg, mod_input *m, const moderation_
     free(m->moderator);
     m->moderator = name;
     if (same_key(p->name, t->auditor))
-        ca_problem(err, "%s%s audited case \"%s\" and cannot moderate their own audit: ask another manager", at,
+        ca_problem_in(err, at.file, at.line, at_col, NULL, "%s audited case \"%s\" and cannot moderate their own audit: ask another manager",
                    p->name, m->case_id);
     return CA_OK;
 }
@@ -77,7 +69,7 @@ static int check_moderator(const ca_people *reg, mod_input *m, const moderation_
 static int check_outcome(const ca_people *reg, mod_input *m, const moderation_target *t, ca_day today,
                          ca_error *err)
 {
-    char w[512], uk[CA_DATE_ISO_LEN], other[CA_DATE_ISO_LEN];
+    char uk[CA_DATE_ISO_LEN], other[CA_DATE_ISO_LEN];
     int date_given = m->date >= 0;
     /* A row that says what is recorded is a re-sent sheet: nothing to check, nothing to write
      * (even if the auditor has corrected the audit since, or the moderator has left). */
@@ -90,49 +82,44 @@ static int check_outcome(const ca_people *reg, mod_input *m, const moderation_ta
     if (check_moderator(reg, m, t, err) != CA_OK)
         return CA_ERR;
     if (m->grade != t->audited && !m->reason)
-        ca_problem(err, "%sa reason is required when the grade changes (%s \xe2\x86\x92 %s)",
-                   where(m, "reason", w, sizeof w), grade_label(t->audited), grade_label(m->grade));
+        ca_problem_in(err, m->src, m->line, "reason", NULL, "a reason is required when the grade changes (%s \xe2\x86\x92 %s)", grade_label(t->audited), grade_label(m->grade));
     if (!date_given)
         m->date = today;
     date_uk(m->date, uk);
     if (m->date > today) {
         date_uk(today, other);
-        ca_problem(err, "%sthe moderation date %s is in the future (today is %s)",
-                   where(m, "moderation_date", w, sizeof w), uk, other);
+        ca_problem_in(err, m->src, m->line, "moderation_date", NULL, "the moderation date %s is in the future (today is %s)", uk, other);
     } else if (m->date < t->audit_date) {
         date_uk(t->audit_date, other);
-        ca_problem(err, "%sthe moderation date %s is before the audit date %s",
-                   where(m, "moderation_date", w, sizeof w), uk, other);
+        ca_problem_in(err, m->src, m->line, "moderation_date", NULL, "the moderation date %s is before the audit date %s", uk, other);
     }
     if (t->previous && !m->correct)
-        ca_problem(err, "%scase \"%s\" in round %s has already been moderated differently: to change the outcome, "
-                   "record it as a correction (--correct, or a \"correct\" column set to yes)",
-                   where(m, "moderated_grade", w, sizeof w), m->case_id, m->round);
+        ca_problem_in(err, m->src, m->line, "moderated_grade", NULL, "case \"%s\" in round %s has already been moderated differently: to change the outcome, "
+                   "record it as a correction (--correct, or a \"correct\" column set to yes)", m->case_id, m->round);
     return CA_OK;
 }
 
 /* Finds the audit a row judges: by round, or by a quarter its audit is dated in. */
 static int find_target(ca_db *db, mod_input *m, moderation_target *t, ca_error *err)
 {
-    char w[512], why[160];
+    char why[160];
     ca_period q;
     int got = moderation_target_find(db, m->round, m->case_id, t, err);
     if (got != 0)
         return got < 0 ? CA_ERR : CA_OK;
     if (period_parse_quarter(m->round, &q, why, sizeof why) != CA_OK) {
-        ca_problem(err, "%scase \"%s\" has no audit in round %s to moderate", where(m, "case_id", w, sizeof w),
+        ca_problem_in(err, m->src, m->line, "case_id", NULL, "case \"%s\" has no audit in round %s to moderate",
                    m->case_id, m->round);
         return CA_OK;
     }
     if ((got = moderation_target_find_dated(db, q.from, q.to, m->case_id, t, err)) < 0)
         return CA_ERR;
     if (got == 0) {
-        ca_problem(err, "%scase \"%s\" has no audit dated in %s to moderate", where(m, "case_id", w, sizeof w),
+        ca_problem_in(err, m->src, m->line, "case_id", NULL, "case \"%s\" has no audit dated in %s to moderate",
                    m->case_id, q.label);
         t->round_id = 0;
     } else if (got > 1) {
-        ca_problem(err, "%scase \"%s\" has audits dated in %s in %d rounds: give the round (the first is %s)",
-                   where(m, "case_id", w, sizeof w), m->case_id, q.label, got, t->round);
+        ca_problem_in(err, m->src, m->line, "case_id", NULL, "case \"%s\" has audits dated in %s in %d rounds: give the round (the first is %s)", m->case_id, q.label, got, t->round);
         t->round_id = 0;
     } else {
         char *label = strdup(t->round);
@@ -146,7 +133,6 @@ static int find_target(ca_db *db, mod_input *m, moderation_target *t, ca_error *
 
 static int check_all(ca_db *db, const ca_people *reg, mod_input *in, long n, moderation_target *t, ca_error *err)
 {
-    char w[512];
     ca_day today = db_today(db);
     for (long i = 0; i < n; i++) {
         mod_input *m = &in[i];
@@ -157,8 +143,7 @@ static int check_all(ca_db *db, const ca_people *reg, mod_input *in, long n, mod
             continue;
         for (long j = 0; j < i; j++)
             if (t[j].round_id == t[i].round_id && strcmp(in[j].case_id, m->case_id) == 0)
-                ca_problem(err, "%scase \"%s\" appears twice (first on line %ld): give one outcome per audit",
-                           where(m, "case_id", w, sizeof w), m->case_id, in[j].line);
+                ca_problem_in(err, m->src, m->line, "case_id", NULL, "case \"%s\" appears twice (first on line %ld): give one outcome per audit", m->case_id, in[j].line);
         if (check_outcome(reg, m, &t[i], today, err) != CA_OK)
             return CA_ERR;
     }
@@ -271,21 +256,21 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
         c_date = csvr_find(hdr, nhdr, N_DATE), c_reason = csvr_find(hdr, nhdr, N_REASON),
         c_corr = csvr_find(hdr, nhdr, N_CORRECT);
     if (c_id < 0)
-        ca_problem(err, "%s:1: column \"case_id\": required column missing", path);
+        ca_problem_in(err, path, 1, "case_id", NULL, "required column missing");
     static const char *const N_AUDIT_GRADE[] = {"grade", NULL};
     if (c_grade < 0 && csvr_find(hdr, nhdr, N_AUDIT_GRADE) >= 0) {
-        ca_problem(err, "%s:1: this is an audit list (it has a grade column and no moderated_grade column): record "
-                   "it with 'caseaudit grade %s --file %s'", path, default_round, path);
+        ca_problem_in(err, path, 1, NULL, NULL, "this is an audit list (it has a grade column and no moderated_grade column): record "
+                   "it with 'caseaudit grade %s --file %s'", default_round, path);
         c_mod = 0; /* one problem is enough */
     } else if (c_grade < 0) {
-        ca_problem(err, "%s:1: column \"moderated_grade\": required column missing", path);
+        ca_problem_in(err, path, 1, "moderated_grade", NULL, "required column missing");
     }
     if (c_mod < 0)
-        ca_problem(err, "%s:1: column \"moderator\": required column missing", path);
+        ca_problem_in(err, path, 1, "moderator", NULL, "required column missing");
     while (!err->ntotal && (got = csvr_next(r, err)) == 1) {
         long line = csvr_line(r);
         if (csvr_count(r) != nhdr) {
-            ca_problem(err, "%s:%ld: the row has %d fields where the header has %d", path, line, csvr_count(r), nhdr);
+            ca_problem_in(err, path, line, NULL, NULL, "the row has %d fields where the header has %d", csvr_count(r), nhdr);
             continue;
         }
         const char *gv = csvr_field(r, c_grade);
@@ -317,14 +302,12 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
             goto done;
         }
         if (!(m->grade = grade_parse(gv)))
-            ca_problem(err, "%s:%ld: column \"%s\": not a grade; expected " CA_GRADE_EXPECTED " (value \"%s\")", path,
-                       line, hdr[c_grade], gv);
+            ca_problem_in(err, path, line, hdr[c_grade], gv, "not a grade; expected " CA_GRADE_EXPECTED);
         if (c_date >= 0 && *csvr_field(r, c_date)) {
             char why[160];
             ca_day d;
             if (date_parse(csvr_field(r, c_date), &d, why, sizeof why) != CA_OK)
-                ca_problem(err, "%s:%ld: column \"%s\": %s (value \"%s\")", path, line, hdr[c_date], why,
-                           csvr_field(r, c_date));
+                ca_problem_in(err, path, line, hdr[c_date], csvr_field(r, c_date), "%s", why);
             else
                 m->date = d;
         }

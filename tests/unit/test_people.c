@@ -71,16 +71,20 @@ static void test_require(void **state)
     };
     ca_people reg = {3, p};
     ca_error err = CA_ERROR_INIT;
-    assert_ptr_equal(people_require(&reg, " ANN  smith", ROLE_MANAGER, "", &err), &p[0]);
+    ca_where none = {NULL, NULL, 0}, file = {"x.csv", NULL, 3};
+    assert_ptr_equal(people_require(&reg, " ANN  smith", ROLE_MANAGER, &none, "moderator", &err), &p[0]);
     assert_int_equal(err.ntotal, 0);
-    assert_null(people_require(&reg, "Niall ONeill", ROLE_AUDITOR, "x: ", &err));
-    assert_string_equal(err.problems[0].text, "x: \"Niall ONeill\" is not in the people register (did you mean \"Niall "
+    assert_null(people_require(&reg, "Niall ONeill", ROLE_AUDITOR, &file, "auditor", &err));
+    assert_string_equal(err.problems[0].column, "auditor"); /* a web form puts it beside its field */
+    assert_int_equal(err.problems[0].line, 3);
+    assert_string_equal(err.problems[0].text, "x.csv:3: column \"auditor\": \"Niall ONeill\" is not in the people register (did you mean \"Niall "
                                          "O'Neill\"?): check the spelling, or add them with 'caseaudit people import "
                                          "FILE' (role auditor)");
-    assert_null(people_require(&reg, "bob jones", ROLE_AUDITOR, "", &err));
+    assert_null(people_require(&reg, "bob jones", ROLE_AUDITOR, &none, "auditor", &err));
+    assert_string_equal(err.problems[1].column, "auditor");
     assert_string_equal(err.problems[1].text, "Bob Jones is disabled in the people register: ask the QA lead to re-import "
                                          "them as active");
-    assert_null(people_require(&reg, "Niall O'Neill", ROLE_MANAGER, "", &err));
+    assert_null(people_require(&reg, "Niall O'Neill", ROLE_MANAGER, &none, "moderator", &err));
     assert_non_null(strstr(err.problems[2].text, "does not have the manager role"));
     assert_true(person_in_team(&p[0], "team b"));
     assert_false(person_in_team(&p[0], "Team"));
