@@ -291,119 +291,136 @@ static struct span team_of(struct ctx *c)
 }
 
 /* Validates the current record into *out; CA_ERR (problems noted) when it is not valid. */
-static int parse_row(struct ctx *c, snap_row *out)
+/* The row's age at the as-of date, from its date of birth (kept in c->dob) or its age
+ * column; CA_ERR (problems noted) when neither gives one a children's case can have. */
+static int parse_age(struct ctx *c, int *age)
 {
     csvr *r = c->r;
     const struct cols *k = &c->k;
-    long line = csvr_line(r);
-    int nf = csvr_count(r), nhdr = c->nhdr;
-    if (nf < nhdr) {
-        row_problem(c, nf, NULL, "missing: the row has %d fields where the header has %d", nf, nhdr);
-        return CA_ERR;
-    }
-    if (nf > nhdr) {
-        /* Most often a comma inside a value that was not put in quotes. */
-        row_problem(c, nhdr - 1, NULL, "the row has %d fields where the header has %d: \"%.60s\" follows the last "
-                    "column (a value holding a comma must be in double quotes)", nf, nhdr, csvr_field(r, nhdr));
-        return CA_ERR;
-    }
-    int bad = 0;
     char v[256], why[160];
-    struct span id = span_of(r, k->id);
-    if (!id.p)
-        row_problem(c, k->id, NULL, "empty case id"), bad = 1;
-
     ca_day dob = 0;
     c->dob[0] = 0;
-    int age = -2;
-    struct span dv = span_of(r, k->dob);
-    if (dv.p) {
+    *age = -2;
+    if (span_of(r, k->dob).p) {
         enum date_reading how = DATE_READ_FULL;
-        if (date_parse_cell(csvr_field(r, k->dob), DATE_BIRTH, c->opt->as_of, &dob, &how, why, sizeof why) != CA_OK) {
-            row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v), "%s", why), bad = 1;
-        } else if (dob > c->latest_dob) {
-            row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v),
-                        "date of birth more than 10 months after the as-of date"), bad = 1;
-        } else {
-            count_reading(c, how);
-            date_iso(dob, c->dob);
-            age = date_age_years(dob, c->opt->as_of);
-        }
+        if (date_parse_cell(csvr_field(r, k->dob), DATE_BIRTH, c->opt->as_of, &dob, &how, why, sizeof why) != CA_OK)
+            return row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v), "%s", why), CA_ERR;
+        if (dob > c->latest_dob)
+            return row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v),
+                               "date of birth more than 10 months after the as-of date"), CA_ERR;
+        count_reading(c, how);
+        date_iso(dob, c->dob);
+        *age = date_age_years(dob, c->opt->as_of);
     } else if (span_of(r, k->age).p) {
         trimmed(r, k->age, v, sizeof v);
         char *end;
         long a = strtol(v, &end, 10);
         if (*end || a < 0)
-            row_problem(c, k->age, v, "not an age in whole years"), bad = 1;
-        else
-            age = (int)(a > 1000 ? 1000 : a);
+            return row_problem(c, k->age, v, "not an age in whole years"), CA_ERR;
+        *age = (int)(a > 1000 ? 1000 : a);
     } else {
-        int col = k->dob >= 0 ? k->dob : k->age;
-        row_problem(c, col, NULL, "empty date of birth"), bad = 1;
+        return row_problem(c, k->dob >= 0 ? k->dob : k->age, NULL, "empty date of birth"), CA_ERR;
     }
-    if (age > 25) {
+    if (*age > 25) {
         int col = c->dob[0] ? k->dob : k->age;
-        row_problem(c, col, trimmed(r, col, v, sizeof v), "age %d is over 25: not a children's case", age), bad = 1;
+        return row_problem(c, col, trimmed(r, col, v, sizeof v), "age %d is over 25: not a children's case", *age),
+               CA_ERR;
     }
+    return CA_OK;
+}
 
-    int plan = -1, closed = 0;
+/* The plan a generic list's row names, through the built-in spellings and the council's aliases. */
+static int generic_plan(struct ctx *c, int *plan)
+{
+    const struct cols *k = &c->k;
+    char v[256];
+    if (k->plan >= 0 && *trimmed(c->r, k->plan, v, sizeof v)) {
+        const char *aliased = (*plan = plan_parse(v)) < 0 ? alias_lookup(c->aliases, "plan", v) : NULL;
+        if (aliased)
+            *plan = plan_parse(aliased);
+        if (*plan < 0)
+            return row_problem(c, k->plan, v, "unknown plan type; expected " CA_PLAN_EXPECTED "; for a council's "
+                               "own name of a plan: caseaudit alias add plan \"%s\" CODE", v), CA_ERR;
+        return CA_OK;
+    }
+    if (c->opt->plan < 0)
+        return row_problem(c, k->plan, NULL, "empty plan type (or give --plan-type)"), CA_ERR;
+    *plan = c->opt->plan;
+    return CA_OK;
+}
+
+/* The plan from the kind of list (List 6: from its case status, which may say closed). */
+static int parse_plan(struct ctx *c, int *plan, int *closed)
+{
+    char v[256];
+    *plan = -1;
     switch (c->file->kind) {
-    case KIND_GENERIC:
-        if (k->plan >= 0 && *trimmed(r, k->plan, v, sizeof v)) {
-            const char *aliased = (plan = plan_parse(v)) < 0 ? alias_lookup(c->aliases, "plan", v) : NULL;
-            if (aliased)
-                plan = plan_parse(aliased);
-            if (plan < 0)
-                row_problem(c, k->plan, v, "unknown plan type; expected " CA_PLAN_EXPECTED "; for a council's own "
-                            "name of a plan: caseaudit alias add plan \"%s\" CODE", v), bad = 1;
-        } else if (c->opt->plan >= 0) {
-            plan = c->opt->plan;
-        } else {
-            row_problem(c, k->plan, NULL, "empty plan type (or give --plan-type)"), bad = 1;
-        }
-        break;
-    case KIND_ANNEX_A2: plan = CA_PLAN_EH; break;
-    case KIND_ANNEX_A7: plan = CA_PLAN_CP; break;
-    case KIND_ANNEX_A8: plan = CA_PLAN_CLA; break;
-    case KIND_ANNEX_A9: plan = CA_PLAN_CL; break;
+    case KIND_GENERIC: return generic_plan(c, plan);
+    case KIND_ANNEX_A2: *plan = CA_PLAN_EH; return CA_OK;
+    case KIND_ANNEX_A7: *plan = CA_PLAN_CP; return CA_OK;
+    case KIND_ANNEX_A8: *plan = CA_PLAN_CLA; return CA_OK;
+    case KIND_ANNEX_A9: *plan = CA_PLAN_CL; return CA_OK;
     case KIND_ANNEX_A6:
-        switch (status_letter(trimmed(r, k->status, v, sizeof v))) {
-        case 'a': plan = CA_PLAN_CLA; break;
-        case 'b': plan = CA_PLAN_CP; break;
+        switch (status_letter(trimmed(c->r, c->k.status, v, sizeof v))) {
+        case 'a': *plan = CA_PLAN_CLA; return CA_OK;
+        case 'b': *plan = CA_PLAN_CP; return CA_OK;
         case 'c':
-        case 'd': plan = CA_PLAN_CIN; break;
-        case 'e': plan = CA_PLAN_CIN, closed = 1; break;
-        default:
-            row_problem(c, k->status, v, "unknown case status; expected a), b), c), d) or e)"), bad = 1;
+        case 'd': *plan = CA_PLAN_CIN; return CA_OK;
+        case 'e': *plan = CA_PLAN_CIN, *closed = 1; return CA_OK;
+        default: return row_problem(c, c->k.status, v, "unknown case status; expected a), b), c), d) or e)"), CA_ERR;
         }
-        break;
-    default: break;
+    default: return CA_ERR;
     }
+}
 
+/* The right number of fields: most often a comma inside a value that was not quoted. */
+static int check_width(struct ctx *c)
+{
+    int nf = csvr_count(c->r), nhdr = c->nhdr;
+    if (nf < nhdr)
+        return row_problem(c, nf, NULL, "missing: the row has %d fields where the header has %d", nf, nhdr), CA_ERR;
+    if (nf > nhdr)
+        return row_problem(c, nhdr - 1, NULL, "the row has %d fields where the header has %d: \"%.60s\" follows the "
+                           "last column (a value holding a comma must be in double quotes)", nf, nhdr,
+                           csvr_field(c->r, nhdr)), CA_ERR;
+    return CA_OK;
+}
+
+static snap_text text_of(struct span s) { return (snap_text){s.p, s.n}; }
+static snap_text iso_text(const char *iso) { return (snap_text){*iso ? iso : NULL, CA_DATE_ISO_LEN - 1}; }
+
+/* Validates the current record into *out; CA_ERR (every problem noted) when it is not valid. */
+static int parse_row(struct ctx *c, snap_row *out)
+{
+    const struct cols *k = &c->k;
+    if (check_width(c) != CA_OK)
+        return CA_ERR;
+    struct span id = span_of(c->r, k->id);
+    int bad = !id.p, age, plan, closed = 0;
+    if (bad)
+        row_problem(c, k->id, NULL, "empty case id");
+    bad |= parse_age(c, &age) != CA_OK;
+    bad |= parse_plan(c, &plan, &closed) != CA_OK;
     ca_day sday, eday;
-    if (opt_date(c, k->start, c->start, &sday) != CA_OK)
-        bad = 1;
+    bad |= opt_date(c, k->start, c->start, &sday) != CA_OK;
     if (opt_date(c, k->end, c->end, &eday) != CA_OK)
         bad = 1;
     else if (c->end[0] && eday <= c->opt->as_of)
         closed = 1;
     if (bad)
         return CA_ERR;
-
     const char *code = plan_code(plan);
-    struct span team = team_of(c), worker = span_of(r, k->worker), gender = span_of(r, k->gender),
-                ethnicity = span_of(r, k->ethnicity), disability = span_of(r, k->disability);
-    *out = (snap_row){.plan = plan, .closed = closed, .age = age, .line = line};
-    out->v[SNAP_ID] = (snap_text){id.p, id.n};
+    *out = (snap_row){.plan = plan, .closed = closed, .age = age, .line = csvr_line(c->r)};
+    out->v[SNAP_ID] = text_of(id);
     out->v[SNAP_PLAN] = (snap_text){code, (int)strlen(code)};
-    out->v[SNAP_DOB] = (snap_text){c->dob[0] ? c->dob : NULL, CA_DATE_ISO_LEN - 1};
-    out->v[SNAP_TEAM] = (snap_text){team.p, team.n};
-    out->v[SNAP_WORKER] = (snap_text){worker.p, worker.n};
-    out->v[SNAP_START] = (snap_text){c->start[0] ? c->start : NULL, CA_DATE_ISO_LEN - 1};
-    out->v[SNAP_END] = (snap_text){c->end[0] ? c->end : NULL, CA_DATE_ISO_LEN - 1};
-    out->v[SNAP_GENDER] = (snap_text){gender.p, gender.n};
-    out->v[SNAP_ETHNICITY] = (snap_text){ethnicity.p, ethnicity.n};
-    out->v[SNAP_DISABILITY] = (snap_text){disability.p, disability.n};
+    out->v[SNAP_DOB] = iso_text(c->dob);
+    out->v[SNAP_TEAM] = text_of(team_of(c));
+    out->v[SNAP_WORKER] = text_of(span_of(c->r, k->worker));
+    out->v[SNAP_START] = iso_text(c->start);
+    out->v[SNAP_END] = iso_text(c->end);
+    out->v[SNAP_GENDER] = text_of(span_of(c->r, k->gender));
+    out->v[SNAP_ETHNICITY] = text_of(span_of(c->r, k->ethnicity));
+    out->v[SNAP_DISABILITY] = text_of(span_of(c->r, k->disability));
     return CA_OK;
 }
 
