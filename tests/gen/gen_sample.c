@@ -206,6 +206,15 @@ int main(int argc, char **argv)
         fprintf(f, "%d,%c,%s,%s,%d,%s,%s,%s,%s,\"%s\",%s\r\n", k->id, k->gender, k->eth, dob, age,
                 k->disabled ? "Yes" : "No", start, end, status, team_names[k->team], workers[k->worker]);
         rows6++;
+        /* List 6 holds a row per CIN episode: some open children also have an earlier, closed one. */
+        if (k->plan == CIN && !k->closed && k->id % 7 == 0) {
+            char e_start[32], e_end[32];
+            uk(k->start - 400, e_start, 1);
+            uk(k->start - 30, e_end, 1);
+            fprintf(f, "%d,%c,%s,%s,%d,%s,%s,%s,e) Closed,\"%s\",%s\r\n", k->id, k->gender, k->eth, dob, age,
+                    k->disabled ? "Yes" : "No", e_start, e_end, team_names[k->team], workers[k->worker]);
+            rows6++;
+        }
     }
     fclose(f);
 
@@ -219,6 +228,8 @@ int main(int argc, char **argv)
         if (k->plan != CP)
             continue;
         uk(k->dob, dob, 2);
+        if (k->id % 20 == 0) /* a two-digit year, as Excel writes 16-Feb-23 */
+            memmove(dob + 7, dob + 9, strlen(dob + 9) + 1);
         uk(k->start, start, 2);
         if (k->closed)
             uk(k->end, end, 2);
@@ -240,6 +251,8 @@ int main(int argc, char **argv)
         if (k->plan != CLA)
             continue;
         uk(k->dob, dob, 3);
+        if (k->id % 25 == 0) /* an Excel serial date: days since 30/12/1899 */
+            sprintf(dob, "%d", (int)k->dob + 25569);
         uk(k->start, start, 3);
         if (k->closed)
             uk(k->end, end, 3);
@@ -252,9 +265,11 @@ int main(int argc, char **argv)
     }
     fclose(f);
 
-    /* List 9: care leavers, with the misspelt "Eligibity Category" of real exports; d.m.yyyy dates. */
+    /* List 9: care leavers, with the misspelt "Eligibity Category" of real exports; d.m.yyyy dates;
+     * saved by Excel on Windows as "CSV (Comma delimited)": Windows-1252, no byte-order mark (an en
+     * dash, 0x96, in some categories). */
     f = open_out(dir, "annex-a-list9.csv");
-    fprintf(f, "\xef\xbb\xbf" "Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),"
+    fprintf(f, "Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),"
                "Eligibity Category,In Touch,Allocated Personal Advisor\r\n");
     for (int i = 0; i < N; i++) {
         struct child *k = &c[i];
@@ -262,7 +277,8 @@ int main(int argc, char **argv)
             continue;
         uk(k->dob, dob, 4);
         fprintf(f, "%d,%c,%s,%s,%d,%s,%s,%s\r\n", k->id, k->gender, k->eth, dob, date_age_years(k->dob, asof),
-                pick(2) ? "Former relevant" : "Relevant", pick(8) ? "Yes" : "No", workers[k->worker]);
+                pick(2) ? "Former relevant" : k->id % 2 ? "Relevant \x96 qualifying" : "Relevant", pick(8) ? "Yes" : "No",
+                workers[k->worker]);
         rows9++;
     }
     fclose(f);
