@@ -1,5 +1,7 @@
 #include "audit/people.h"
 
+#include "audit/alias.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -392,6 +394,7 @@ struct teams {
     int have_snapshot;
     long n;
     char **name, **key;
+    alias_set *aliases;   /* the council's team spellings (caseaudit alias add team) */
 };
 
 static void teams_free(struct teams *t)
@@ -399,6 +402,7 @@ static void teams_free(struct teams *t)
     for (long i = 0; i < t->n; i++)
         free(t->name[i]), free(t->key[i]);
     free(t->name), free(t->key);
+    alias_set_free(t->aliases);
 }
 
 static int add_team(void *u, const char *team)
@@ -477,6 +481,13 @@ static int resolve_teams(const struct teams *t, const struct in_file *f, const s
         free(trimmed);
         if (!*one)
             continue;
+        const char *aliased = alias_lookup(t->aliases, "team", one);
+        if (aliased) {
+            if (add_note(res, "%s:%ld: column \"%s\": \"%s\" taken as \"%s\" (caseaudit alias)", f->path, p->line,
+                         f->hdr_team, one, aliased))
+                return ca_fail(err, CA_SYSTEM, "out of memory");
+            snprintf(one, sizeof one, "%s", aliased);
+        }
         const char *use = one;
         if (t->n) {
             long i = 0;
@@ -490,8 +501,10 @@ static int resolve_teams(const struct teams *t, const struct in_file *f, const s
             }
             if (i == t->n) {
                 nearest_teams(t, key, near, sizeof near);
-                ca_problem_in(err, f->path, p->line, f->hdr_team, NULL, "\"%s\" is not a team in the latest case list: the nearest "
-                           "are %s (use the list's spelling; leave the team blank for someone whose team holds no cases)", one, near);
+                ca_problem_in(err, f->path, p->line, f->hdr_team, NULL, "\"%s\" is not a team in the latest case "
+                              "list: the nearest are %s (use the list's spelling, or map this one with caseaudit alias "
+                              "add team \"%s\" \"TEAM\"; leave the team blank for someone whose team holds no cases)",
+                              one, near, one);
                 continue;
             }
             use = t->name[i];
@@ -625,6 +638,8 @@ static int import_checked(ca_db *db, const struct in_file *f, people_import_resu
     }
     if (latest_snapshot_teams(db, &t.have_snapshot, add_team, &t, err) != CA_OK)
         rc = err->status ? CA_ERR : ca_fail(err, CA_SYSTEM, "out of memory");
+    if (rc == CA_OK)
+        rc = alias_set_load(db, &t.aliases, err);
     if (rc == CA_OK && !t.n && add_note(res, "teams were not checked: %s", t.have_snapshot ? "the latest case list "
                                         "has no teams" : "no case list has been imported yet"))
         rc = ca_fail(err, CA_SYSTEM, "out of memory");

@@ -29,6 +29,7 @@ expect_exit 0 ca import "$tmp/old.csv" --as-of 01/09/2026
 printf 'name,team,capacity\nAmy Hale,Early Help - Locality East,\nBen Ode,CWD,3\n' > "$tmp/auditors.csv"
 refuse people import "$tmp/auditors.csv"
 expect_err 'auditors.csv:3: column "team": "CWD" is not a team in the latest case list: the nearest are "Children with Disabilities"'
+expect_err 'map this one with caseaudit alias add team "CWD" "TEAM"'
 refuse people import "$tmp/old-team.csv"   # a missing file
 printf 'name,team\nOld Hand,Old Team\n' > "$tmp/old-team.csv"
 refuse people import "$tmp/old-team.csv"
@@ -108,4 +109,10 @@ expect_err "quote a name with spaces"
 expect_exit 2 ca people --format xlsx
 expect_exit 0 ca people --help
 expect_out "caseaudit people import FILE"
+# The council's own spelling, taught once (SPEC §6: alias add team maps it).
+expect_exit 0 ca alias add team CWD "Children with Disabilities"
+expect_exit 0 ca people import "$tmp/auditors.csv"
+expect_err 'auditors.csv:3: column "team": "CWD" taken as "Children with Disabilities" (caseaudit alias)'
+[ "$(q "SELECT teams FROM person WHERE name = 'Ben Ode'")" = "Children with Disabilities" ] || fail "the alias was not used"
+expect_exit 0 ca alias remove team CWD
 pass
