@@ -44,27 +44,9 @@
 
 static int same(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
 
-/* Whether TEAM is one of TEAMS (joined with ';'), spelt as the register compares teams. */
-static int in_teams(const char *teams, const char *team)
-{
-    char want[256], have[256], one[256];
-    if (!teams || !team)
-        return 0;
-    people_team_key(team, want, sizeof want);
-    for (const char *s = teams; *want && *s;) {
-        size_t n = strcspn(s, ";");
-        snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one ? n : sizeof one - 1), s);
-        people_team_key(one, have, sizeof have);
-        if (strcmp(have, want) == 0)
-            return 1;
-        s += n + (s[n] == ';');
-    }
-    return 0;
-}
-
 static int allowed(const assign_auditor *a, const assign_case *c)
 {
-    return !in_teams(a->team, c->team) && !same(a->name, c->worker);
+    return !people_teams_include(a->team, c->team) && !same(a->name, c->worker);
 }
 
 /* ---- max flow (Dinic) on adjacency lists ---- */

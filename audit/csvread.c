@@ -530,3 +530,15 @@ int csvr_find(char *const *hdr, int nhdr, const char *const *names)
     }
     return -1;
 }
+
+int csvr_tidy(char **s)
+{
+    if (!*s)
+        return CA_OK;
+    char *t = csvr_trim_dup(*s);
+    if (!t)
+        return CA_ERR;
+    free(*s);
+    *s = *t ? t : (free(t), NULL);
+    return CA_OK;
+}

@@ -55,6 +55,10 @@ void csvr_strings_free(char **strings, int n);
 /* A copy of a string without the spaces around it: owned by the caller. */
 char *csvr_trim_dup(const char *s);
 
+/* Trims *s (freed and replaced by a trimmed copy); text of spaces only becomes NULL,
+ * so that "   " is no reason and no note. CA_ERR, *s unchanged, when out of memory. */
+int csvr_tidy(char **s);
+
 /* Finds the column whose normalised name (vocab_normalise) equals one of the
  * NULL-terminated normalised names, in the header record hdr (a copy of the
  * first record's fields); -1 when none. */

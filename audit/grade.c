@@ -128,17 +128,9 @@ static void check_date(struct grading *g, const grade_input *in, ca_error *err)
     }
 }
 
-/* Trims *s in place; a blank string becomes NULL ("   " is no note, no action). */
 static int tidy(char **s, ca_error *err)
 {
-    if (!*s)
-        return CA_OK;
-    char *t = csvr_trim_dup(*s);
-    if (!t)
-        return ca_fail(err, CA_SYSTEM, "out of memory");
-    free(*s);
-    *s = *t ? t : (free(t), NULL);
-    return CA_OK;
+    return csvr_tidy(s) == CA_OK ? CA_OK : ca_fail(err, CA_SYSTEM, "out of memory");
 }
 
 /* The auditor: in the register, active, an auditor, not of the case's team nor its worker. */

@@ -146,13 +146,13 @@ const ca_person *people_find(const ca_people *r, const char *name)
 }
 
 /* Calls f on each of the person's teams (trimmed copies in a buffer). */
-int person_in_team(const ca_person *p, const char *team)
+int people_teams_include(const char *teams, const char *team)
 {
     char want[256], have[256], one[256];
-    people_team_key(team, want, sizeof want);
-    if (!*want)
+    if (!teams || !team)
         return 0;
-    for (const char *s = p->teams; *s;) {
+    people_team_key(team, want, sizeof want);
+    for (const char *s = teams; *want && *s;) {
         size_t n = strcspn(s, ";");
         snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one ? n : sizeof one - 1), s);
         people_team_key(one, have, sizeof have);
@@ -162,6 +162,8 @@ int person_in_team(const ca_person *p, const char *team)
     }
     return 0;
 }
+
+int person_in_team(const ca_person *p, const char *team) { return people_teams_include(p->teams, team); }
 
 static const struct {
     const char *name, *key;

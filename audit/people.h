@@ -44,6 +44,8 @@ int people_distance(const char *a, const char *b);
 const ca_person *people_find(const ca_people *r, const char *name);
 /* Whether team (a case's team) is one of the person's teams, compared by team key. */
 int person_in_team(const ca_person *p, const char *team);
+/* The same for teams joined with ';' (NULL: none). */
+int people_teams_include(const char *teams, const char *team);
 /* "auditor;manager" for the role bits (buf of at least 32). */
 const char *people_roles_text(int roles, char *buf, size_t len);
 

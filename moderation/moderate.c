@@ -21,17 +21,9 @@ void mod_input_free(mod_input *in)
     free(in->reason);
 }
 
-/* Trims *s in place; a blank string becomes NULL. */
 static int tidy(char **s, ca_error *err)
 {
-    if (!*s)
-        return CA_OK;
-    char *t = csvr_trim_dup(*s);
-    if (!t)
-        return ca_fail(err, CA_SYSTEM, "out of memory");
-    free(*s);
-    *s = *t ? t : (free(t), NULL);
-    return CA_OK;
+    return csvr_tidy(s) == CA_OK ? CA_OK : ca_fail(err, CA_SYSTEM, "out of memory");
 }
 
 static int same_key(const char *a, const char *b)

@@ -6,6 +6,19 @@
 #include "audit/store/db.h"
 #include "audit/store/internal.h"
 
+/* A round, or (round NULL) the audits dated FROM..TO. */
+static void bind_scope(ca_stmt *s, const char *round, ca_day from, ca_day to)
+{
+    char f[CA_DATE_ISO_LEN] = "", t[CA_DATE_ISO_LEN] = "";
+    if (!round) {
+        date_iso(from, f);
+        date_iso(to, t);
+    }
+    stmt_bind_text(s, ":round", round);
+    stmt_bind_text(s, ":from", f);
+    stmt_bind_text(s, ":to", t);
+}
+
 int moderation_picks(ca_db *db, const char *round, ca_day from, ca_day to, int pending,
                     int (*visit)(void *u, const moderation_list_row *r), void *u, ca_error *err)
 {
@@ -21,14 +34,7 @@ int moderation_picks(ca_db *db, const char *round, ca_day from, ca_day to, int p
                      "   :from AND :to)) AND (:pending = 0 OR m.id IS NULL)"
                      " ORDER BY r.label, rc.seq", err) != CA_OK)
         return CA_ERR;
-    char f[CA_DATE_ISO_LEN] = "", t[CA_DATE_ISO_LEN] = "";
-    if (!round) {
-        date_iso(from, f);
-        date_iso(to, t);
-    }
-    stmt_bind_text(&s, ":round", round);
-    stmt_bind_text(&s, ":from", f);
-    stmt_bind_text(&s, ":to", t);
+    bind_scope(&s, round, from, to);
     stmt_bind_int(&s, ":pending", pending);
     int got, stop = 0;
     while (!stop && (got = stmt_step(&s, err)) == 1) {
@@ -114,14 +120,7 @@ int pick_count(ca_db *db, const char *round, ca_day from, ca_day to, long *n, ca
                              " WHERE (:round IS NOT NULL AND r.label = :round) OR (:round IS NULL AND a.audit_date"
                              "   BETWEEN :from AND :to)", err) != CA_OK)
         return CA_ERR;
-    char f[CA_DATE_ISO_LEN] = "", t[CA_DATE_ISO_LEN] = "";
-    if (!round) {
-        date_iso(from, f);
-        date_iso(to, t);
-    }
-    stmt_bind_text(&s, ":round", round);
-    stmt_bind_text(&s, ":from", f);
-    stmt_bind_text(&s, ":to", t);
+    bind_scope(&s, round, from, to);
     int got = stmt_step(&s, err);
     if (got == 1)
         *n = (long)stmt_int(&s, 0);
@@ -176,14 +175,7 @@ int pick_candidates(ca_db *db, const char *round, ca_day from, ca_day to,
                      "   AND k.case_id = a.case_id)"
                      " ORDER BY a.round_id, a.case_id", err) != CA_OK)
         return CA_ERR;
-    char f[CA_DATE_ISO_LEN] = "", t[CA_DATE_ISO_LEN] = "";
-    if (!round) {
-        date_iso(from, f);
-        date_iso(to, t);
-    }
-    stmt_bind_text(&s, ":round", round);
-    stmt_bind_text(&s, ":from", f);
-    stmt_bind_text(&s, ":to", t);
+    bind_scope(&s, round, from, to);
     int got, stop = 0;
     while (!stop && (got = stmt_step(&s, err)) == 1) {
         pick_candidate_row r = {(long)stmt_int(&s, 0), stmt_text(&s, 1), stmt_text(&s, 2), stmt_text(&s, 3),
