@@ -60,5 +60,32 @@ if ! cmp -s "$tmp/man.synopsis" "$tmp/help.synopsis"; then
 fi
 
 [ "$bad" = 0 ] || fail "$bad synopses in $man differ from --help"
+
+# The parsing that comes from the same tables (cmd/options.c): usage errors exit 2 with the
+# message and the command's usage line on standard error, and change nothing.
+expect_exit 0 "$CASEAUDIT" help prune
+expect_out "usage: caseaudit prune [--before DATE] [--dry-run]"
+expect_out "  --dry-run      say what would be deleted, delete nothing"
+printf 'case_id,date_of_birth,plan_type\n1,01/01/2015,CP\n' > "$tmp/one.csv"
+expect_exit 0 ca import "$tmp/one.csv" --as-of 01/10/2026
+snapshot_db
+usage_error() { expect_exit 2 ca "$@"; expect_err "error: $msg"; expect_err "usage: caseaudit $1 "; expect_db_unchanged; }
+msg="unknown option '--bogus'" usage_error prune --bogus
+msg="unknown option '--bogus'" usage_error sample R --size 5 --bogus=1
+msg="unknown option '-x'" usage_error list R -x
+msg="option '--before' needs a value" usage_error prune --before
+msg="option '-o' needs a value" usage_error list R -o
+msg="option '--dry-run' takes no value" usage_error prune --dry-run=yes
+msg="option '--dry-run' is given twice" usage_error prune --dry-run --dry-run
+msg="option '--f' is ambiguous" usage_error report --f x
+msg="unexpected argument 'C'" usage_error assign R C --auditors a.csv
+msg="unexpected argument 'x'" usage_error history 1 x
+# options after positionals, abbreviated long options, --opt=value, and "--" ending the options
+expect_exit 0 ca import "$tmp/one.csv" --dry --as=02/10/2026
+expect_out "Dry run: nothing was written. The files would make this snapshot as at 02/10/2026:"
+cp "$tmp/one.csv" "$tmp/--dry-run"
+cd "$tmp"
+expect_exit 0 ca import --as-of 03/10/2026 -- --dry-run
+expect_out "Snapshot 2 as at 03/10/2026"
 echo "the synopses of ${#commands[@]} commands ($(wc -l < "$tmp/man") lines) match the man page"
 pass
