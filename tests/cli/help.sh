@@ -81,11 +81,11 @@ msg="option '--f' is ambiguous" usage_error report --f x
 msg="unexpected argument 'C'" usage_error assign R C --auditors a.csv
 msg="unexpected argument 'x'" usage_error history 1 x
 # options after positionals, abbreviated long options, --opt=value, and "--" ending the options
-expect_exit 0 ca import "$tmp/one.csv" --dry --as=02/10/2026
+expect_exit 0 ca import "$tmp/one.csv" --dry --as=02/10/2026 --fo   # --force: the same file again
 expect_out "Dry run: nothing was written. The files would make this snapshot as at 02/10/2026:"
 cp "$tmp/one.csv" "$tmp/--dry-run"
 cd "$tmp"
-expect_exit 0 ca import --as-of 03/10/2026 -- --dry-run
+expect_exit 0 ca import --as-of 03/10/2026 --force -- --dry-run
 expect_out "Snapshot 2 as at 03/10/2026"
 echo "the synopses of ${#commands[@]} commands ($(wc -l < "$tmp/man") lines) match the man page"
 pass
