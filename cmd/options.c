@@ -252,7 +252,8 @@ static int take_option(cli_args *a, char *arg)
             return stop(a, cli_usage_error(s, "option '%s' needs a value", shown));
         inline_value = a->argv[a->i++];
     }
-    unsigned long long bit = 1ull << (o - s->opts);
+    /* a table has at most 64 entries (options.h); past that, repeats go unchecked */
+    unsigned long long bit = o - s->opts < 64 ? 1ull << (o - s->opts) : 0;
     if ((a->seen & bit) && !(o->flags & CLI_REPEAT))
         return stop(a, cli_usage_error(s, "option '%s' is given twice", shown));
     a->seen |= bit;
