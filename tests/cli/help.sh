@@ -66,7 +66,7 @@ fi
 expect_exit 0 "$CASEAUDIT" help prune
 expect_out "usage: caseaudit prune [--before DATE] [--dry-run]"
 expect_out "  --dry-run      say what would be deleted, delete nothing"
-printf 'case_id,date_of_birth,plan_type\n1,01/01/2015,CP\n' > "$tmp/one.csv"
+printf 'case_id,date_of_birth,plan_type,team\n1,01/01/2015,CP,North\n' > "$tmp/one.csv"
 expect_exit 0 ca import "$tmp/one.csv" --as-of 01/10/2026
 snapshot_db
 usage_error() { expect_exit 2 ca "$@"; expect_err "error: $msg"; expect_err "usage: caseaudit $1 "; expect_db_unchanged; }
