@@ -49,14 +49,10 @@ expect_exit 0 ca sample F --size 1 --seed 1 --strata plan
 read_only list F --format csv
 expect_out "F,\"'=1+1\",CP,"
 expect_out "\"'@SUM(A1)\",\"'-Worker\""
-<<<<<<< HEAD
 printf 'name,roles\nAnn,auditor\n' > "$tmp/people.csv"; expect_exit 0 ca people import "$tmp/people.csv"   # the register (SPEC §6)
-printf 'case_id,grade,auditor,audit_date\n"'"'"'=1+1",Good,Ann,20/11/2026\n' > "$tmp/ret.csv"
-=======
 # the return quotes the case id as the list did, and raises an action whose text looks like a formula
 printf 'case_id,grade,auditor,audit_date,action,action_due\n"'"'"'=1+1",Good,Ann,20/11/2026,"=HYPERLINK(""x"")",01/12/2026\n' \
   > "$tmp/ret.csv"
->>>>>>> 2dba4e2 (tests: hostile input asserts every command's exit status and the database after it (unchanged after a refusal or a read, exactly the new snapshot or rows after a write); the last command, actions --format csv, now checks its whole output, a formula-like action text included)
 expect_exit 0 ca grade F --file "$tmp/ret.csv"
 [ "$(q "SELECT case_id FROM audit")" = "=1+1" ] || fail "the formula quote was not stripped on reading"
 [ "$(q "SELECT text FROM action")" = '=HYPERLINK("x")' ] || fail "the action's text was not stored as given"
