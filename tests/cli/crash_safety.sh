@@ -153,7 +153,7 @@ kill_series() {
 # A 200,000-row import into a database that holds one small snapshot.
 "$BIN/gen_bench" cases 200000 > "$tmp/big.csv"
 cp "$db" "$tmp/before.db"
-kill_series "import of 200,000 rows" 16 import "$tmp/big.csv" --as-of 02/10/2026
+kill_series "import of 200,000 rows" 12 import "$tmp/big.csv" --as-of 02/10/2026
 
 # A long grade return: 6,000 grades of a round drawn from 10,000 cases (a run under
 # AddressSanitizer takes some seconds; the test's own limit is 300).
@@ -167,6 +167,6 @@ awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; pr
          { $col["grade"] = "Good"; $col["audit_date"] = "20/11/2026"; $col["auditor"] = "Ann Auditor"; print }' \
   "$tmp/list.csv" > "$tmp/return.csv"
 cp "$db" "$tmp/before.db"
-kill_series "grade --file of 6,000 rows" 12 grade 2026-11 --file "$tmp/return.csv"
+kill_series "grade --file of 6,000 rows" 8 grade 2026-11 --file "$tmp/return.csv"
 [ "$(q 'SELECT count(*) FROM audit')" = 6000 ] || fail "grade --file after the kills did not land"
 pass
