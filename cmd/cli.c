@@ -1,6 +1,5 @@
 #include "cmd/cli.h"
 
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +50,7 @@ int cli_open_db(ca_db **db, enum ca_db_mode mode)
     return 0;
 }
 
-int cli_usage_error(const char *usage, const char *fmt, ...)
+int cli_usage_error(const cli_spec *spec, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -59,17 +58,9 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
-    if (usage)
-        fprintf(stderr, "%s", usage);
+    if (spec)
+        cli_print_usage(stderr, spec, 1);
     return CA_USAGE;
-}
-
-int cli_bad_option(const char *usage, char **argv, int c)
-{
-    const char *opt = argv[optind - 1];
-    if (c == ':')
-        return cli_usage_error(usage, "option '%s' needs a value", opt);
-    return cli_usage_error(usage, "unknown option '%s'", opt);
 }
 
 int cli_error(int status, const char *fmt, ...)
@@ -83,12 +74,6 @@ int cli_error(int status, const char *fmt, ...)
     return status;
 }
 
-int cli_help(const char *text)
-{
-    fputs(text, stdout);
-    return 0;
-}
-
 void cli_date_cell(struct out_table *t, ca_day day)
 {
     char iso[CA_DATE_ISO_LEN];
@@ -97,13 +82,13 @@ void cli_date_cell(struct out_table *t, ca_day day)
     otab_text(t, day >= 0 ? iso : NULL);
 }
 
-int cli_parse_encoding(const char *usage, const char *value)
+int cli_parse_encoding(const cli_spec *spec, const char *value)
 {
     if (strcasecmp(value, "cp1252") == 0 || strcasecmp(value, "windows-1252") == 0)
         return CSVR_CP1252;
     if (strcasecmp(value, "utf-8") == 0 || strcasecmp(value, "utf8") == 0)
         return CSVR_UTF8;
-    cli_usage_error(usage, "--encoding '%s': expected utf-8 or cp1252", value);
+    cli_usage_error(spec, "--encoding '%s': expected utf-8 or cp1252", value);
     return -1;
 }
 

@@ -12,6 +12,7 @@
 #include "audit/clock.h"
 #include "audit/store/store.h"
 #include "audit/error.h"
+#include "cmd/options.h"
 
 /* Global options, set by main() before dispatch. */
 extern const char *cli_db_path;  /* --db, else $CASEAUDIT_DB, else ./caseaudit.db */
@@ -39,23 +40,16 @@ typedef struct cli_problems cli_problems;
 int cli_problems_open(cli_problems **out, const char *path, ca_error *err);
 int cli_problems_close(cli_problems *p, int refused);
 
-/* Prints "error: ..." and the command's usage line; returns 2. */
-int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* For getopt_long with opterr = 0 and an optstring starting with ':': turns its
- * '?' or ':' into "error: unknown option '--x'" or "error: option '--x' needs a
- * value" plus the usage line; returns 2. */
-int cli_bad_option(const char *usage, char **argv, int c);
+/* Prints "error: ..." and the command's usage lines (none when spec is NULL)
+ * to standard error; returns 2. */
+int cli_usage_error(const cli_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints "error: ..." and returns status. */
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Prints the help text (usage plus details) to standard output; returns 0. */
-int cli_help(const char *text);
-
 /* Parses --encoding: CSVR_UTF8 or CSVR_CP1252 (audit/csvread.h); -1 after printing a usage error.
  * Without --encoding a file is read as UTF-8 when it is, else as Windows-1252 (CSVR_AUTO). */
-int cli_parse_encoding(const char *usage, const char *value);
+int cli_parse_encoding(const cli_spec *spec, const char *value);
 
 /* Parses a date argument of option OPT (SPEC §4 formats) or prints why not and
  * returns 1 (an invalid value is data: exit 1). */

@@ -1,5 +1,4 @@
 /* alias (SPEC §4): a council's own spellings of columns, plan values and teams. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,13 +7,19 @@
 #include "cmd/cli.h"
 #include "cmd/output.h"
 
-static const char alias_usage[] =
-    "usage: caseaudit alias [list] [--format table|csv|json]\n"
-    "       caseaudit alias add column|plan|team \"SPELLING\" TARGET\n"
-    "       caseaudit alias remove column|plan|team \"SPELLING\"\n";
-
-static const char alias_help[] =
-    "\nA council's own spellings, used by every later import:\n"
+static const cli_opt alias_opts[] = {
+    CLI_ARG("list", CLI_FORM(1), NULL),
+    CLI_VALUE('f', "format", "table|csv|json", CLI_FORM(1), "the output format of the list (default table)"),
+    CLI_ARG("add", CLI_REQUIRED | CLI_FORM(2), NULL),
+    CLI_ARG("remove", CLI_REQUIRED | CLI_FORM(3), NULL),
+    CLI_ARG("column|plan|team", CLI_REQUIRED | CLI_FORM(2) | CLI_FORM(3), NULL),
+    CLI_ARG("SPELLING", CLI_REQUIRED | CLI_FORM(2) | CLI_FORM(3), NULL),
+    CLI_ARG("TARGET", CLI_REQUIRED | CLI_FORM(2), NULL),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec alias_spec = {
+    "alias", alias_opts,
+    "A council's own spellings, used by every later import:\n"
     "  alias add column \"Ref No\" case_id     a column name for one caseaudit reads (case_id,\n"
     "                                         date_of_birth, age, plan_type, team, worker,\n"
     "                                         plan_start, plan_end, gender, ethnicity, disability)\n"
@@ -22,7 +27,10 @@ static const char alias_help[] =
     "  alias add team \"CWD\" \"Children with Disabilities\"   a team's spelling for the team\n"
     "Spellings match whatever their case, spaces and punctuation. Built in already: Person ID,\n"
     "Child ID, Client ID; Current Plan, Legal Status; Service Area, Team Name; Key Worker; CP Plan,\n"
-    "CIN Plan, Early Help Plan, TAF, Section 20, S20, Care Order, Pathway Plan and others.\n";
+    "CIN Plan, Early Help Plan, TAF, Section 20, S20, Care Order, Pathway Plan and others.\n",
+    NULL,
+    NULL,
+};
 
 static int add_alias_row(void *u, const alias_row *r)
 {
@@ -52,31 +60,24 @@ static int list_aliases(ca_db *db, enum out_format fmt)
 
 int cmd_alias(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     enum out_format fmt = OUT_TABLE;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
-                return CA_USAGE;
-            break;
-        case 'h': return printf("%s", alias_usage), cli_help(alias_help);
-        default: return cli_bad_option(alias_usage, argv, c);
-        }
+    cli_args args;
+    cli_args_begin(&args, &alias_spec, argc, argv);
+    while ((c = cli_next(&args)) > 0) {
+        if (c == 'f' &&
+            out_format_parse(args.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
+            return CA_USAGE;
     }
-    int nargs = argc - optind;
-    const char *sub = nargs ? argv[optind] : "list";
+    if (c == CLI_STOP)
+        return args.status;
+    int nargs = args.npos;
+    const char *sub = nargs ? args.pos[0] : "list";
     int adding = strcmp(sub, "add") == 0, removing = strcmp(sub, "remove") == 0;
     if (!adding && !removing && strcmp(sub, "list") != 0)
-        return cli_usage_error(alias_usage, "unknown subcommand '%s'", sub);
+        return cli_usage_error(&alias_spec, "unknown subcommand '%s'", sub);
     if ((adding && nargs != 4) || (removing && nargs != 3) || (!adding && !removing && nargs > 1))
-        return cli_usage_error(alias_usage, "alias %s takes %s", sub,
+        return cli_usage_error(&alias_spec, "alias %s takes %s", sub,
                                adding ? "a kind, a spelling and what it means" : removing ? "a kind and a spelling"
                                                                                           : "no argument");
     ca_db *db;
@@ -84,7 +85,7 @@ int cmd_alias(int argc, char **argv)
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
-    char **a = argv + optind;
+    char **a = args.pos;
     if (adding && alias_add(db, a[1], a[2], a[3], &err) == CA_OK)
         printf("Alias added: %s \"%s\" means \"%s\"\n", a[1], a[2], a[3]);
     else if (removing && alias_remove(db, a[1], a[2], &err) == CA_OK)

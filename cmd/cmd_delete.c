@@ -7,20 +7,45 @@
 #include "audit/prune.h"
 #include "cmd/cli.h"
 
-static const char round_usage[] = "usage: caseaudit round delete ROUND\n";
-static const char snapshot_usage[] = "usage: caseaudit snapshot delete ID\n";
+static const cli_opt round_opts[] = {
+    CLI_ARG("delete", CLI_REQUIRED, NULL),
+    CLI_ARG("ROUND", CLI_REQUIRED, NULL),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec round_spec = {
+    "round", round_opts,
+    "Deletes a round drawn by mistake, with its list and allocation, as long as no grade\n"
+    "is recorded for it (a graded round can never be deleted). The event log keeps it.\n",
+    NULL,
+    NULL,
+};
 
-/* "delete ARG" and nothing else; 0 with *arg set, or a usage status. */
-static int delete_arg(int argc, char **argv, const char *usage, const char *help, const char **arg)
+static const cli_opt snapshot_opts[] = {
+    CLI_ARG("delete", CLI_REQUIRED, NULL),
+    CLI_ARG("ID", CLI_REQUIRED, NULL),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec snapshot_spec = {
+    "snapshot", snapshot_opts,
+    "Deletes a snapshot imported by mistake (the wrong file, the wrong date), with its\n"
+    "case rows, as long as no round drew from it. The event log keeps it.\n",
+    NULL,
+    NULL,
+};
+
+/* "delete ARG" and nothing else; 0 with *arg set, -1 after --help, or a usage status. */
+static int delete_arg(int argc, char **argv, const cli_spec *spec, const char **arg)
 {
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return printf("%s", usage), cli_help(help), -1;
-    if (argc < 2 || strcmp(argv[1], "delete") != 0)
-        return cli_usage_error(usage, argc < 2 ? "expected 'delete'" : "unknown subcommand '%s'",
-                               argc < 2 ? "" : argv[1]);
-    if (argc != 3)
-        return cli_usage_error(usage, argc < 3 ? "give what to delete" : "unexpected argument '%s'", argv[3]);
-    *arg = argv[2];
+    cli_args a;
+    cli_args_begin(&a, spec, argc, argv);
+    if (cli_next(&a) == CLI_STOP) /* the tables have no options: CLI_STOP or CLI_DONE */
+        return a.status ? a.status : -1;
+    if (a.npos < 1 || strcmp(a.pos[0], "delete") != 0)
+        return cli_usage_error(spec, a.npos < 1 ? "expected 'delete'" : "unknown subcommand '%s'",
+                               a.npos < 1 ? "" : a.pos[0]);
+    if (a.npos < 2)
+        return cli_usage_error(spec, "give what to delete");
+    *arg = a.pos[1];
     return 0;
 }
 
@@ -43,10 +68,7 @@ static int run_delete(int (*fn)(ca_db *, const char *, ca_error *), const char *
 int cmd_round(int argc, char **argv)
 {
     const char *label = NULL;
-    int rc = delete_arg(argc, argv, round_usage,
-                        "\nDeletes a round drawn by mistake, with its list and allocation, as long as no grade\n"
-                        "is recorded for it (a graded round can never be deleted). The event log keeps it.\n",
-                        &label);
+    int rc = delete_arg(argc, argv, &round_spec, &label);
     if (rc)
         return rc < 0 ? 0 : rc;
     char done[200];
@@ -66,10 +88,7 @@ static int delete_snapshot_text(ca_db *db, const char *id, ca_error *err)
 int cmd_snapshot(int argc, char **argv)
 {
     const char *id = NULL;
-    int rc = delete_arg(argc, argv, snapshot_usage,
-                        "\nDeletes a snapshot imported by mistake (the wrong file, the wrong date), with its\n"
-                        "case rows, as long as no round drew from it. The event log keeps it.\n",
-                        &id);
+    int rc = delete_arg(argc, argv, &snapshot_spec, &id);
     if (rc)
         return rc < 0 ? 0 : rc;
     char done[100];

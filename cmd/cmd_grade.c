@@ -1,5 +1,4 @@
 /* grade, domains, actions and action (SPEC §7). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,118 +11,119 @@
 #include "audit/store/rounds.h"
 #include "cmd/output.h"
 
-static const char grade_usage[] =
-    "usage: caseaudit grade ROUND CASE_ID --grade G --auditor NAME [--date DATE] [--domain CODE=G]...\n"
-    "         [--action TEXT [--due DATE]] [--note TEXT] [--correct]\n"
-    "       caseaudit grade ROUND --file FILE [--date DATE] [--encoding utf-8|cp1252]\n";
-static const char grade_help[] =
-    "\nRecords an auditor's grade for a case on the round's list, or many from the returned\n"
+static const cli_opt grade_opts[] = {
+    CLI_ARG("ROUND", CLI_REQUIRED, NULL),
+    CLI_ARG("CASE_ID", CLI_REQUIRED | CLI_FORM(1), NULL),
+    CLI_VALUE('f', "file", "FILE", CLI_REQUIRED | CLI_FORM(2), "the returned list"),
+    CLI_VALUE('g', "grade", "G", CLI_REQUIRED | CLI_FORM(1), "the grade"),
+    CLI_VALUE('a', "auditor", "NAME", CLI_REQUIRED | CLI_FORM(1), "who audited the case"),
+    CLI_VALUE('d', "date", "DATE", 0,
+              "the audit date (default today; not before the round's as-of date);\n"
+              "with --file, the date for rows whose audit_date is blank"),
+    CLI_VALUE('D', "domain", "CODE=G", CLI_REPEAT | CLI_FORM(1),
+              "a domain grade (see 'caseaudit domains'); repeat for more"),
+    CLI_VALUE('A', "action", "TEXT", CLI_NEST | CLI_FORM(1), "an action for the case, owned by its allocated worker"),
+    CLI_VALUE('u', "due", "DATE", CLI_FORM(1), "when the action is due"),
+    CLI_VALUE('n', "note", "TEXT", CLI_FORM(1), "a note"),
+    CLI_FLAG('c', "correct", CLI_FORM(1), "replace an earlier grade (the earlier one stays in the history)"),
+    CLI_VALUE('e', "encoding", "utf-8|cp1252", CLI_FORM(2),
+              "of the file: utf-8 (default) or cp1252 (Excel on Windows)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec grade_spec = {
+    "grade", grade_opts,
+    "Records an auditor's grade for a case on the round's list, or many from the returned\n"
     "audit list (CSV, any column order; rows with a blank grade are skipped; a row identical\n"
     "to what is recorded is unchanged and skipped, so the whole sheet may be sent again).\n"
     "The auditor must be an active auditor in the people register, never of the case's\n"
     "own team nor its worker; someone other than the allocated auditor is recorded as a\n"
     "stand-in. Grades:\n"
-    "Outstanding, Good, Requires improvement, Inadequate (or 1-4, O, G, RI, I).\n\n"
-    "  --grade G          the grade\n"
-    "  --auditor NAME     who audited the case\n"
-    "  --date DATE        the audit date (default today; not before the round's as-of date);\n"
-    "                     with --file, the date for rows whose audit_date is blank\n"
-    "  --domain CODE=G    a domain grade (see 'caseaudit domains'); repeat for more\n"
-    "  --action TEXT      an action for the case, owned by its allocated worker\n"
-    "  --due DATE         when the action is due\n"
-    "  --note TEXT        a note\n"
-    "  --correct          replace an earlier grade (the earlier one stays in the history)\n"
-    "  --file FILE        the returned list\n"
-    "  --encoding ENC     of the file: utf-8 (default) or cp1252 (Excel on Windows)\n";
+    "Outstanding, Good, Requires improvement, Inadequate (or 1-4, O, G, RI, I).\n",
+    NULL,
+    NULL,
+};
 
 int cmd_grade(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"grade", required_argument, NULL, 'g'},   {"auditor", required_argument, NULL, 'a'},
-        {"date", required_argument, NULL, 'd'},    {"domain", required_argument, NULL, 'D'},
-        {"action", required_argument, NULL, 'A'},  {"due", required_argument, NULL, 'u'},
-        {"note", required_argument, NULL, 'n'},    {"correct", no_argument, NULL, 'c'},
-        {"file", required_argument, NULL, 'f'},    {"help", no_argument, NULL, 'h'},
-        {"encoding", required_argument, NULL, 'e'},
-        {NULL, 0, NULL, 0},
-    };
     grade_input g = {.date = -1, .action_due = -1};
     const char *file = NULL;
     int c, day, rc = 0, any_single = 0, cp1252 = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1 && rc == 0) {
-        any_single |= c != 'f' && c != 'h' && c != 'e' && c != 'd';
+    cli_args a;
+    cli_args_begin(&a, &grade_spec, argc, argv);
+    while (rc == 0 && (c = cli_next(&a)) > 0) {
+        any_single |= c != 'f' && c != 'e' && c != 'd';
         switch (c) {
         case 'g':
-            if (!(g.grade = grade_parse(optarg)))
-                rc = cli_error(CA_REFUSED, "--grade \"%s\": not a grade; expected " CA_GRADE_EXPECTED, optarg);
+            if (!(g.grade = grade_parse(a.value)))
+                rc = cli_error(CA_REFUSED, "--grade \"%s\": not a grade; expected " CA_GRADE_EXPECTED, a.value);
             break;
-        case 'a': free(g.auditor), g.auditor = strdup(optarg); break;
+        case 'a': free(g.auditor), g.auditor = strdup(a.value); break;
         case 'd':
-            if (cli_parse_date("--date", optarg, &day))
+            if (cli_parse_date("--date", a.value, &day))
                 rc = CA_REFUSED;
             g.date = day;
             break;
         case 'D': {
-            const char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg) {
-                rc = cli_usage_error(grade_usage, "--domain '%s': expected CODE=GRADE, as in voice=Good", optarg);
+            const char *eq = strchr(a.value, '=');
+            if (!eq || eq == a.value) {
+                rc = cli_usage_error(&grade_spec, "--domain '%s': expected CODE=GRADE, as in voice=Good", a.value);
                 break;
             }
             if (g.ndomains == GRADE_MAX_DOMAINS) {
-                rc = cli_usage_error(grade_usage, "too many --domain options");
+                rc = cli_usage_error(&grade_spec, "too many --domain options");
                 break;
             }
             int dg = grade_parse(eq + 1);
             if (!dg) {
-                rc = cli_error(CA_REFUSED, "--domain \"%s\": not a grade; expected " CA_GRADE_EXPECTED, optarg);
+                rc = cli_error(CA_REFUSED, "--domain \"%s\": not a grade; expected " CA_GRADE_EXPECTED, a.value);
                 break;
             }
-            g.domain[g.ndomains] = strndup(optarg, (size_t)(eq - optarg));
+            g.domain[g.ndomains] = strndup(a.value, (size_t)(eq - a.value));
             g.domain_grade[g.ndomains++] = dg;
             break;
         }
-        case 'A': free(g.action), g.action = strdup(optarg); break;
+        case 'A': free(g.action), g.action = strdup(a.value); break;
         case 'u':
-            if (cli_parse_date("--due", optarg, &day))
+            if (cli_parse_date("--due", a.value, &day))
                 rc = CA_REFUSED;
             g.action_due = day;
             break;
-        case 'n': free(g.note), g.note = strdup(optarg); break;
+        case 'n': free(g.note), g.note = strdup(a.value); break;
         case 'c': g.correct = 1; break;
-        case 'f': file = optarg; break;
+        case 'f': file = a.value; break;
         case 'e':
-            if ((cp1252 = cli_parse_encoding(grade_usage, optarg)) < 0)
+            if ((cp1252 = cli_parse_encoding(&grade_spec, a.value)) < 0)
                 rc = CA_USAGE;
             break;
-        case 'h': grade_input_free(&g); return printf("%s", grade_usage), cli_help(grade_help);
-        default: rc = cli_bad_option(grade_usage, argv, c);
         }
     }
+    if (rc == 0 && c == CLI_STOP) {
+        grade_input_free(&g);
+        return a.status;
+    }
     if (rc == 0) {
-        int nargs = argc - optind;
+        int nargs = a.npos;
         if (nargs < 1)
-            rc = cli_usage_error(grade_usage, "no ROUND given");
+            rc = cli_usage_error(&grade_spec, "no ROUND given");
         else if (file && (nargs > 1 || any_single))
-            rc = cli_usage_error(grade_usage, "--file takes no CASE_ID and no other option but --date and --encoding");
-        else if (!file && nargs != 2)
-            rc = cli_usage_error(grade_usage, nargs < 2 ? "no CASE_ID given" : "unexpected argument '%s'",
-                                 argv[optind + 2 < argc ? optind + 2 : optind]);
+            rc = cli_usage_error(&grade_spec, "--file takes no CASE_ID and no other option but --date and --encoding");
+        else if (!file && nargs < 2)
+            rc = cli_usage_error(&grade_spec, "no CASE_ID given");
         else if (!file && !g.grade)
-            rc = cli_usage_error(grade_usage, "--grade is required");
+            rc = cli_usage_error(&grade_spec, "--grade is required");
         else if (!file && !g.auditor)
-            rc = cli_usage_error(grade_usage, "--auditor is required");
+            rc = cli_usage_error(&grade_spec, "--auditor is required");
         else if (!file && !g.auditor[strspn(g.auditor, " \t")])
             rc = cli_error(CA_REFUSED, "--auditor is blank: give the name of the auditor who graded the case");
         else if (!file && g.action_due >= 0 && !g.action)
-            rc = cli_usage_error(grade_usage, "--due needs --action");
+            rc = cli_usage_error(&grade_spec, "--due needs --action");
     }
     ca_db *db = NULL;
     if (rc || (rc = cli_open_db(&db, CA_DB_EXISTING))) {
         grade_input_free(&g);
         return rc;
     }
-    const char *round = argv[optind];
+    const char *round = a.pos[0];
     ca_error err = CA_ERROR_INIT;
     grade_summary sum;
     grade_input *many = NULL;
@@ -150,7 +150,7 @@ int cmd_grade(int argc, char **argv)
             grade_input_free(&many[i]);
         free(many);
     } else {
-        g.case_id = strdup(argv[optind + 1]);
+        g.case_id = strdup(a.pos[1]);
         if (grade_record(db, round, &g, 1, &sum, &err) != CA_OK) {
             rc = cli_report(&err);
         } else {
@@ -181,46 +181,47 @@ static int add_domain_row(void *u, const char *code, const char *label)
     return 0;
 }
 
-static const char domains_usage[] = "usage: caseaudit domains [--format table|json]\n"
-                                    "       caseaudit domains add CODE \"Label\"\n";
+static const cli_opt domains_opts[] = {
+    CLI_VALUE('f', "format", "table|json", CLI_FORM(1), "the output format (default table)"),
+    CLI_ARG("add", CLI_REQUIRED | CLI_FORM(2), NULL),
+    CLI_ARG("CODE", CLI_REQUIRED | CLI_FORM(2), "the new domain's short code, such as voice"),
+    CLI_ARG("LABEL", CLI_REQUIRED | CLI_FORM(2), "its label, such as \"The child's voice\""),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec domains_spec = {
+    "domains", domains_opts,
+    "The audit domains, graded on the same scale as the case. 'add' adds one.\n",
+    NULL,
+    NULL,
+};
 
 int cmd_domains(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     enum out_format fmt = OUT_TABLE;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_JSON), &fmt))
-                return CA_USAGE;
-            break;
-        case 'h':
-            return printf("%s", domains_usage), cli_help("\nThe audit domains, graded on the same scale as the "
-                                                         "case. 'add' adds one.\n");
-        default: return cli_bad_option(domains_usage, argv, c);
-        }
+    cli_args a;
+    cli_args_begin(&a, &domains_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
+        if (c == 'f' && out_format_parse(a.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_JSON), &fmt))
+            return CA_USAGE;
     }
-    int nargs = argc - optind, adding = nargs > 0 && strcmp(argv[optind], "add") == 0;
+    if (c == CLI_STOP)
+        return a.status;
+    int nargs = a.npos, adding = nargs > 0 && strcmp(a.pos[0], "add") == 0;
     if (nargs > 0 && !adding)
-        return cli_usage_error(domains_usage, "unknown subcommand '%s'", argv[optind]);
+        return cli_usage_error(&domains_spec, "unknown subcommand '%s'", a.pos[0]);
     if (adding && nargs != 3)
-        return cli_usage_error(domains_usage, "domains add needs CODE and \"Label\"");
+        return cli_usage_error(&domains_spec, "domains add needs CODE and \"Label\"");
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
     if (adding) {
-        if (domain_add(db, argv[optind + 1], argv[optind + 2], &err) != CA_OK)
+        if (domain_add(db, a.pos[1], a.pos[2], &err) != CA_OK)
             rc = cli_report(&err);
         else
-            printf("Domain %s added: %s\n", argv[optind + 1], argv[optind + 2]);
+            printf("Domain %s added: %s\n", a.pos[1], a.pos[2]);
     } else {
         out_table *t = otab_new();
         otab_col(t, "code", COL_TEXT);
@@ -254,38 +255,40 @@ static int add_action_row(void *u, const action_row *r)
 
 /* ---- actions ---- */
 
-static const char actions_usage[] = "usage: caseaudit actions [--round R] [--open] [--overdue] "
-                                    "[--format table|csv|json]\n";
+static const cli_opt actions_opts[] = {
+    CLI_VALUE('r', "round", "R", 0, "only the actions of round R"),
+    CLI_FLAG('o', "open", 0, "only those not done"),
+    CLI_FLAG('v', "overdue", 0, "only those not done past their due date"),
+    CLI_VALUE('f', "format", "table|csv|json", 0, "the output format (default table)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec actions_spec = {
+    "actions", actions_opts,
+    "The actions raised by audits. Mark one done with 'caseaudit action done ID'.\n",
+    NULL,
+    NULL,
+};
 
 int cmd_actions(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"round", required_argument, NULL, 'r'}, {"open", no_argument, NULL, 'o'},
-        {"overdue", no_argument, NULL, 'v'},     {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-    };
     enum out_format fmt = OUT_TABLE;
     const char *round = NULL;
     int c, open = 0, overdue = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    cli_args a;
+    cli_args_begin(&a, &actions_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
         switch (c) {
-        case 'r': round = optarg; break;
+        case 'r': round = a.value; break;
         case 'o': open = 1; break;
         case 'v': overdue = 1; break;
         case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
+            if (out_format_parse(a.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
                 return CA_USAGE;
             break;
-        case 'h':
-            return printf("%s", actions_usage), cli_help(
-                "\nThe actions raised by audits: --open those not done, --overdue those not done\n"
-                "past their due date. Mark one done with 'caseaudit action done ID'.\n");
-        default: return cli_bad_option(actions_usage, argv, c);
         }
     }
-    if (optind < argc)
-        return cli_usage_error(actions_usage, "unexpected argument '%s'", argv[optind]);
+    if (c == CLI_STOP)
+        return a.status;
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)
@@ -310,33 +313,31 @@ int cmd_actions(int argc, char **argv)
     return rc;
 }
 
-static const char action_usage[] = "usage: caseaudit action done ID [--date DATE]\n";
+static const cli_opt action_opts[] = {
+    CLI_ARG("done", CLI_REQUIRED, NULL),
+    CLI_ARG("ID", CLI_REQUIRED, "the action's id (see 'caseaudit actions')"),
+    CLI_VALUE('d', "date", "DATE", 0, "when it was done (default today)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec action_spec = {"action", action_opts, "Marks an action done.\n", NULL, NULL};
 
 int cmd_action(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int c, day = cli_today();
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            if (cli_parse_date("--date", optarg, &day))
-                return CA_REFUSED;
-            break;
-        case 'h': return printf("%s", action_usage), cli_help("\nMarks an action done (default today).\n");
-        default: return cli_bad_option(action_usage, argv, c);
-        }
+    cli_args a;
+    cli_args_begin(&a, &action_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
+        if (c == 'd' && cli_parse_date("--date", a.value, &day))
+            return CA_REFUSED;
     }
-    if (argc - optind != 2 || strcmp(argv[optind], "done") != 0)
-        return cli_usage_error(action_usage, "expected 'action done ID'");
+    if (c == CLI_STOP)
+        return a.status;
+    if (a.npos != 2 || strcmp(a.pos[0], "done") != 0)
+        return cli_usage_error(&action_spec, "expected 'action done ID'");
     char *end;
-    long id = strtol(argv[optind + 1], &end, 10);
+    long id = strtol(a.pos[1], &end, 10);
     if (*end || id <= 0)
-        return cli_error(CA_REFUSED, "'%s' is not an action id (see 'caseaudit actions')", argv[optind + 1]);
+        return cli_error(CA_REFUSED, "'%s' is not an action id (see 'caseaudit actions')", a.pos[1]);
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)

@@ -1,5 +1,4 @@
 /* history (SPEC §3): the append-only event log, all of it or one case's. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,7 +6,19 @@
 #include "audit/store/events.h"
 #include "cmd/output.h"
 
-static const char history_usage[] = "usage: caseaudit history [CASE_ID] [--format table|csv|json]\n";
+static const cli_opt history_opts[] = {
+    CLI_ARG("CASE_ID", 0, "only this case's events"),
+    CLI_VALUE('f', "format", "table|csv|json", 0, "the output format (default table)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec history_spec = {
+    "history", history_opts,
+    "The event log: who did what and when (UTC), for every change, in time order.\n"
+    "With CASE_ID, that case's sampling, assignment, grades, corrections, moderation\n"
+    "and actions.\n",
+    NULL,
+    NULL,
+};
 
 struct history_view {
     out_table *t;
@@ -36,31 +47,18 @@ static int add_event(void *u, const event_row *r)
 
 int cmd_history(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     enum out_format fmt = OUT_TABLE;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
-                return CA_USAGE;
-            break;
-        case 'h':
-            return printf("%s", history_usage), cli_help(
-                "\nThe event log: who did what and when (UTC), for every change, in time order.\n"
-                "With CASE_ID, that case's sampling, assignment, grades, corrections, moderation\n"
-                "and actions.\n");
-        default: return cli_bad_option(history_usage, argv, c);
-        }
+    cli_args a;
+    cli_args_begin(&a, &history_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
+        if (c == 'f' &&
+            out_format_parse(a.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
+            return CA_USAGE;
     }
-    if (argc - optind > 1)
-        return cli_usage_error(history_usage, "unexpected argument '%s'", argv[optind + 1]);
-    const char *case_id = optind < argc ? argv[optind] : NULL;
+    if (c == CLI_STOP)
+        return a.status;
+    const char *case_id = a.npos ? a.pos[0] : NULL;
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)

@@ -1,5 +1,4 @@
 /* import and snapshots (SPEC §4). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,28 +10,33 @@
 #include "audit/store/snapshots.h"
 #include "cmd/output.h"
 
-static const char import_usage[] =
-    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n"
-    "                        [--problems FILE] [--no-team]\n";
-static const char import_help[] =
-    "usage: caseaudit import FILE... [--as-of DATE] [--plan-type CODE] [--encoding utf-8|cp1252] [--force] [--dry-run]\n"
-    "                        [--problems FILE] [--no-team]\n\n"
+static const cli_opt import_opts[] = {
+    CLI_ARG("FILE", CLI_REQUIRED | CLI_REPEAT, NULL),
+    CLI_VALUE('a', "as-of", "DATE", 0, "the date the list describes (default today)"),
+    CLI_VALUE('p', "plan-type", "CODE", 0, "the plan type of a generic list without a plan_type column"),
+    CLI_VALUE('e', "encoding", "utf-8|cp1252", 0,
+              "utf-8 or cp1252 for every file (default: each file as it is,\n"
+              "UTF-8 when it is valid UTF-8, else Windows-1252, with a note)"),
+    CLI_FLAG('F', "force", 0, "accept a file already imported in another snapshot"),
+    CLI_FLAG('n', "dry-run", 0, "check the files and print the summary; write nothing"),
+    CLI_VALUE('P', "problems", "FILE", 0,
+              "when refused, write every problem (not only the first 50) to\n"
+              "FILE as CSV: file,line,column,value,problem"),
+    CLI_FLAG('T', "no-team", 0,
+             "accept a generic list without a team column (the rule that\n"
+             "nobody audits their own team's cases then cannot apply)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec import_spec = {
+    "import", import_opts,
     "Imports the open cases as one snapshot: a generic case list (case_id, date_of_birth,\n"
     "plan_type, team, worker, ...) or Ofsted Annex A lists 2, 6, 7, 8 and 9, recognised from\n"
     "their headers. A child on several rows or lists is one case; the plan type is chosen\n"
     "by precedence CLA > CP > CIN > CL > EH. Cases whose plan ended on or before the as-of\n"
-    "date are kept as closed. Nothing is imported unless every row is valid.\n\n"
-    "  --as-of DATE         the date the list describes (default today)\n"
-    "  --plan-type CODE     the plan type of a generic list without a plan_type column\n"
-    "  --encoding ENC       utf-8 or cp1252 for every file (default: each file as it is,\n"
-    "                       UTF-8 when it is valid UTF-8, else Windows-1252, with a note)\n"
-    "  --force              accept a file already imported in another snapshot\n"
-    "  --dry-run            check the files and print the summary; write nothing\n"
-    "  --no-team            accept a generic list without a team column (the rule that\n"
-    "                       nobody audits their own team's cases then cannot apply)\n"
-    "  --problems FILE      when refused, write every problem (not only the first 50) to\n"
-    "                       FILE as CSV: file,line,column,value,problem\n"
-    "Creates the database when it does not exist.\n";
+    "date are kept as closed. Nothing is imported unless every row is valid.\n",
+    "Creates the database when it does not exist.\n",
+    NULL,
+};
 
 static void show_progress(long rows, void *arg)
 {
@@ -61,47 +65,37 @@ static void print_summary(const import_summary *s, int dry_run)
 
 int cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"as-of", required_argument, NULL, 'a'},
-        {"plan-type", required_argument, NULL, 'p'},
-        {"encoding", required_argument, NULL, 'e'},
-        {"dry-run", no_argument, NULL, 'n'},
-        {"force", no_argument, NULL, 'F'},
-        {"problems", required_argument, NULL, 'P'},
-        {"no-team", no_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     import_options opt = {.as_of = cli_today(), .plan = -1};
     const char *problems_path = NULL;
     int c, day;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    cli_args a;
+    cli_args_begin(&a, &import_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
         switch (c) {
         case 'a':
-            if (cli_parse_date("--as-of", optarg, &day))
+            if (cli_parse_date("--as-of", a.value, &day))
                 return CA_REFUSED;
             opt.as_of = day;
             break;
         case 'p':
-            if ((opt.plan = plan_parse(optarg)) < 0)
+            if ((opt.plan = plan_parse(a.value)) < 0)
                 return cli_error(CA_REFUSED, "--plan-type \"%s\": unknown plan type; expected " CA_PLAN_EXPECTED,
-                                 optarg);
+                                 a.value);
             break;
         case 'e':
-            if ((opt.encoding = cli_parse_encoding(import_usage, optarg)) < 0)
+            if ((opt.encoding = cli_parse_encoding(&import_spec, a.value)) < 0)
                 return CA_USAGE;
             break;
         case 'n': opt.dry_run = 1; break;
         case 'F': opt.force = 1; break;
-        case 'P': problems_path = optarg; break;
+        case 'P': problems_path = a.value; break;
         case 'T': opt.no_team = 1; break;
-        case 'h': return cli_help(import_help);
-        default: return cli_bad_option(import_usage, argv, c);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error(import_usage, "no file to import");
+    if (c == CLI_STOP)
+        return a.status;
+    if (a.npos == 0)
+        return cli_usage_error(&import_spec, "no file to import");
     if (isatty(STDERR_FILENO))
         opt.progress = show_progress;
 
@@ -127,7 +121,7 @@ int cmd_import(int argc, char **argv)
         db_close(db);
         return sum ? rc : cli_error(CA_SYSTEM, "out of memory");
     }
-    int ok = import_run(db, (const char *const *)argv + optind, argc - optind, &opt, sum, &err) == CA_OK;
+    int ok = import_run(db, (const char *const *)a.pos, a.npos, &opt, sum, &err) == CA_OK;
     if (opt.progress)
         fputs("\r\033[K", stderr); /* clear the progress line */
     if (!ok) {
@@ -210,33 +204,30 @@ static void write_snapshots_table(const snapshot_info *sn, int n)
     otab_free(t);
 }
 
-static const char snapshots_usage[] = "usage: caseaudit snapshots [--format table|json]\n";
+static const cli_opt snapshots_opts[] = {
+    CLI_VALUE('f', "format", "table|json", 0, "the output format (default table)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec snapshots_spec = {
+    "snapshots", snapshots_opts,
+    "Lists the imported snapshots: as-of date, files, rows, cases, merged,\n"
+    "closed and open cases per plan type.\n",
+    NULL,
+    NULL,
+};
 
 int cmd_snapshots(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     enum out_format fmt = OUT_TABLE;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_JSON), &fmt))
-                return CA_USAGE;
-            break;
-        case 'h':
-            return cli_help("usage: caseaudit snapshots [--format table|json]\n\n"
-                            "Lists the imported snapshots: as-of date, files, rows, cases, merged,\n"
-                            "closed and open cases per plan type.\n");
-        default: return cli_bad_option(snapshots_usage, argv, c);
-        }
+    cli_args a;
+    cli_args_begin(&a, &snapshots_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
+        if (c == 'f' && out_format_parse(a.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_JSON), &fmt))
+            return CA_USAGE;
     }
-    if (optind < argc)
-        return cli_usage_error(snapshots_usage, "unexpected argument '%s'", argv[optind]);
+    if (c == CLI_STOP)
+        return a.status;
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)

@@ -1,5 +1,4 @@
 /* moderation pick, moderation list and moderate (SPEC §8). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +12,47 @@
 #include "moderation/moderate.h"
 #include "moderation/pick.h"
 
-static const char moderation_usage[] =
-    "usage: caseaudit moderation pick (ROUND | --quarter Q) [--rate R] [--all-inadequate] [--seed SEED] [--add]\n"
-    "       caseaudit moderation list (ROUND | --quarter Q) [--pending] [--format table|csv|json|md|xlsx] "
-    "[-o FILE]\n";
+#define QUARTER_HELP "2026Q3 (July-September) or 2026/27Q2 (financial year)"
+
+static const cli_opt pick_opts[] = {
+    CLI_ARG("ROUND", CLI_REQUIRED | CLI_OR, "the round's audits"),
+    CLI_VALUE('q', "quarter", "Q", 0, "or the audits dated in a quarter:\n" QUARTER_HELP),
+    CLI_VALUE('r', "rate", "R", 0, "the share of each auditor's audits (default 0.25)"),
+    CLI_FLAG('i', "all-inadequate", 0, "every inadequate audit as well"),
+    CLI_VALUE('s', "seed", "SEED", 0, "decimal or 0x hex (default the round's; for a quarter,\n"
+                                      "one from the system's random source)"),
+    CLI_FLAG('a', "add", 0, "pick more where a pick was made already (else refused)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec pick_spec = {
+    "moderation pick", pick_opts,
+    "Chooses graded audits for moderation, among those not yet moderated or picked:\n"
+    "every inadequate audit with --all-inadequate, plus for each auditor\n"
+    "max(1, ceil(R x n)) of their other audits (n: all their audits in scope), those with\n"
+    "the smallest permanent random keys. A second pick for the same round or quarter is\n"
+    "refused unless --add. ROUND may be a quarter.\n",
+    NULL,
+    NULL,
+};
+
+static const cli_opt mlist_opts[] = {
+    CLI_ARG("ROUND", CLI_REQUIRED | CLI_OR, "the round's picked audits"),
+    CLI_VALUE('q', "quarter", "Q", 0, "or those audited in a quarter:\n" QUARTER_HELP),
+    CLI_FLAG('p', "pending", 0, "only those without an outcome yet"),
+    CLI_VALUE('f', "format", "table|csv|json|md|xlsx", 0, "the output format (default table; xlsx needs -o)"),
+    CLI_VALUE1('o', "output", 'o', "FILE", 0, "write to FILE instead of standard output"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec mlist_spec = {
+    "moderation list", mlist_opts,
+    "Exports the audits picked for moderation, with moderated_grade, moderator,\n"
+    "moderation_date and reason to fill in and return with 'caseaudit moderate ROUND\n"
+    "--file FILE'. The status column says \"corrected since moderation\" where the auditor\n"
+    "corrected the grade after the outcome: ask the moderator for another look. ROUND may\n"
+    "be a quarter.\n",
+    NULL,
+    NULL,
+};
 
 static int parse_quarter(const char *s, ca_period *p)
 {
@@ -48,12 +84,6 @@ static int round_or_quarter(const char **round, ca_period *q)
 
 static int moderation_pick(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"quarter", required_argument, NULL, 'q'}, {"rate", required_argument, NULL, 'r'},
-        {"all-inadequate", no_argument, NULL, 'i'}, {"seed", required_argument, NULL, 's'},
-        {"add", no_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-    };
     ca_period quarter;
     pick_scope scope = {NULL, NULL};
     double rate = 0.25;
@@ -61,45 +91,37 @@ static int moderation_pick(int argc, char **argv)
     const char *seed_given = NULL;
     uint64_t seed = 0;
     char *end;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    cli_args a;
+    cli_args_begin(&a, &pick_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
         switch (c) {
         case 'q':
-            if (parse_quarter(optarg, &quarter))
+            if (parse_quarter(a.value, &quarter))
                 return CA_REFUSED;
             scope.quarter = &quarter;
             break;
         case 'r':
-            rate = strtod(optarg, &end);
-            if (*end || end == optarg || !(rate > 0 && rate <= 1))
+            rate = strtod(a.value, &end);
+            if (*end || end == a.value || !(rate > 0 && rate <= 1))
                 return cli_error(CA_REFUSED, "--rate \"%s\": expected a share above 0 and at most 1, such as 0.25",
-                                 optarg);
+                                 a.value);
             break;
         case 'i': all_inadequate = 1; break;
         case 'a': add = 1; break;
         case 's':
-            if (sample_seed_parse(optarg, &seed) != CA_OK)
-                return cli_error(CA_REFUSED, "--seed \"%s\": expected a 64-bit number, decimal or 0x hex", optarg);
+            if (sample_seed_parse(a.value, &seed) != CA_OK)
+                return cli_error(CA_REFUSED, "--seed \"%s\": expected a 64-bit number, decimal or 0x hex", a.value);
             has_seed = 1;
-            seed_given = optarg;
+            seed_given = a.value;
             break;
-        case 'h':
-            return printf("%s", moderation_usage), cli_help(
-                "\nChooses graded audits for moderation, among those not yet moderated or picked:\n"
-                "every inadequate audit with --all-inadequate, plus for each auditor\n"
-                "max(1, ceil(R x n)) of their other audits (n: all their audits in scope), those with\n"
-                "the smallest permanent random keys. --rate R defaults to 0.25. The seed defaults to\n"
-                "the round's; for a quarter, one from the system's random source. A second pick for\n"
-                "the same round or quarter is refused unless --add. ROUND may be a quarter.\n");
-        default: return cli_bad_option(moderation_usage, argv, c);
         }
     }
-    if (optind < argc)
-        scope.round = argv[optind++];
-    if (optind < argc)
-        return cli_usage_error(moderation_usage, "unexpected argument '%s'", argv[optind]);
+    if (c == CLI_STOP)
+        return a.status;
+    if (a.npos)
+        scope.round = a.pos[0];
     if (!scope.round == !scope.quarter)
-        return cli_usage_error(moderation_usage, "give a ROUND or --quarter Q (one of them)");
+        return cli_usage_error(&pick_spec, "give a ROUND or --quarter Q (one of them)");
     if (round_or_quarter(&scope.round, &quarter))
         scope.quarter = &quarter;
     ca_db *db;
@@ -169,50 +191,38 @@ static int add_moderation_row(void *u, const moderation_list_row *r)
 
 static int moderation_list(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"quarter", required_argument, NULL, 'q'}, {"pending", no_argument, NULL, 'p'},
-        {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-    };
     ca_period quarter;
     int have_quarter = 0, pending = 0, c;
     enum out_format fmt = OUT_TABLE;
     const char *path = NULL, *round = NULL;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+    cli_args a;
+    cli_args_begin(&a, &mlist_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
         switch (c) {
         case 'q':
-            if (parse_quarter(optarg, &quarter))
+            if (parse_quarter(a.value, &quarter))
                 return CA_REFUSED;
             have_quarter = 1;
             break;
         case 'p': pending = 1; break;
         case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+            if (out_format_parse(a.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
                                  OUT_ALLOW(OUT_MD) | OUT_ALLOW(OUT_XLSX), &fmt))
                 return CA_USAGE;
             break;
-        case 'o': path = optarg; break;
-        case 'h':
-            return printf("%s", moderation_usage), cli_help(
-                "\nExports the audits picked for moderation, with moderated_grade, moderator,\n"
-                "moderation_date and reason to fill in and return with 'caseaudit moderate ROUND\n"
-                "--file FILE'. --pending: only those without an outcome yet. The status column\n"
-                "says \"corrected since moderation\" where the auditor corrected the grade after the\n"
-                "outcome: ask the moderator for another look. ROUND may be a quarter.\n");
-        default: return cli_bad_option(moderation_usage, argv, c);
+        case 'o': path = a.value; break;
         }
     }
-    if (optind < argc)
-        round = argv[optind++];
-    if (optind < argc)
-        return cli_usage_error(moderation_usage, "unexpected argument '%s'", argv[optind]);
+    if (c == CLI_STOP)
+        return a.status;
+    if (a.npos)
+        round = a.pos[0];
     if (!round == !have_quarter)
-        return cli_usage_error(moderation_usage, "give a ROUND or --quarter Q (one of them)");
+        return cli_usage_error(&mlist_spec, "give a ROUND or --quarter Q (one of them)");
     if (round_or_quarter(&round, &quarter))
         have_quarter = 1;
     if (fmt == OUT_XLSX && (!path || strcmp(path, "-") == 0))
-        return cli_usage_error(moderation_usage, "--format xlsx needs -o FILE");
+        return cli_usage_error(&mlist_spec, "--format xlsx needs -o FILE");
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)
@@ -279,75 +289,92 @@ int cmd_moderation(int argc, char **argv)
         return moderation_pick(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "list") == 0)
         return moderation_list(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return cli_help(moderation_usage);
-    return cli_usage_error(moderation_usage, argc < 2 ? "expected 'moderation pick' or 'moderation list'"
-                                                      : "unknown subcommand '%s'", argc < 2 ? "" : argv[1]);
+    int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+    if (!help)
+        cli_usage_error(NULL, argc < 2 ? "expected 'moderation pick' or 'moderation list'" : "unknown subcommand '%s'",
+                        argc < 2 ? "" : argv[1]);
+    FILE *f = help ? stdout : stderr;
+    cli_print_usage(f, &pick_spec, 1);
+    cli_print_usage(f, &mlist_spec, 0);
+    if (help)
+        fprintf(f, "\nPicks audits for moderation, or exports the moderation list; see\n"
+                   "'caseaudit moderation pick --help' and 'caseaudit moderation list --help'.\n");
+    return help ? 0 : CA_USAGE;
 }
 
-static const char moderate_usage[] =
-    "usage: caseaudit moderate ROUND CASE_ID --grade G --moderator NAME [--date DATE] [--reason TEXT] [--correct]\n"
-    "       caseaudit moderate ROUND --file FILE [--encoding utf-8|cp1252]\n";
+static const cli_opt moderate_opts[] = {
+    CLI_ARG("ROUND", CLI_REQUIRED, NULL),
+    CLI_ARG("CASE_ID", CLI_REQUIRED | CLI_FORM(1), NULL),
+    CLI_VALUE('g', "grade", "G", CLI_REQUIRED | CLI_FORM(1), "the grade the moderator would give"),
+    CLI_VALUE('m', "moderator", "NAME", CLI_REQUIRED | CLI_FORM(1), "who moderated (not the auditor)"),
+    CLI_VALUE('d', "date", "DATE", CLI_FORM(1), "the moderation date (default today)"),
+    CLI_VALUE('r', "reason", "TEXT", CLI_FORM(1), "why, required when the grade changes"),
+    CLI_FLAG('c', "correct", CLI_FORM(1), "replace an earlier outcome"),
+    CLI_VALUE('f', "file", "FILE", CLI_REQUIRED | CLI_FORM(2),
+              "the returned moderation list (blank moderated_grade: skipped; a row\n"
+              "identical to the recorded outcome: unchanged); a row's round column,\n"
+              "where filled in, names its round"),
+    CLI_VALUE('e', "encoding", "utf-8|cp1252", CLI_FORM(2),
+              "of the file: utf-8 (default) or cp1252 (Excel on Windows)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec moderate_spec = {
+    "moderate", moderate_opts,
+    "Records a senior manager's moderation of an audit: the grade they would give.\n"
+    "The outcome (agreed, downgraded, upgraded) is derived. The moderator must be an\n"
+    "active manager in the people register and may not be the auditor; a reason is\n"
+    "required when the grade changes; the date is neither\n"
+    "before the audit date nor in the future. A second outcome needs --correct.\n"
+    "ROUND may be a round or a quarter (2026Q3 or 2026/27Q2).\n",
+    NULL,
+    NULL,
+};
 
 int cmd_moderate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"grade", required_argument, NULL, 'g'}, {"moderator", required_argument, NULL, 'm'},
-        {"date", required_argument, NULL, 'd'},  {"reason", required_argument, NULL, 'r'},
-        {"correct", no_argument, NULL, 'c'},     {"file", required_argument, NULL, 'f'},
-        {"encoding", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-    };
     mod_input m = {.date = -1};
     const char *file = NULL;
     int c, rc = 0, day, single = 0, cp1252 = 0;
-    opterr = 0;
-    while (rc == 0 && (c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        single |= c != 'f' && c != 'h' && c != 'e';
+    cli_args a;
+    cli_args_begin(&a, &moderate_spec, argc, argv);
+    while (rc == 0 && (c = cli_next(&a)) > 0) {
+        single |= c != 'f' && c != 'e';
         switch (c) {
         case 'g':
-            if (!(m.grade = grade_parse(optarg)))
-                rc = cli_error(CA_REFUSED, "--grade \"%s\": not a grade; expected " CA_GRADE_EXPECTED, optarg);
+            if (!(m.grade = grade_parse(a.value)))
+                rc = cli_error(CA_REFUSED, "--grade \"%s\": not a grade; expected " CA_GRADE_EXPECTED, a.value);
             break;
-        case 'm': free(m.moderator), m.moderator = strdup(optarg); break;
+        case 'm': free(m.moderator), m.moderator = strdup(a.value); break;
         case 'd':
-            if (cli_parse_date("--date", optarg, &day))
+            if (cli_parse_date("--date", a.value, &day))
                 rc = CA_REFUSED;
             m.date = day;
             break;
-        case 'r': free(m.reason), m.reason = strdup(optarg); break;
+        case 'r': free(m.reason), m.reason = strdup(a.value); break;
         case 'c': m.correct = 1; break;
-        case 'f': file = optarg; break;
+        case 'f': file = a.value; break;
         case 'e':
-            if ((cp1252 = cli_parse_encoding(moderate_usage, optarg)) < 0)
+            if ((cp1252 = cli_parse_encoding(&moderate_spec, a.value)) < 0)
                 rc = CA_USAGE;
             break;
-        case 'h':
-            mod_input_free(&m);
-            return printf("%s", moderate_usage), cli_help(
-                "\nRecords a senior manager's moderation of an audit: the grade they would give.\n"
-                "The outcome (agreed, downgraded, upgraded) is derived. The moderator must be an\n"
-                "active manager in the people register and may not be the auditor; a reason is\n"
-                "required when the grade changes; the date is neither\n"
-                "before the audit date nor in the future. A second outcome needs --correct.\n"
-                "--file reads the returned moderation list (blank moderated_grade: skipped; a row\n"
-                "identical to the recorded outcome: unchanged); a row's round column, where filled\n"
-                "in, names its round. ROUND may be a round or a quarter (2026Q3 or 2026/27Q2).\n");
-        default: rc = cli_bad_option(moderate_usage, argv, c);
         }
     }
-    int nargs = argc - optind;
+    if (rc == 0 && c == CLI_STOP) {
+        mod_input_free(&m);
+        return a.status;
+    }
+    int nargs = a.npos;
     if (rc == 0) {
         if (nargs < 1)
-            rc = cli_usage_error(moderate_usage, "no ROUND given");
+            rc = cli_usage_error(&moderate_spec, "no ROUND given");
         else if (file && (nargs > 1 || single))
-            rc = cli_usage_error(moderate_usage, "--file takes no CASE_ID and no other option");
-        else if (!file && nargs != 2)
-            rc = cli_usage_error(moderate_usage, nargs < 2 ? "no CASE_ID given" : "too many arguments");
+            rc = cli_usage_error(&moderate_spec, "--file takes no CASE_ID and no other option");
+        else if (!file && nargs < 2)
+            rc = cli_usage_error(&moderate_spec, "no CASE_ID given");
         else if (!file && !m.grade)
-            rc = cli_usage_error(moderate_usage, "--grade is required");
+            rc = cli_usage_error(&moderate_spec, "--grade is required");
         else if (!file && !m.moderator)
-            rc = cli_usage_error(moderate_usage, "--moderator is required");
+            rc = cli_usage_error(&moderate_spec, "--moderator is required");
     }
     ca_db *db = NULL;
     if (rc || (rc = cli_open_db(&db, CA_DB_EXISTING))) {
@@ -359,7 +386,7 @@ int cmd_moderate(int argc, char **argv)
     mod_input *many = NULL;
     long n = 0, skipped = 0;
     if (file) {
-        if (moderation_read_file(argv[optind], file, cp1252, &many, &n, &skipped, &err) != CA_OK ||
+        if (moderation_read_file(a.pos[0], file, cp1252, &many, &n, &skipped, &err) != CA_OK ||
             moderation_record(db, many, n, &sum, &err) != CA_OK)
             rc = cli_report(&err);
         else
@@ -371,8 +398,8 @@ int cmd_moderate(int argc, char **argv)
             mod_input_free(&many[i]);
         free(many);
     } else {
-        m.round = strdup(argv[optind]);
-        m.case_id = strdup(argv[optind + 1]);
+        m.round = strdup(a.pos[0]);
+        m.case_id = strdup(a.pos[1]);
         if (moderation_record(db, &m, 1, &sum, &err) != CA_OK)
             rc = cli_report(&err);
         else if (sum.unchanged)

@@ -1,6 +1,5 @@
 /* people, people import, people disable (SPEC §6): the register of who audits,
  * moderates and leads QA. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +9,19 @@
 #include "cmd/cli.h"
 #include "cmd/output.h"
 
-static const char people_usage[] =
-    "usage: caseaudit people [--format table|csv|json]\n"
-    "       caseaudit people import FILE [--encoding utf-8|cp1252]\n"
-    "       caseaudit people disable NAME\n";
-static const char people_help[] =
-    "\nThe people register: who audits (role auditor), moderates (manager) and leads QA\n"
+static const cli_opt people_opts[] = {
+    CLI_VALUE('f', "format", "table|csv|json", CLI_FORM(1), "the output format of the list (default table)"),
+    CLI_ARG("import", CLI_REQUIRED | CLI_FORM(2), NULL),
+    CLI_ARG("disable", CLI_REQUIRED | CLI_FORM(3), NULL),
+    CLI_ARG("FILE", CLI_REQUIRED | CLI_FORM(2), "the people to add or update, as CSV"),
+    CLI_VALUE('e', "encoding", "utf-8|cp1252", CLI_FORM(2),
+              "of the file: utf-8 (default) or cp1252 (Excel on Windows)"),
+    CLI_ARG("NAME", CLI_REQUIRED | CLI_FORM(3), "the person to mark inactive"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec people_spec = {
+    "people", people_opts,
+    "The people register: who audits (role auditor), moderates (manager) and leads QA\n"
     "(qa-lead). 'import' reads a CSV with the columns name, team (several separated by ;),\n"
     "roles (auditor, manager, qa-lead; several separated by ;; default auditor), email,\n"
     "capacity and active (yes or no), in any order; importing again updates the people it\n"
@@ -23,7 +29,10 @@ static const char people_help[] =
     "latest case list's: a spelling that differs only by dashes, case, spaces or &/and is\n"
     "taken as the list's, with a note. Names are matched ignoring case and repeated spaces.\n"
     "'disable' marks a person inactive: their records stay, they can no longer grade,\n"
-    "moderate or be assigned cases.\n";
+    "moderate or be assigned cases.\n",
+    NULL,
+    " (quote a name with spaces)",
+};
 
 static int add_person_row(void *u, const person_row *r)
 {
@@ -109,53 +118,46 @@ static int people_disable_one(const char *name)
 
 int cmd_people(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"encoding", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     enum out_format fmt = OUT_TABLE;
     int c, cp1252 = 0, have_format = 0, have_encoding = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    cli_args a;
+    cli_args_begin(&a, &people_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
         switch (c) {
         case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
+            if (out_format_parse(a.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
                 return CA_USAGE;
             have_format = 1;
             break;
         case 'e':
-            if ((cp1252 = cli_parse_encoding(people_usage, optarg)) < 0)
+            if ((cp1252 = cli_parse_encoding(&people_spec, a.value)) < 0)
                 return CA_USAGE;
             have_encoding = 1;
             break;
-        case 'h': return printf("%s", people_usage), cli_help(people_help);
-        default: return cli_bad_option(people_usage, argv, c);
         }
     }
-    int nargs = argc - optind;
-    const char *sub = nargs ? argv[optind] : NULL;
+    if (c == CLI_STOP)
+        return a.status;
+    int nargs = a.npos;
+    const char *sub = nargs ? a.pos[0] : NULL;
     if (!sub) {
         if (have_encoding)
-            return cli_usage_error(people_usage, "--encoding is for 'people import'");
+            return cli_usage_error(&people_spec, "--encoding is for 'people import'");
         return people_list(fmt);
     }
     if (have_format)
-        return cli_usage_error(people_usage, "--format is for listing the register ('caseaudit people')");
+        return cli_usage_error(&people_spec, "--format is for listing the register ('caseaudit people')");
     if (strcmp(sub, "import") == 0) {
-        if (nargs != 2)
-            return cli_usage_error(people_usage, nargs < 2 ? "people import needs a FILE" : "unexpected argument '%s'",
-                                   argv[optind + (nargs < 2 ? 0 : 2)]);
-        return people_import(argv[optind + 1], cp1252);
+        if (nargs < 2)
+            return cli_usage_error(&people_spec, "people import needs a FILE");
+        return people_import(a.pos[1], cp1252);
     }
     if (strcmp(sub, "disable") == 0) {
-        if (nargs != 2)
-            return cli_usage_error(people_usage, nargs < 2 ? "people disable needs a NAME" :
-                                   "unexpected argument '%s' (quote a name with spaces)", argv[optind + (nargs < 2 ? 0 : 2)]);
+        if (nargs < 2)
+            return cli_usage_error(&people_spec, "people disable needs a NAME");
         if (have_encoding)
-            return cli_usage_error(people_usage, "--encoding is for 'people import'");
-        return people_disable_one(argv[optind + 1]);
+            return cli_usage_error(&people_spec, "--encoding is for 'people import'");
+        return people_disable_one(a.pos[1]);
     }
-    return cli_usage_error(people_usage, "unknown subcommand '%s' (import, disable, or none to list)", sub);
+    return cli_usage_error(&people_spec, "unknown subcommand '%s' (import, disable, or none to list)", sub);
 }

@@ -1,5 +1,4 @@
 /* report (SPEC §9): one model, rendered as table, md, html, csv, json or xlsx. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,22 +8,29 @@
 #include "moderation/render/render.h"
 #include "moderation/report.h"
 
-static const char report_usage[] =
-    "usage: caseaudit report [--quarter 2026Q3 | --quarter 2026/27Q2 | --from DATE --to DATE] [--by DIMS]\n"
-    "         [--as-at DATE] [--format table|md|html|csv|json|xlsx] [-o FILE] [--suppress-below K]\n";
-static const char report_help[] =
-    "\nThe quarterly report: audits completed, grade shares as audited and after moderation\n"
+static const cli_opt report_opts[] = {
+    CLI_VALUE('q', "quarter", "Q", CLI_OR, "2026Q3 (July-September) or 2026/27Q2 (financial year)"),
+    CLI_VALUE('F', "from", "DATE", CLI_AND,
+              "or the first day of any other period (default: the last\ncomplete quarter)"),
+    CLI_VALUE('T', "to", "DATE", 0, "and its last day"),
+    CLI_VALUE('b', "by", "DIMS", 0, "breakdowns: comma list of plan, age, team, auditor (default plan,age)"),
+    CLI_VALUE('a', "as-at", "DATE", 0, "the report as it stood at the end of DATE"),
+    CLI_VALUE('f', "format", "table|md|html|csv|json|xlsx", 0,
+              "the output format (default table; html and xlsx need -o)"),
+    CLI_VALUE1('o', "output", 'o', "FILE", 0, "write to FILE (mode 0600)"),
+    CLI_VALUE('s', "suppress-below", "K", 0, "show counts below K as <K in breakdowns (for public papers)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec report_spec = {
+    "report", report_opts,
+    "The quarterly report: audits completed, grade shares as audited and after moderation\n"
     "(95% Wilson intervals), the design-weighted estimate for all open cases, moderation\n"
     "(agreed, downgraded, upgraded, the transition matrix, Cohen's kappa, the sign test),\n"
     "breakdowns, domains, actions and the trend over four quarters. No child's identifier\n"
-    "appears in any report.\n\n"
-    "  --quarter Q          2026Q3 (July-September) or 2026/27Q2 (financial year)\n"
-    "  --from DATE --to DATE  any period instead (default: the last complete quarter)\n"
-    "  --by DIMS            breakdowns: comma list of plan, age, team, auditor (default plan,age)\n"
-    "  --as-at DATE         the report as it stood at the end of DATE\n"
-    "  --format FMT         table (default), md, html, csv, json or xlsx (html and xlsx need -o)\n"
-    "  -o FILE              write to FILE (mode 0600)\n"
-    "  --suppress-below K   show counts below K as <K in breakdowns (for public papers)\n";
+    "appears in any report.\n",
+    NULL,
+    NULL,
+};
 
 /* Writes the report as fmt to path (NULL or "-": standard output); xlsx and html
  * need a path. Returns the exit status. */
@@ -84,65 +90,58 @@ static int parse_by(char *arg, struct options *o)
             if ((int)o->dims[i] == found)
                 found = -2;
         if (found < 0)
-            return cli_usage_error(report_usage, "--by: '%s' is not one of plan, age, team, auditor (or is "
+            return cli_usage_error(&report_spec, "--by: '%s' is not one of plan, age, team, auditor (or is "
                                    "given twice)", tok);
         o->dims[o->ndims++] = (enum report_dim)found;
     }
     return 0;
 }
 
-/* One option: 0, or the exit status (help printed: 0 through *done). */
-static int parse_option(int c, char **argv, struct options *o, int *done)
+/* One option and its value: 0, or the exit status. */
+static int parse_option(int c, char *value, struct options *o)
 {
     char why[160], *end;
     switch (c) {
     case 'q':
-        if (period_parse_quarter(optarg, &o->period, why, sizeof why) != CA_OK)
-            return cli_error(CA_REFUSED, "--quarter \"%s\": %s", optarg, why);
+        if (period_parse_quarter(value, &o->period, why, sizeof why) != CA_OK)
+            return cli_error(CA_REFUSED, "--quarter \"%s\": %s", value, why);
         o->have_quarter = 1;
         return 0;
-    case 'F': return cli_parse_date("--from", optarg, &o->from) ? CA_REFUSED : 0;
-    case 'T': return cli_parse_date("--to", optarg, &o->to) ? CA_REFUSED : 0;
-    case 'a': return cli_parse_date("--as-at", optarg, &o->as_at) ? CA_REFUSED : 0;
-    case 'b': return parse_by(optarg, o);
-    case 'f': return out_format_parse(optarg, 0x3f, &o->fmt) ? CA_USAGE : 0;
-    case 'o': o->path = optarg; return 0;
+    case 'F': return cli_parse_date("--from", value, &o->from) ? CA_REFUSED : 0;
+    case 'T': return cli_parse_date("--to", value, &o->to) ? CA_REFUSED : 0;
+    case 'a': return cli_parse_date("--as-at", value, &o->as_at) ? CA_REFUSED : 0;
+    case 'b': return parse_by(value, o);
+    case 'f': return out_format_parse(value, 0x3f, &o->fmt) ? CA_USAGE : 0;
+    case 'o': o->path = value; return 0;
     case 's':
-        o->suppress = strtol(optarg, &end, 10);
+        o->suppress = strtol(value, &end, 10);
         if (*end || o->suppress < 1)
-            return cli_error(CA_REFUSED, "--suppress-below \"%s\": expected a whole number above 0", optarg);
+            return cli_error(CA_REFUSED, "--suppress-below \"%s\": expected a whole number above 0", value);
         return 0;
-    case 'h': return *done = 1, printf("%s", report_usage), cli_help(report_help);
-    default: return cli_bad_option(report_usage, argv, c);
+    default: return 0;
     }
 }
 
 /* The options and how they combine: 0, or the exit status (*done when help was printed). */
 static int parse_options(int argc, char **argv, struct options *o, int *done)
 {
-    static const struct option opts[] = {
-        {"quarter", required_argument, NULL, 'q'}, {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'T'},      {"by", required_argument, NULL, 'b'},
-        {"as-at", required_argument, NULL, 'a'},   {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},  {"suppress-below", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-    };
     *o = (struct options){.from = -1, .to = -1, .as_at = -1, .ndims = 2, .dims = {BY_PLAN, BY_AGE}, .fmt = OUT_TABLE};
     int c, rc;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1)
-        if ((rc = parse_option(c, argv, o, done)) != 0 || *done)
+    cli_args a;
+    cli_args_begin(&a, &report_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0)
+        if ((rc = parse_option(c, a.value, o)) != 0)
             return rc;
-    if (optind < argc)
-        return cli_usage_error(report_usage, "unexpected argument '%s'", argv[optind]);
+    if (c == CLI_STOP)
+        return *done = 1, a.status;
     if (o->have_quarter && (o->from >= 0 || o->to >= 0))
-        return cli_usage_error(report_usage, "give --quarter or --from and --to, not both");
+        return cli_usage_error(&report_spec, "give --quarter or --from and --to, not both");
     if ((o->from >= 0) != (o->to >= 0))
-        return cli_usage_error(report_usage, "--from and --to go together");
+        return cli_usage_error(&report_spec, "--from and --to go together");
     if (o->from >= 0 && o->from > o->to)
         return cli_error(CA_REFUSED, "--from is after --to");
     if ((o->fmt == OUT_XLSX || o->fmt == OUT_HTML) && (!o->path || strcmp(o->path, "-") == 0))
-        return cli_usage_error(report_usage, "--format %s needs -o FILE", o->fmt == OUT_XLSX ? "xlsx" : "html");
+        return cli_usage_error(&report_spec, "--format %s needs -o FILE", o->fmt == OUT_XLSX ? "xlsx" : "html");
     if (o->from >= 0)
         period_from_dates(o->from, o->to, &o->period);
     else if (!o->have_quarter)

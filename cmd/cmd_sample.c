@@ -1,5 +1,4 @@
 /* sample, list and rounds (SPEC §5). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,43 +10,33 @@
 #include "audit/store/rounds.h"
 #include "cmd/output.h"
 
-static const char sample_usage[] =
-    "usage: caseaudit sample ROUND --size N [--strata DIMS] [--alloc proportional|equal|neyman|fixed:FILE]\n"
-    "         [--min-per-stratum K] [--exclude-audited-within MONTHS] [--seed SEED] [--snapshot ID]\n"
-    "         [--due DATE] [--age-bands EDGES] [--replace]\n";
-static const char sample_help[] =
-    "\nDraws the month's audit list ROUND (a label such as 2026-11) from the open cases of a\n"
+static const cli_opt sample_opts[] = {
+    CLI_ARG("ROUND", CLI_REQUIRED, "the round's label, such as 2026-11"),
+    CLI_VALUE('n', "size", "N", CLI_REQUIRED, "cases to draw in all"),
+    CLI_VALUE('s', "strata", "DIMS", 0, "comma list of plan, age, team (default plan,age)"),
+    CLI_VALUE('a', "alloc", "proportional|equal|neyman|fixed:FILE", 0,
+              "proportional (default), equal, neyman, or fixed:FILE\n(a CSV of stratum,n)"),
+    CLI_VALUE('k', "min-per-stratum", "K", 0, "at least min(K, N_h) from every stratum (default 1)"),
+    CLI_VALUE('x', "exclude-audited-within", "MONTHS", 0,
+              "leave out cases audited in the last MONTHS months\n(default 12; 0 turns this off)"),
+    CLI_VALUE('S', "seed", "SEED", 0, "decimal or 0x hex; default from the system's random source"),
+    CLI_VALUE('i', "snapshot", "ID", 0, "default the latest"),
+    CLI_VALUE('d', "due", "DATE", 0, "when the audits are due"),
+    CLI_VALUE('b', "age-bands", "EDGES", 0, "lower edges in years (default 0,1,5,10,16,18)"),
+    CLI_FLAG('r', "replace", 0, "draw an existing round again (only before any grade)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec sample_spec = {
+    "sample", sample_opts,
+    "Draws the month's audit list ROUND (a label such as 2026-11) from the open cases of a\n"
     "snapshot by stratified simple random sampling with permanent random keys: anyone can\n"
-    "re-derive the list from the seed.\n\n"
-    "  --size N                       cases to draw in all\n"
-    "  --strata DIMS                  comma list of plan, age, team (default plan,age)\n"
-    "  --alloc METHOD                 proportional (default), equal, neyman, or fixed:FILE\n"
-    "                                 (a CSV of stratum,n)\n"
-    "  --min-per-stratum K            at least min(K, N_h) from every stratum (default 1)\n"
-    "  --exclude-audited-within M     leave out cases audited in the last M months\n"
-    "                                 (default 12; 0 turns this off)\n"
-    "  --seed SEED                    decimal or 0x hex; default from the system's random source\n"
-    "  --snapshot ID                  default the latest\n"
-    "  --due DATE                     when the audits are due\n"
-    "  --age-bands EDGES              lower edges in years (default 0,1,5,10,16,18)\n"
-    "  --replace                      draw an existing round again (only before any grade)\n";
+    "re-derive the list from the seed.\n",
+    NULL,
+    NULL,
+};
 
 int cmd_sample(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"size", required_argument, NULL, 'n'},
-        {"strata", required_argument, NULL, 's'},
-        {"alloc", required_argument, NULL, 'a'},
-        {"min-per-stratum", required_argument, NULL, 'k'},
-        {"exclude-audited-within", required_argument, NULL, 'x'},
-        {"seed", required_argument, NULL, 'S'},
-        {"snapshot", required_argument, NULL, 'i'},
-        {"due", required_argument, NULL, 'd'},
-        {"age-bands", required_argument, NULL, 'b'},
-        {"replace", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     sample_design d = {.min_per_stratum = 1, .exclude_months = 12, .due = -1, .ndims = 2,
                        .dims = {DIM_PLAN, DIM_AGE}};
     bands_default(&d.bands);
@@ -56,73 +45,72 @@ int cmd_sample(int argc, char **argv)
     char *end;
     ca_error err = CA_ERROR_INIT;
     char why[160];
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    cli_args a;
+    cli_args_begin(&a, &sample_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
         switch (c) {
         case 'n':
-            d.size = strtol(optarg, &end, 10);
+            d.size = strtol(a.value, &end, 10);
             if (*end || d.size <= 0)
-                return cli_error(CA_REFUSED, "--size \"%s\": expected a whole number of cases above 0", optarg);
+                return cli_error(CA_REFUSED, "--size \"%s\": expected a whole number of cases above 0", a.value);
             break;
         case 's':
-            if (sample_dims_parse(optarg, &d, &err) != CA_OK)
-                return cli_usage_error(sample_usage, "%s", err.msg);
+            if (sample_dims_parse(a.value, &d, &err) != CA_OK)
+                return cli_usage_error(&sample_spec, "%s", err.msg);
             break;
         case 'a':
-            if (strcmp(optarg, "proportional") == 0)
+            if (strcmp(a.value, "proportional") == 0)
                 d.alloc = ALLOC_PROPORTIONAL;
-            else if (strcmp(optarg, "equal") == 0)
+            else if (strcmp(a.value, "equal") == 0)
                 d.alloc = ALLOC_EQUAL;
-            else if (strcmp(optarg, "neyman") == 0)
+            else if (strcmp(a.value, "neyman") == 0)
                 d.alloc = ALLOC_NEYMAN;
-            else if (strncmp(optarg, "fixed:", 6) == 0 && optarg[6])
-                d.alloc = ALLOC_FIXED, d.fixed_path = optarg + 6;
+            else if (strncmp(a.value, "fixed:", 6) == 0 && a.value[6])
+                d.alloc = ALLOC_FIXED, d.fixed_path = a.value + 6;
             else
-                return cli_usage_error(sample_usage, "--alloc '%s': expected proportional, equal, neyman or "
-                                       "fixed:FILE", optarg);
+                return cli_usage_error(&sample_spec, "--alloc '%s': expected proportional, equal, neyman or "
+                                       "fixed:FILE", a.value);
             break;
         case 'k':
-            d.min_per_stratum = (int)strtol(optarg, &end, 10);
+            d.min_per_stratum = (int)strtol(a.value, &end, 10);
             if (*end || d.min_per_stratum < 0)
-                return cli_error(CA_REFUSED, "--min-per-stratum \"%s\": expected a whole number", optarg);
+                return cli_error(CA_REFUSED, "--min-per-stratum \"%s\": expected a whole number", a.value);
             break;
         case 'x':
-            d.exclude_months = (int)strtol(optarg, &end, 10);
+            d.exclude_months = (int)strtol(a.value, &end, 10);
             if (*end || d.exclude_months < 0 || d.exclude_months > 1200)
-                return cli_error(CA_REFUSED, "--exclude-audited-within \"%s\": expected a number of months", optarg);
+                return cli_error(CA_REFUSED, "--exclude-audited-within \"%s\": expected a number of months", a.value);
             break;
         case 'S':
-            if (sample_seed_parse(optarg, &d.seed) != CA_OK)
-                return cli_error(CA_REFUSED, "--seed \"%s\": expected a 64-bit number, decimal or 0x hex", optarg);
+            if (sample_seed_parse(a.value, &d.seed) != CA_OK)
+                return cli_error(CA_REFUSED, "--seed \"%s\": expected a 64-bit number, decimal or 0x hex", a.value);
             seeded = 1;
-            seed_given = optarg;
+            seed_given = a.value;
             break;
         case 'i':
-            d.snapshot = strtol(optarg, &end, 10);
+            d.snapshot = strtol(a.value, &end, 10);
             if (*end || d.snapshot <= 0)
-                return cli_error(CA_REFUSED, "--snapshot \"%s\": expected a snapshot id", optarg);
+                return cli_error(CA_REFUSED, "--snapshot \"%s\": expected a snapshot id", a.value);
             break;
         case 'd':
-            if (cli_parse_date("--due", optarg, &day))
+            if (cli_parse_date("--due", a.value, &day))
                 return CA_REFUSED;
             d.due = day;
             break;
         case 'b':
-            if (bands_parse(optarg, &d.bands, why, sizeof why) != CA_OK)
+            if (bands_parse(a.value, &d.bands, why, sizeof why) != CA_OK)
                 return cli_error(CA_REFUSED, "--age-bands: %s", why);
             break;
         case 'r': d.replace = 1; break;
-        case 'h': return printf("%s", sample_usage), cli_help(sample_help);
-        default: return cli_bad_option(sample_usage, argv, c);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error(sample_usage, "no ROUND given (a label such as 2026-11)");
-    if (optind + 1 < argc)
-        return cli_usage_error(sample_usage, "unexpected argument '%s'", argv[optind + 1]);
-    d.round = argv[optind];
+    if (c == CLI_STOP)
+        return a.status;
+    if (a.npos == 0)
+        return cli_usage_error(&sample_spec, "no ROUND given (a label such as 2026-11)");
+    d.round = a.pos[0];
     if (!d.size && d.alloc != ALLOC_FIXED)
-        return cli_usage_error(sample_usage, "--size is required");
+        return cli_usage_error(&sample_spec, "--size is required");
     if (!seeded && sample_seed_random(&d.seed, &err) != CA_OK)
         return cli_report(&err);
 
@@ -163,7 +151,20 @@ int cmd_sample(int argc, char **argv)
 
 /* ---- list ---- */
 
-static const char list_usage[] = "usage: caseaudit list ROUND [--format table|csv|json|md|xlsx] [-o FILE]\n";
+static const cli_opt list_opts[] = {
+    CLI_ARG("ROUND", CLI_REQUIRED, NULL),
+    CLI_VALUE('f', "format", "table|csv|json|md|xlsx", 0, "the output format (default table; xlsx needs -o)"),
+    CLI_VALUE1('o', "output", 'o', "FILE", 0, "write to FILE instead of standard output"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec list_spec = {
+    "list", list_opts,
+    "Exports the round's audit list: the sheet auditors fill in (grade, audit_date,\n"
+    "domain grades, action, action_due, note) and return with 'caseaudit grade ROUND\n"
+    "--file FILE'. Files are written with mode 0600.\n",
+    NULL,
+    NULL,
+};
 
 struct list_view {
     out_table *t;
@@ -258,41 +259,28 @@ static int write_list(ca_db *db, const round_info *round, const out_table *t, en
 
 int cmd_list(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     enum out_format fmt = OUT_TABLE;
     const char *path = NULL;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+    cli_args a;
+    cli_args_begin(&a, &list_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
         switch (c) {
         case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+            if (out_format_parse(a.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
                                  OUT_ALLOW(OUT_MD) | OUT_ALLOW(OUT_XLSX), &fmt))
                 return CA_USAGE;
             break;
-        case 'o': path = optarg; break;
-        case 'h':
-            return printf("%s", list_usage), cli_help(
-                "\nExports the round's audit list: the sheet auditors fill in (grade, audit_date,\n"
-                "domain grades, action, action_due, note) and return with 'caseaudit grade ROUND\n"
-                "--file FILE'. Files are written with mode 0600.\n"
-                "  --format FMT   table (default), csv, json, md or xlsx (xlsx needs -o)\n"
-                "  -o FILE        write to FILE instead of standard output\n");
-        default: return cli_bad_option(list_usage, argv, c);
+        case 'o': path = a.value; break;
         }
     }
-    if (optind >= argc)
-        return cli_usage_error(list_usage, "no ROUND given");
-    if (optind + 1 < argc)
-        return cli_usage_error(list_usage, "unexpected argument '%s'", argv[optind + 1]);
+    if (c == CLI_STOP)
+        return a.status;
+    if (a.npos == 0)
+        return cli_usage_error(&list_spec, "no ROUND given");
     if (fmt == OUT_XLSX && (!path || strcmp(path, "-") == 0))
-        return cli_usage_error(list_usage, "--format xlsx needs -o FILE");
-    const char *label = argv[optind];
+        return cli_usage_error(&list_spec, "--format xlsx needs -o FILE");
+    const char *label = a.pos[0];
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)
@@ -361,33 +349,30 @@ static int add_round_row(void *u, const round_progress_row *r)
     return 0;
 }
 
-static const char rounds_usage[] = "usage: caseaudit rounds [--format table|json]\n";
+static const cli_opt rounds_opts[] = {
+    CLI_VALUE('f', "format", "table|json", 0, "the output format (default table)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec rounds_spec = {
+    "rounds", rounds_opts,
+    "Lists the rounds with their progress: cases sampled, graded, overdue (ungraded\n"
+    "past the round's due date) and moderated.\n",
+    NULL,
+    NULL,
+};
 
 int cmd_rounds(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     enum out_format fmt = OUT_TABLE;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_JSON), &fmt))
-                return CA_USAGE;
-            break;
-        case 'h':
-            return printf("%s", rounds_usage), cli_help(
-                "\nLists the rounds with their progress: cases sampled, graded, overdue (ungraded\n"
-                "past the round's due date) and moderated.\n");
-        default: return cli_bad_option(rounds_usage, argv, c);
-        }
+    cli_args a;
+    cli_args_begin(&a, &rounds_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
+        if (c == 'f' && out_format_parse(a.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_JSON), &fmt))
+            return CA_USAGE;
     }
-    if (optind < argc)
-        return cli_usage_error(rounds_usage, "unexpected argument '%s'", argv[optind]);
+    if (c == CLI_STOP)
+        return a.status;
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)
@@ -418,46 +403,49 @@ done:
 
 /* ---- assign ---- */
 
-static const char assign_usage[] = "usage: caseaudit assign ROUND [--auditors FILE] [--no-team-rule]\n";
+static const cli_opt assign_opts[] = {
+    CLI_ARG("ROUND", CLI_REQUIRED, NULL),
+    CLI_VALUE('a', "auditors", "FILE", 0,
+              "a people file (name, team(s), roles, capacity) imported into the register first"),
+    CLI_FLAG('T', "no-team-rule", 0, "assign a round whose cases have no teams"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec assign_spec = {
+    "assign", assign_opts,
+    "Allocates the round's ungraded cases to the active auditors of the people register\n"
+    "(--auditors FILE imports a people file into it first: name, team(s), roles,\n"
+    "capacity). Nobody audits a case of their own team or their own case; loads differ\n"
+    "by at most one among auditors without a capacity; the result depends only on the\n"
+    "round's seed. If some case cannot be placed, nothing is assigned and the cases are\n"
+    "listed with the reason. A round whose cases have no teams is refused unless\n"
+    "--no-team-rule is given.\n",
+    NULL,
+    NULL,
+};
 
 int cmd_assign(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"auditors", required_argument, NULL, 'a'},
-        {"no-team-rule", no_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *file = NULL;
     int c, no_team_rule = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    cli_args a;
+    cli_args_begin(&a, &assign_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0) {
         switch (c) {
-        case 'a': file = optarg; break;
+        case 'a': file = a.value; break;
         case 'T': no_team_rule = 1; break;
-        case 'h':
-            return printf("%s", assign_usage), cli_help(
-                "\nAllocates the round's ungraded cases to the active auditors of the people register\n"
-                "(--auditors FILE imports a people file into it first: name, team(s), roles,\n"
-                "capacity). Nobody audits a case of their own team or their own case; loads differ\n"
-                "by at most one among auditors without a capacity; the result depends only on the\n"
-                "round's seed. If some case cannot be placed, nothing is assigned and the cases are\n"
-                "listed with the reason. A round whose cases have no teams is refused unless\n"
-                "--no-team-rule is given.\n");
-        default: return cli_bad_option(assign_usage, argv, c);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error(assign_usage, "no ROUND given");
-    if (optind + 1 < argc)
-        return cli_usage_error(assign_usage, "unexpected argument '%s'", argv[optind + 1]);
+    if (c == CLI_STOP)
+        return a.status;
+    if (a.npos == 0)
+        return cli_usage_error(&assign_spec, "no ROUND given");
     ca_db *db;
     int rc = cli_open_db(&db, CA_DB_EXISTING);
     if (rc)
         return rc;
     ca_error err = CA_ERROR_INIT;
     assign_result res;
-    assign_request q = {argv[optind], file, CSVR_AUTO, no_team_rule};
+    assign_request q = {a.pos[0], file, CSVR_AUTO, no_team_rule};
     if (assign_round(db, &q, &res, &err) != CA_OK) {
         rc = cli_report(&err);
     } else {
@@ -466,7 +454,7 @@ int cmd_assign(int argc, char **argv)
         if (no_team_rule)
             fprintf(stderr, "note: assigned without the rule that nobody audits their own team's cases "
                             "(--no-team-rule)\n");
-        printf("Round %s: %ld cases assigned to %d auditors", argv[optind], res.assigned, res.nauditors);
+        printf("Round %s: %ld cases assigned to %d auditors", a.pos[0], res.assigned, res.nauditors);
         if (res.kept)
             printf(" (%ld graded cases keep their auditor)", res.kept);
         printf("\n");
