@@ -43,129 +43,151 @@ static const cli_spec grade_spec = {
     NULL,
 };
 
+/* A copy of an option's value into *to (replacing it); CA_SYSTEM when out of memory. */
+static int copy_option(char **to, const char *value)
+{
+    char *copy = strdup(value);
+    if (!copy)
+        return cli_error(CA_SYSTEM, "out of memory");
+    free(*to);
+    *to = copy;
+    return 0;
+}
+
+/* --domain CODE=GRADE into g. */
+static int domain_option(grade_input *g, const char *value)
+{
+    const char *eq = strchr(value, '=');
+    if (!eq || eq == value)
+        return cli_usage_error(&grade_spec, "--domain '%s': expected CODE=GRADE, as in voice=Good", value);
+    if (g->ndomains == GRADE_MAX_DOMAINS)
+        return cli_usage_error(&grade_spec, "too many --domain options");
+    int dg = grade_parse(eq + 1);
+    if (!dg)
+        return cli_error(CA_REFUSED, "--domain \"%s\": not a grade; expected " CA_GRADE_EXPECTED, value);
+    if (!(g->domain[g->ndomains] = strndup(value, (size_t)(eq - value))))
+        return cli_error(CA_SYSTEM, "out of memory");
+    g->domain_grade[g->ndomains++] = dg;
+    return 0;
+}
+
+struct grade_request {
+    grade_input g;          /* one case typed at the command line */
+    const char *file;       /* or a returned list */
+    int encoding, any_single;
+};
+
+/* One option into q; 0, or an exit status. */
+static int grade_option(struct grade_request *q, int c, const char *value)
+{
+    int day;
+    q->any_single |= c != 'f' && c != 'e' && c != 'd';
+    switch (c) {
+    case 'g':
+        if (!(q->g.grade = grade_parse(value)))
+            return cli_error(CA_REFUSED, "--grade \"%s\": not a grade; expected " CA_GRADE_EXPECTED, value);
+        return 0;
+    case 'a': return copy_option(&q->g.auditor, value);
+    case 'd': return cli_parse_date("--date", value, &day) ? CA_REFUSED : (q->g.date = day, 0);
+    case 'D': return domain_option(&q->g, value);
+    case 'A': return copy_option(&q->g.action, value);
+    case 'u': return cli_parse_date("--due", value, &day) ? CA_REFUSED : (q->g.action_due = day, 0);
+    case 'n': return copy_option(&q->g.note, value);
+    case 'c': q->g.correct = 1; return 0;
+    case 'f': q->file = value; return 0;
+    case 'e': return (q->encoding = cli_parse_encoding(&grade_spec, value)) < 0 ? CA_USAGE : 0;
+    default: return 0;
+    }
+}
+
+/* What the arguments must be for one case or for a file. */
+static int check_grade_args(const struct grade_request *q, int nargs)
+{
+    const grade_input *g = &q->g;
+    if (nargs < 1)
+        return cli_usage_error(&grade_spec, "no ROUND given");
+    if (q->file && (nargs > 1 || q->any_single))
+        return cli_usage_error(&grade_spec, "--file takes no CASE_ID and no other option but --date and --encoding");
+    if (q->file)
+        return 0;
+    if (nargs < 2)
+        return cli_usage_error(&grade_spec, "no CASE_ID given");
+    if (!g->grade)
+        return cli_usage_error(&grade_spec, "--grade is required");
+    if (!g->auditor)
+        return cli_usage_error(&grade_spec, "--auditor is required");
+    if (!g->auditor[strspn(g->auditor, " \t")])
+        return cli_error(CA_REFUSED, "--auditor is blank: give the name of the auditor who graded the case");
+    if (g->action_due >= 0 && !g->action)
+        return cli_usage_error(&grade_spec, "--due needs --action");
+    return 0;
+}
+
+static int grade_from_file(ca_db *db, const char *round, struct grade_request *q, ca_error *err)
+{
+    grade_input *many = NULL;
+    long n = 0, skipped = 0, filled = 0;
+    grade_summary sum;
+    int rc = 0, read = grade_read_file(db, round, q->file, q->encoding, &many, &n, &skipped, err);
+    if (read == CA_OK && q->g.date >= 0)
+        filled = grade_fill_dates(many, n, q->g.date);
+    if (read != CA_OK || grade_record(db, round, many, n, &sum, err) != CA_OK) {
+        rc = cli_report(err);
+    } else {
+        printf("Round %s: %ld grade%s recorded, %ld corrected, %ld unchanged, %ld row%s without a grade skipped "
+               "(not audited yet); %ld action%s raised", round, sum.recorded, sum.recorded == 1 ? "" : "s",
+               sum.corrected, sum.unchanged, skipped, skipped == 1 ? "" : "s", sum.actions,
+               sum.actions == 1 ? "" : "s");
+        if (sum.stand_ins)
+            printf("; %ld graded by a stand-in", sum.stand_ins);
+        if (filled)
+            printf("; %ld blank audit date%s filled with --date", filled, filled == 1 ? "" : "s");
+        printf("\n");
+    }
+    for (long i = 0; i < n; i++)
+        grade_input_free(&many[i]);
+    free(many);
+    return rc;
+}
+
+static int grade_one(ca_db *db, const char *round, const char *case_id, grade_input *g, ca_error *err)
+{
+    grade_summary sum;
+    if (!(g->case_id = strdup(case_id)))
+        return cli_error(CA_SYSTEM, "out of memory");
+    if (grade_record(db, round, g, 1, &sum, err) != CA_OK)
+        return cli_report(err);
+    char uk[CA_DATE_ISO_LEN];
+    date_uk(g->date, uk);
+    if (sum.unchanged)
+        printf("Round %s, case %s: unchanged (already recorded as %s by %s on %s)\n", round, g->case_id,
+               grade_label(g->grade), g->auditor, uk);
+    else
+        printf("Round %s, case %s: %s %s by %s on %s%s\n", round, g->case_id, sum.corrected ? "corrected to" : "graded",
+               grade_label(g->grade), g->auditor, uk, g->stand_in ? " (a stand-in: not the allocated auditor)" : "");
+    return 0;
+}
+
 int cmd_grade(int argc, char **argv)
 {
-    grade_input g = {.date = -1, .action_due = -1};
-    const char *file = NULL;
-    int c, day, rc = 0, any_single = 0, cp1252 = 0;
+    struct grade_request q = {.g = {.date = -1, .action_due = -1}};
+    int c, rc = 0;
     cli_args a;
     cli_args_begin(&a, &grade_spec, argc, argv);
-    while (rc == 0 && (c = cli_next(&a)) > 0) {
-        any_single |= c != 'f' && c != 'e' && c != 'd';
-        switch (c) {
-        case 'g':
-            if (!(g.grade = grade_parse(a.value)))
-                rc = cli_error(CA_REFUSED, "--grade \"%s\": not a grade; expected " CA_GRADE_EXPECTED, a.value);
-            break;
-        case 'a': free(g.auditor), g.auditor = strdup(a.value); break;
-        case 'd':
-            if (cli_parse_date("--date", a.value, &day))
-                rc = CA_REFUSED;
-            g.date = day;
-            break;
-        case 'D': {
-            const char *eq = strchr(a.value, '=');
-            if (!eq || eq == a.value) {
-                rc = cli_usage_error(&grade_spec, "--domain '%s': expected CODE=GRADE, as in voice=Good", a.value);
-                break;
-            }
-            if (g.ndomains == GRADE_MAX_DOMAINS) {
-                rc = cli_usage_error(&grade_spec, "too many --domain options");
-                break;
-            }
-            int dg = grade_parse(eq + 1);
-            if (!dg) {
-                rc = cli_error(CA_REFUSED, "--domain \"%s\": not a grade; expected " CA_GRADE_EXPECTED, a.value);
-                break;
-            }
-            g.domain[g.ndomains] = strndup(a.value, (size_t)(eq - a.value));
-            g.domain_grade[g.ndomains++] = dg;
-            break;
-        }
-        case 'A': free(g.action), g.action = strdup(a.value); break;
-        case 'u':
-            if (cli_parse_date("--due", a.value, &day))
-                rc = CA_REFUSED;
-            g.action_due = day;
-            break;
-        case 'n': free(g.note), g.note = strdup(a.value); break;
-        case 'c': g.correct = 1; break;
-        case 'f': file = a.value; break;
-        case 'e':
-            if ((cp1252 = cli_parse_encoding(&grade_spec, a.value)) < 0)
-                rc = CA_USAGE;
-            break;
-        }
-    }
+    while (rc == 0 && (c = cli_next(&a)) > 0)
+        rc = grade_option(&q, c, a.value);
     if (rc == 0 && c == CLI_STOP) {
-        grade_input_free(&g);
+        grade_input_free(&q.g);
         return a.status;
     }
-    if (rc == 0) {
-        int nargs = a.npos;
-        if (nargs < 1)
-            rc = cli_usage_error(&grade_spec, "no ROUND given");
-        else if (file && (nargs > 1 || any_single))
-            rc = cli_usage_error(&grade_spec, "--file takes no CASE_ID and no other option but --date and --encoding");
-        else if (!file && nargs < 2)
-            rc = cli_usage_error(&grade_spec, "no CASE_ID given");
-        else if (!file && !g.grade)
-            rc = cli_usage_error(&grade_spec, "--grade is required");
-        else if (!file && !g.auditor)
-            rc = cli_usage_error(&grade_spec, "--auditor is required");
-        else if (!file && !g.auditor[strspn(g.auditor, " \t")])
-            rc = cli_error(CA_REFUSED, "--auditor is blank: give the name of the auditor who graded the case");
-        else if (!file && g.action_due >= 0 && !g.action)
-            rc = cli_usage_error(&grade_spec, "--due needs --action");
-    }
     ca_db *db = NULL;
-    if (rc || (rc = cli_open_db(&db, CA_DB_EXISTING))) {
-        grade_input_free(&g);
+    if (rc || (rc = check_grade_args(&q, a.npos)) || (rc = cli_open_db(&db, CA_DB_EXISTING))) {
+        grade_input_free(&q.g);
         return rc;
     }
-    const char *round = a.pos[0];
     ca_error err = CA_ERROR_INIT;
-    grade_summary sum;
-    grade_input *many = NULL;
-    long n = 0, skipped = 0;
-    if (file) {
-        long filled = 0;
-        int read = grade_read_file(db, round, file, cp1252, &many, &n, &skipped, &err);
-        if (read == CA_OK && g.date >= 0)
-            filled = grade_fill_dates(many, n, g.date);
-        if (read != CA_OK || grade_record(db, round, many, n, &sum, &err) != CA_OK) {
-            rc = cli_report(&err);
-        } else {
-            printf("Round %s: %ld grade%s recorded, %ld corrected, %ld unchanged, %ld row%s without a grade skipped "
-                   "(not audited yet); %ld action%s raised", round, sum.recorded, sum.recorded == 1 ? "" : "s",
-                   sum.corrected, sum.unchanged, skipped, skipped == 1 ? "" : "s", sum.actions,
-                   sum.actions == 1 ? "" : "s");
-            if (sum.stand_ins)
-                printf("; %ld graded by a stand-in", sum.stand_ins);
-            if (filled)
-                printf("; %ld blank audit date%s filled with --date", filled, filled == 1 ? "" : "s");
-            printf("\n");
-        }
-        for (long i = 0; i < n; i++)
-            grade_input_free(&many[i]);
-        free(many);
-    } else {
-        g.case_id = strdup(a.pos[1]);
-        if (grade_record(db, round, &g, 1, &sum, &err) != CA_OK) {
-            rc = cli_report(&err);
-        } else {
-            char uk[CA_DATE_ISO_LEN];
-            date_uk(g.date, uk);
-            if (sum.unchanged)
-                printf("Round %s, case %s: unchanged (already recorded as %s by %s on %s)\n", round, g.case_id,
-                       grade_label(g.grade), g.auditor, uk);
-            else
-                printf("Round %s, case %s: %s %s by %s on %s%s\n", round, g.case_id,
-                       sum.corrected ? "corrected to" : "graded", grade_label(g.grade), g.auditor, uk,
-                       g.stand_in ? " (a stand-in: not the allocated auditor)" : "");
-        }
-    }
-    grade_input_free(&g);
+    rc = q.file ? grade_from_file(db, a.pos[0], &q, &err) : grade_one(db, a.pos[0], a.pos[1], &q.g, &err);
+    grade_input_free(&q.g);
     ca_error_free(&err);
     db_close(db);
     return rc;
