@@ -1,11 +1,13 @@
 #include "audit/sample.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #include "audit/csvread.h"
@@ -328,6 +330,17 @@ static void idset_free(struct idset *t)
     free(t->id);
 }
 
+/* A themed round's filters, resolved against the snapshot and the design. */
+struct theme_filter {
+    int active;
+    unsigned plans, bands;    /* bit masks; 0: any */
+    const char **teams;       /* arena strings; NULL: any */
+    int nteams;
+    ca_day started_by;        /* the plan started on or before; -1: any */
+    struct idset cases;       /* --cases; used when by_cases */
+    int by_cases;
+};
+
 struct draw {
     ca_db *db;
     const sample_design *d;
@@ -346,6 +359,7 @@ struct draw {
     draw_snapshot snapshot;
     int team_dim;         /* team is one of the dimensions */
     struct idset recent, on_list;   /* the exclusions */
+    struct theme_filter tf;         /* a themed round's filters */
 };
 
 static int level_count(const struct draw *w, enum sample_dim dim)
@@ -407,6 +421,209 @@ static int stored_plan(const char *p)
     return plan_parse(p);
 }
 
+/* ---- themed rounds (SPEC §15) ---- */
+
+int sample_label_is_monthly(const char *s)
+{
+    for (int i = 0; i < 7; i++)
+        if (i == 4 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+            return 0;
+    int month = (s[5] - '0') * 10 + (s[6] - '0');
+    return s[7] == 0 && month >= 1 && month <= 12;
+}
+
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* A monthly round is named YYYY-MM (SPEC §5); a themed round anything else that is readable. */
+static int check_label(const sample_design *d, ca_error *err)
+{
+    int monthly = sample_label_is_monthly(d->round);
+    const char *theme = d->theme.text;
+    if (!theme)
+        return monthly ? CA_OK : ca_fail(err, CA_REFUSED, "round \"%s\": a monthly round is named by its month, "
+                                         "YYYY-MM such as 2026-11 (a themed round needs --theme)", d->round);
+    if (monthly)
+        return ca_fail(err, CA_REFUSED, "round \"%s\": a themed round needs a name that is not a month (YYYY-MM "
+                       "names a monthly round)", d->round);
+    size_t n = strlen(d->round);
+    if (n == 0 || n > 60 || has_control(d->round) || isspace((unsigned char)d->round[0]))
+        return ca_fail(err, CA_REFUSED, "round \"%s\": a themed round's name is 1 to 60 characters, without "
+                       "control characters or leading space", d->round);
+    if (!*theme || strlen(theme) > 300 || has_control(theme))
+        return ca_fail(err, CA_REFUSED, "--theme: expected 1 to 300 characters of text");
+    return CA_OK;
+}
+
+/* The next comma-separated item of *p, trimmed, into buf; 0 at the end. */
+static int next_item(const char **p, char *buf, size_t len)
+{
+    while (**p == ',' || isspace((unsigned char)**p))
+        (*p)++;
+    if (!**p)
+        return 0;
+    size_t n = strcspn(*p, ",");
+    const char *e = *p + n;
+    while (e > *p && isspace((unsigned char)e[-1]))
+        e--;
+    snprintf(buf, len, "%.*s", (int)(e - *p), *p);
+    *p += n;
+    return 1;
+}
+
+static int resolve_plans(struct draw *w, const char *list)
+{
+    char item[128];
+    for (const char *p = list; next_item(&p, item, sizeof item);) {
+        int plan = plan_parse(item);
+        if (plan < 0)
+            return ca_fail(w->err, CA_REFUSED, "--plan \"%s\": not a plan type (EH, CIN, CP, CLA, CL)", item);
+        w->tf.plans |= 1u << plan;
+    }
+    return w->tf.plans ? CA_OK : ca_fail(w->err, CA_REFUSED, "--plan is empty");
+}
+
+static int resolve_ages(struct draw *w, const char *list)
+{
+    char item[128], code[32], known[256] = "";
+    int nb = bands_count(&w->d->bands);
+    for (int b = 0; b < nb; b++) {
+        band_code(&w->d->bands, b, code, sizeof code);
+        snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", b ? ", " : "", code);
+    }
+    for (const char *p = list; next_item(&p, item, sizeof item);) {
+        int found = -1;
+        for (int b = 0; b < nb && found < 0; b++) {
+            band_code(&w->d->bands, b, code, sizeof code);
+            if (strcmp(code, item) == 0)
+                found = b;
+        }
+        if (found < 0)
+            return ca_fail(w->err, CA_REFUSED, "--age \"%s\": not an age band of the design (%s)", item, known);
+        w->tf.bands |= 1u << found;
+    }
+    return w->tf.bands ? CA_OK : ca_fail(w->err, CA_REFUSED, "--age is empty");
+}
+
+static int resolve_teams(struct draw *w, const char *list)
+{
+    char item[512];
+    int n = 1;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    if (!(w->tf.teams = calloc((size_t)n, sizeof *w->tf.teams)))
+        return ca_fail(w->err, CA_SYSTEM, "out of memory");
+    for (const char *p = list; next_item(&p, item, sizeof item);)
+        if (!(w->tf.teams[w->tf.nteams++] = arena_dup(&w->arena, item)))
+            return ca_fail(w->err, CA_SYSTEM, "out of memory");
+    return w->tf.nteams ? CA_OK : ca_fail(w->err, CA_REFUSED, "--team is empty");
+}
+
+/* Whether a record's first field is a header naming the case id column. */
+static int is_id_header(const char *s)
+{
+    static const char *const names[] = {"case_id", "case id", "caseid", "id", "case", "child id", NULL};
+    for (int i = 0; names[i]; i++)
+        if (strcasecmp(s, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* --cases FILE: the first column's case ids, trimmed; *count the distinct ids. */
+static int read_cases(struct draw *w, const char *path, long *count)
+{
+    csvr *r;
+    if (csvr_open(&r, path, CSVR_AUTO, w->err) != CA_OK)
+        return CA_ERR;
+    int got, first = 1, rc = CA_OK;
+    char id[512];
+    while (rc == CA_OK && (got = csvr_next(r, w->err)) == 1) {
+        const char *f = csvr_field(r, 0), *e;
+        while (isspace((unsigned char)*f))
+            f++;
+        for (e = f + strlen(f); e > f && isspace((unsigned char)e[-1]); e--)
+            ;
+        snprintf(id, sizeof id, "%.*s", (int)(e - f), f);
+        if ((first && is_id_header(id)) || !id[0]) {
+            first = 0;
+            continue;
+        }
+        first = 0;
+        if (idset_add(&w->tf.cases, &w->arena, id) != CA_OK)
+            rc = ca_fail(w->err, CA_SYSTEM, "out of memory");
+    }
+    csvr_close(r);
+    if (rc == CA_OK && got < 0)
+        rc = CA_ERR;
+    *count = (long)w->tf.cases.n;
+    if (rc == CA_OK && *count == 0)
+        rc = ca_fail(w->err, CA_REFUSED, "%s: no case ids in its first column", path);
+    return rc;
+}
+
+/* Resolves the theme's filters and says them in words (stored with the round). */
+static int resolve_theme(struct draw *w)
+{
+    const sample_theme *t = &w->d->theme;
+    char *text = w->res->theme_filter, day[CA_DATE_ISO_LEN];
+    size_t len = sizeof w->res->theme_filter, o = 0;
+    long ncases = 0;
+    w->tf.active = t->text != NULL, w->tf.started_by = -1;
+    if (!t->text)
+        return CA_OK;
+    if ((t->plans && resolve_plans(w, t->plans) != CA_OK) || (t->ages && resolve_ages(w, t->ages) != CA_OK) ||
+        (t->teams && resolve_teams(w, t->teams) != CA_OK) ||
+        (t->cases_path && read_cases(w, t->cases_path, &ncases) != CA_OK))
+        return CA_ERR;
+    w->tf.by_cases = t->cases_path != NULL;
+    if (t->plans)
+        o += (size_t)snprintf(text + o, len - o, "%splan %s", o ? "; " : "", t->plans);
+    if (t->ages)
+        o += (size_t)snprintf(text + o, len - o, "%sage %s", o ? "; " : "", t->ages);
+    if (t->teams)
+        o += (size_t)snprintf(text + o, len - o, "%steam %s", o ? "; " : "", t->teams);
+    if (t->open_months > 0) {
+        w->tf.started_by = date_add_months(w->snapshot.as_of, -t->open_months);
+        date_uk(w->tf.started_by, day);
+        o += (size_t)snprintf(text + o, len - o, "%sopen for at least %d months (plan started on or before %s)",
+                              o ? "; " : "", t->open_months, day);
+    }
+    if (t->cases_path && o < len)
+        o += (size_t)snprintf(text + o, len - o, "%sthe %ld case%s listed in %s", o ? "; " : "", ncases,
+                              ncases == 1 ? "" : "s", t->cases_path);
+    if (o == 0)
+        snprintf(text, len, "all open cases");
+    return CA_OK;
+}
+
+/* Whether an open case passes every filter of the theme. */
+static int theme_pass(const struct draw *w, const frame_row *r, uint64_t h)
+{
+    const struct theme_filter *f = &w->tf;
+    if (f->plans) {
+        int plan = stored_plan(r->plan_type);
+        if (plan < 0 || !(f->plans & 1u << plan))
+            return 0;
+    }
+    if (f->bands && !(f->bands & 1u << band_of(&w->d->bands, r->age)))
+        return 0;
+    if (f->teams) {
+        int in = 0;
+        for (int i = 0; i < f->nteams && !in; i++)
+            in = strcasecmp(f->teams[i], r->team) == 0;
+        if (!in)
+            return 0;
+    }
+    if (f->started_by >= 0 && (r->plan_start < 0 || r->plan_start > f->started_by))
+        return 0;
+    return !f->by_cases || idset_has(&f->cases, h, r->case_id);
+}
+
 static int grow_units(struct draw *w)
 {
     /* Sized at first for the snapshot's open cases, so that it is allocated once. */
@@ -425,6 +642,10 @@ static int frame_visit(void *ctx, const frame_row *r)
     struct draw *w = ctx;
     uint64_t h = sample_fnv1a64(r->case_id);
     w->res->population++;
+    if (w->tf.active && !theme_pass(w, r, h)) {
+        w->res->excluded_theme++;
+        return 0;
+    }
     if (idset_has(&w->recent, h, r->case_id)) {
         w->res->excluded_audited++;
         return 0;
@@ -658,7 +879,8 @@ static int store(struct draw *w, const int *ords, int H, struct unit **chosen, l
     bands_format(&d->bands, bands, sizeof bands);
     design_text(d, strata, sizeof strata, alloc, sizeof alloc);
     round_new r = {d->round, seed, strata, alloc, bands, w->res->snapshot, nchosen, d->min_per_stratum,
-                   d->exclude_months, w->res->population, w->res->excluded_audited, w->res->excluded_pending, d->due};
+                   d->exclude_months, w->res->population, w->res->excluded_audited, w->res->excluded_pending, d->due,
+                   d->theme.text, d->theme.text ? w->res->theme_filter : NULL, w->res->excluded_theme};
     if ((w->replaced_round && draw_round_delete(w->db, w->replaced_round, w->err) != CA_OK) ||
         draw_round_insert(w->db, &r, &w->res->round_id, w->err) != CA_OK)
         return CA_ERR;
@@ -668,6 +890,17 @@ static int store(struct draw *w, const int *ords, int H, struct unit **chosen, l
             return CA_ERR;
     if (store_cases(w, ords, chosen, nchosen, seed) != CA_OK)
         return CA_ERR;
+    if (d->theme.text) {
+        char *what = malloc(1024);
+        if (!what)
+            return ca_fail(w->err, CA_SYSTEM, "out of memory");
+        snprintf(what, 1024, "themed round %s: theme \"%s\"; frame: %s (%ld open cases outside it)", d->round,
+                 d->theme.text, w->res->theme_filter, w->res->excluded_theme);
+        int rc = db_event(w->db, "sample", d->round, NULL, what, w->err);
+        free(what);
+        if (rc != CA_OK)
+            return CA_ERR;
+    }
     snprintf(detail, sizeof detail,
              "%s round %s: %ld cases from snapshot %ld (seed %s, strata %s, %s allocation, K %d, age bands %s, "
              "exclusion %d months)", w->replaced_round ? "redrew" : "drew", d->round, nchosen, w->res->snapshot,
@@ -713,6 +946,11 @@ static int list_strata(struct draw *w, int **ords, int *H)
     for (int o = 0; o < w->nordinals; o++)
         if (w->frame[o] > 0)
             (*ords)[(*H)++] = o;
+    if (*H == 0 && w->tf.active)
+        return ca_fail(w->err, CA_REFUSED, "no eligible cases: %ld open, %ld outside the theme's filters (%s), %ld "
+                       "audited within %d months, %ld on a round still being graded", w->res->population,
+                       w->res->excluded_theme, w->res->theme_filter, w->res->excluded_audited,
+                       w->d->exclude_months, w->res->excluded_pending);
     if (*H == 0)
         return ca_fail(w->err, CA_REFUSED, "no eligible cases: %ld open, %ld audited within %d months, %ld on a "
                        "round still being graded", w->res->population, w->res->excluded_audited,
@@ -738,6 +976,14 @@ static int allocate(struct draw *w, const int *ords, int H, long *n)
     *n = d->size;
     for (int h = 0; h < H && rc == CA_OK; h++)
         sizes[h] = w->res->strata[h].frame;
+    if (rc == CA_OK && d->theme.all) {
+        /* --all: every eligible case, so n_h = N_h whatever the allocation. */
+        for (int h = 0; h < H; h++)
+            w->alloc[ords[h]] = w->res->strata[h].n = sizes[h];
+        *n = w->res->eligible;
+        free(sizes), free(fixed), free(alloc), free(sd);
+        return CA_OK;
+    }
     if (rc == CA_OK && d->alloc == ALLOC_NEYMAN)
         rc = neyman_sd(w, ords, H, sd);
     if (rc == CA_OK && d->alloc == ALLOC_FIXED) {
@@ -787,7 +1033,8 @@ static void draw_free(struct draw *w)
 {
     free(w->units);
     free(w->teams), free(w->frame), free(w->alloc);
-    idset_free(&w->recent), idset_free(&w->on_list);
+    idset_free(&w->recent), idset_free(&w->on_list), idset_free(&w->tf.cases);
+    free(w->tf.teams);
     arena_free(&w->arena);
 }
 
@@ -796,7 +1043,11 @@ static int draw_in_transaction(struct draw *w)
     int *ords = NULL, H = 0;
     struct unit *sorted = NULL, **chosen = NULL;
     long n = 0, nchosen = 0;
-    int rc = check_round_and_snapshot(w);
+    int rc = check_label(w->d, w->err);
+    if (rc == CA_OK)
+        rc = check_round_and_snapshot(w);
+    if (rc == CA_OK)
+        rc = resolve_theme(w);
     if (rc == CA_OK)
         rc = load_frame(w);
     if (rc == CA_OK)

@@ -1,4 +1,4 @@
-/* sample.h: drawing the monthly audit list (SPEC §5).
+/* sample.h: drawing the monthly audit list (SPEC §5) and themed rounds (§15).
  *
  * Stratified simple random sampling without replacement by permanent random keys:
  * the sample depends only on the seed, the eligible frame and the design, never
@@ -42,6 +42,21 @@ double sample_neyman_sd(long audits, long poor);
 /* Strata dimensions, in the order given by --strata. */
 enum sample_dim { DIM_PLAN, DIM_AGE, DIM_TEAM };
 
+/* A themed (deep-dive) round (SPEC §15): its frame is the open cases that pass every
+ * filter given; the draw is then the monthly one. Lists are comma-separated. */
+typedef struct sample_theme {
+    const char *text;         /* the theme; NULL: a monthly round */
+    const char *plans;        /* plan codes or spellings; NULL: any */
+    const char *ages;         /* age band codes of the design's bands (5-9, 16-17); NULL: any */
+    const char *teams;        /* team names, matched without regard to case; NULL: any */
+    int open_months;          /* plan started at least this many months before the as-of date; 0: any */
+    const char *cases_path;   /* a CSV whose first column is case ids (a header "case_id" is skipped) */
+    int all;                  /* every eligible case (--all) instead of a size */
+} sample_theme;
+
+/* Whether LABEL is a monthly round's name: YYYY-MM with a month 01..12. */
+int sample_label_is_monthly(const char *label);
+
 typedef struct sample_design {
     const char *round;        /* label, e.g. 2026-11 */
     long snapshot;            /* 0: the latest */
@@ -56,6 +71,7 @@ typedef struct sample_design {
     uint64_t seed;
     ca_day due;               /* -1: none */
     int replace;
+    sample_theme theme;       /* theme.text NULL: a monthly round, whose name must be YYYY-MM */
 } sample_design;
 
 /* Parses "plan,age,team" into design->dims. CA_ERR (usage) when bad. */
@@ -74,6 +90,8 @@ typedef struct sample_result {
     long population;         /* open cases in the snapshot */
     long excluded_audited;   /* audited within the window */
     long excluded_pending;   /* on a round that still has ungraded cases */
+    long excluded_theme;     /* outside a themed round's filters */
+    char theme_filter[600];  /* a themed round's filters in words ("" for a monthly round) */
     long eligible;
     long drawn;
     int nstrata;
@@ -82,7 +100,9 @@ typedef struct sample_result {
 
 void sample_result_free(sample_result *r);
 
-/* Draws and stores the round in one transaction. */
+/* Draws and stores the round in one transaction. A monthly round's name must be
+ * YYYY-MM and a themed round's must not be (CA_REFUSED). On error nothing is
+ * stored and *out is left empty. */
 int sample_draw(ca_db *db, const sample_design *d, sample_result *out, ca_error *err);
 
 #endif

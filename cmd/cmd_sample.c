@@ -10,9 +10,21 @@
 #include "audit/store/rounds.h"
 #include "cmd/output.h"
 
+/* Two synopses: a monthly round (form 1) and a themed one (form 2, SPEC §15); the
+ * options without a form are in both. */
 static const cli_opt sample_opts[] = {
-    CLI_ARG("ROUND", CLI_REQUIRED, "the round's label, such as 2026-11"),
-    CLI_VALUE('n', "size", "N", CLI_REQUIRED, "cases to draw in all"),
+    CLI_ARG("ROUND", CLI_REQUIRED | CLI_FORM(1), "a monthly round's label, such as 2026-11"),
+    CLI_ARG("NAME", CLI_REQUIRED | CLI_FORM(2), "a themed round's name (not a month), such as cp-15m"),
+    CLI_VALUE('T', "theme", "TEXT", CLI_REQUIRED | CLI_FORM(2), "what the deep dive looks at"),
+    CLI_VALUE('P', "plan", "CODES", CLI_FORM(2), "only these plan types, comma list (CP,CLA)"),
+    CLI_VALUE('A', "age", "BANDS", CLI_FORM(2), "only these age bands, comma list (16-17)"),
+    CLI_VALUE('M', "team", "NAMES", CLI_FORM(2), "only these teams, comma list"),
+    CLI_VALUE('O', "open-for-at-least", "MONTHS", CLI_FORM(2),
+              "only plans started at least MONTHS months before the\nsnapshot's date (9m, 12m, 15m...)"),
+    CLI_VALUE('C', "cases", "FILE", CLI_FORM(2), "only the case ids in the first column of FILE"),
+    CLI_VALUE('n', "size", "N", CLI_REQUIRED | CLI_FORM(1), "cases to draw in all"),
+    CLI_VALUE('n', "size", "N", CLI_REQUIRED | CLI_OR | CLI_FORM(2), NULL), /* the same option, in form 2 */
+    CLI_FLAG('L', "all", CLI_FORM(2), "a themed round: every eligible case instead of --size"),
     CLI_VALUE('s', "strata", "DIMS", 0, "comma list of plan, age, team (default plan,age)"),
     CLI_VALUE('a', "alloc", "proportional|equal|neyman|fixed:FILE", 0,
               "proportional (default), equal, neyman, or fixed:FILE\n(a CSV of stratum,n)"),
@@ -30,7 +42,9 @@ static const cli_spec sample_spec = {
     "sample", sample_opts,
     "Draws the month's audit list ROUND (a label such as 2026-11) from the open cases of a\n"
     "snapshot by stratified simple random sampling with permanent random keys: anyone can\n"
-    "re-derive the list from the seed.\n",
+    "re-derive the list from the seed. A themed (deep-dive) round NAME has a --theme; its\n"
+    "frame is the open cases that pass every filter given, and it never enters the\n"
+    "monthly figures.\n",
     NULL,
     NULL,
 };
@@ -102,6 +116,18 @@ int cmd_sample(int argc, char **argv)
                 return cli_error(CA_REFUSED, "--age-bands: %s", why);
             break;
         case 'r': d.replace = 1; break;
+        case 'T': d.theme.text = a.value; break;
+        case 'P': d.theme.plans = a.value; break;
+        case 'A': d.theme.ages = a.value; break;
+        case 'M': d.theme.teams = a.value; break;
+        case 'C': d.theme.cases_path = a.value; break;
+        case 'L': d.theme.all = 1; break;
+        case 'O':
+            d.theme.open_months = (int)strtol(a.value, &end, 10);
+            if ((*end && strcmp(end, "m") != 0) || end == a.value || d.theme.open_months <= 0 ||
+                d.theme.open_months > 1200)
+                return cli_error(CA_REFUSED, "--open-for-at-least \"%s\": expected months, such as 15m", a.value);
+            break;
         }
     }
     if (c == CLI_STOP)
@@ -109,8 +135,14 @@ int cmd_sample(int argc, char **argv)
     if (a.npos == 0)
         return cli_usage_error(&sample_spec, "no ROUND given (a label such as 2026-11)");
     d.round = a.pos[0];
-    if (!d.size && d.alloc != ALLOC_FIXED)
-        return cli_usage_error(&sample_spec, "--size is required");
+    const sample_theme *th = &d.theme;
+    if (!th->text && (th->plans || th->ages || th->teams || th->open_months || th->cases_path || th->all))
+        return cli_usage_error(&sample_spec, "--plan, --age, --team, --open-for-at-least, --cases and --all are "
+                               "for a themed round: give --theme TEXT");
+    if (th->all && (d.size || d.alloc == ALLOC_FIXED))
+        return cli_usage_error(&sample_spec, "--all draws every eligible case: give it without --size or fixed:FILE");
+    if (!d.size && d.alloc != ALLOC_FIXED && !th->all)
+        return cli_usage_error(&sample_spec, th->text ? "--size or --all is required" : "--size is required");
     if (!seeded && sample_seed_random(&d.seed, &err) != CA_OK)
         return cli_report(&err);
 
@@ -127,6 +159,9 @@ int cmd_sample(int argc, char **argv)
         date_uk(res.as_of, as_of);
         printf("Round %s: %ld cases drawn from snapshot %ld (as at %s), seed %s\n", d.round, res.drawn,
                res.snapshot, as_of, seed);
+        if (th->text)
+            printf("Themed round: %s\nFrame: %s; %ld of %ld open cases pass\n", th->text, res.theme_filter,
+                   res.population - res.excluded_theme, res.population);
         printf("Population %ld open cases; excluded %ld audited within %d months, %ld on a round still being "
                "graded; eligible %ld\n", res.population, res.excluded_audited, d.exclude_months,
                res.excluded_pending, res.eligible);
@@ -346,6 +381,7 @@ static int add_round_row(void *u, const round_progress_row *r)
     otab_int(t, r->graded);
     otab_int(t, r->overdue);
     otab_int(t, r->moderated);
+    otab_text(t, r->theme);
     return 0;
 }
 
@@ -356,7 +392,7 @@ static const cli_opt rounds_opts[] = {
 static const cli_spec rounds_spec = {
     "rounds", rounds_opts,
     "Lists the rounds with their progress: cases sampled, graded, overdue (ungraded\n"
-    "past the round's due date) and moderated.\n",
+    "past the round's due date) and moderated; a themed round shows its theme.\n",
     NULL,
     NULL,
 };
@@ -379,11 +415,12 @@ int cmd_rounds(int argc, char **argv)
         return rc;
     ca_error err = CA_ERROR_INIT;
     out_table *t = otab_new();
+    /* theme: empty for a monthly round, the theme of a themed one (SPEC §15). */
     static const char *const names[] = {"round", "snapshot", "as_of", "seed", "due", "sampled", "graded",
-                                        "overdue", "moderated"};
-    static const enum out_col_type types[] = {COL_TEXT, COL_INT, COL_DATE, COL_TEXT, COL_DATE,
-                                              COL_INT,  COL_INT, COL_INT,  COL_INT};
-    for (int k = 0; k < 9; k++)
+                                        "overdue", "moderated", "theme"};
+    static const enum out_col_type types[] = {COL_TEXT, COL_INT, COL_DATE, COL_TEXT,
+                                              COL_DATE, COL_INT, COL_INT, COL_INT, COL_INT, COL_TEXT};
+    for (int k = 0; k < 10; k++)
         otab_col(t, names[k], types[k]);
     if (rounds_progress(db, cli_today(), add_round_row, t, &err) != CA_OK) {
         rc = cli_report(&err);

@@ -83,7 +83,7 @@ int draw_frame(ca_db *db, const draw_snapshot *sn, int (*visit)(void *u, const f
 {
     ca_stmt s;
     /* The snapshot's rows are one row-id range (migration 5): the frame is one range scan. */
-    if (stmt_prepare(db, &s, "SELECT case_id, plan_type, age, coalesce(team, ''), rowid FROM snapshot_case"
+    if (stmt_prepare(db, &s, "SELECT case_id, plan_type, age, coalesce(team, ''), rowid, plan_start FROM snapshot_case"
                              " WHERE rowid BETWEEN :lo AND :hi AND snapshot_id = :snapshot AND closed = 0",
                      err) != CA_OK)
         return CA_ERR;
@@ -93,7 +93,7 @@ int draw_frame(ca_db *db, const draw_snapshot *sn, int (*visit)(void *u, const f
     int got, stop = 0;
     while (!stop && (got = stmt_step(&s, err)) == 1) {
         frame_row r = {stmt_text(&s, 0), stmt_text(&s, 1), stmt_text(&s, 3), (int)stmt_int(&s, 2),
-                       stmt_int(&s, 4)};
+                       stmt_int(&s, 4), stmt_is_null(&s, 5) ? -1 : store_day(&s, 5)};
         stop = visit(u, &r);
     }
     stmt_finalize(&s);
@@ -146,9 +146,10 @@ int draw_round_insert(ca_db *db, const round_new *r, long *id, ca_error *err)
     ca_stmt s;
     if (stmt_prepare(db, &s,
                      "INSERT INTO round(label, snapshot_id, seed, size, strata, alloc, min_per_stratum, age_bands,"
-                     " exclude_months, population, excluded_audited, excluded_pending, due, entered_at, entered_by)"
+                     " exclude_months, population, excluded_audited, excluded_pending, due, entered_at, entered_by,"
+                     " theme, theme_filter, excluded_theme)"
                      " VALUES(:label, :snapshot, :seed, :size, :strata, :alloc, :k, :bands, :exclude, :population,"
-                     " :audited, :pending, :due, :now, :by)", err) != CA_OK)
+                     " :audited, :pending, :due, :now, :by, :theme, :filter, :outside)", err) != CA_OK)
         return CA_ERR;
     char due[CA_DATE_ISO_LEN], now[32];
     if (r->due >= 0)
@@ -169,6 +170,9 @@ int draw_round_insert(ca_db *db, const round_new *r, long *id, ca_error *err)
     stmt_bind_text(&s, ":due", r->due >= 0 ? due : NULL);
     stmt_bind_text(&s, ":now", now);
     stmt_bind_text(&s, ":by", db_actor(db));
+    stmt_bind_text(&s, ":theme", r->theme);
+    stmt_bind_text(&s, ":filter", r->theme_filter);
+    stmt_bind_int(&s, ":outside", r->excluded_theme);
     int got = stmt_step(&s, err);
     stmt_finalize(&s);
     if (got < 0)

@@ -36,6 +36,7 @@ typedef struct frame_row {
     const char *case_id, *plan_type, *team;   /* team "" when none */
     int age;
     int64_t row;                              /* its snapshot row, for store_case */
+    ca_day plan_start;                        /* -1: not known */
 } frame_row;
 /* The snapshot's open cases, in row order. */
 int draw_frame(ca_db *db, const draw_snapshot *sn, int (*visit)(void *u, const frame_row *r), void *u,
@@ -55,6 +56,8 @@ typedef struct round_new {
     int min_per_stratum, exclude_months;
     long population, excluded_audited, excluded_pending;
     ca_day due;                               /* -1: none */
+    const char *theme, *theme_filter;         /* NULL for a monthly round (SPEC §15) */
+    long excluded_theme;                      /* open cases outside a themed round's filters */
 } round_new;
 
 /* Removes round ID with its strata and list (a redraw before any grade). */

@@ -96,7 +96,7 @@ int rounds_progress(ca_db *db, ca_day today, int (*visit)(void *u, const round_p
         " (SELECT count(*) FROM audit_current a WHERE a.round_id = r.id),"
         " CASE WHEN r.due < :today THEN (SELECT count(*) FROM round_case rc WHERE rc.round_id = r.id AND NOT EXISTS"
         "   (SELECT 1 FROM audit a WHERE a.round_id = rc.round_id AND a.case_id = rc.case_id)) ELSE 0 END,"
-        " (SELECT count(*) FROM moderation_current m WHERE m.round_id = r.id)"
+        " (SELECT count(*) FROM moderation_current m WHERE m.round_id = r.id), r.theme"
         " FROM round r JOIN snapshot s ON s.id = r.snapshot_id ORDER BY r.label";
     ca_stmt s;
     if (stmt_prepare(db, &s, sql, err) != CA_OK)
@@ -108,7 +108,8 @@ int rounds_progress(ca_db *db, ca_day today, int (*visit)(void *u, const round_p
     while (!stop && (got = stmt_step(&s, err)) == 1) {
         round_progress_row r = {stmt_text(&s, 0),        stmt_text(&s, 3),        (long)stmt_int(&s, 1),
                                 store_day(&s, 2),         store_day(&s, 4),         (long)stmt_int(&s, 5),
-                                (long)stmt_int(&s, 6),    (long)stmt_int(&s, 7),    (long)stmt_int(&s, 8)};
+                                (long)stmt_int(&s, 6),    (long)stmt_int(&s, 7),    (long)stmt_int(&s, 8),
+                                stmt_is_null(&s, 9) ? NULL : stmt_text(&s, 9)};
         stop = visit(u, &r);
     }
     stmt_finalize(&s);

@@ -45,6 +45,7 @@ typedef struct round_progress_row {
     long snapshot_id;
     ca_day as_of, due;     /* due -1: none */
     long sampled, graded, overdue, moderated;
+    const char *theme;     /* a themed round's theme (SPEC §15); NULL for a monthly round */
 } round_progress_row;
 /* Every round with its progress as at TODAY (overdue: ungraded past the due date), by label. */
 int rounds_progress(ca_db *db, ca_day today, int (*visit)(void *u, const round_progress_row *r), void *u,

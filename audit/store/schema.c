@@ -321,6 +321,13 @@ static const char migration_9[] =
     "  PRIMARY KEY(kind, match)\n"
     ");\n";
 
+/* Themed (deep-dive) rounds (SPEC §15): a round with a theme is one; its filters in
+ * words, and how many open cases they left out. Monthly rounds keep NULL. */
+static const char migration_11[] =
+    "ALTER TABLE round ADD COLUMN theme TEXT;\n"
+    "ALTER TABLE round ADD COLUMN theme_filter TEXT;\n"
+    "ALTER TABLE round ADD COLUMN excluded_theme INTEGER NOT NULL DEFAULT 0;\n";
+
 const char *const ca_migrations[] = {
     migration_1,
     migration_2,
@@ -331,5 +338,6 @@ const char *const ca_migrations[] = {
     migration_7,
     migration_8,
     migration_9,
+    migration_11,   /* renumbered to its place when migration 10 reaches main */
 };
 const int ca_nmigrations = sizeof ca_migrations / sizeof ca_migrations[0];
