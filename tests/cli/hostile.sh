@@ -44,22 +44,22 @@ expect_exit 0 ca import "$tmp/formula.csv" --as-of 04/11/2026 --no-team   # the 
 snapshots_are 1:1,2:1,3:2,4:1
 [ "$(q "SELECT case_id || '|' || team || '|' || worker FROM snapshot_case WHERE snapshot_id = 4")" = '=1+1|@SUM(A1)|-Worker' ] ||
   fail "the formula-like cells were not stored as given"
-expect_exit 0 ca sample F --size 1 --seed 1 --strata plan
-[ "$(q "SELECT group_concat(case_id) FROM round_case")" = "=1+1" ] || fail "round F does not hold exactly the case =1+1"
-read_only list F --format csv
-expect_out "F,\"'=1+1\",CP,"
+expect_exit 0 ca sample 2026-11 --size 1 --seed 1 --strata plan
+[ "$(q "SELECT group_concat(case_id) FROM round_case")" = "=1+1" ] || fail "round 2026-11 does not hold exactly the case =1+1"
+read_only list 2026-11 --format csv
+expect_out "2026-11,\"'=1+1\",CP,"
 expect_out "\"'@SUM(A1)\",\"'-Worker\""
 printf 'name,roles\nAnn,auditor\n' > "$tmp/people.csv"; expect_exit 0 ca people import "$tmp/people.csv"   # the register (SPEC §6)
 # the return quotes the case id as the list did, and raises an action whose text looks like a formula
 printf 'case_id,grade,auditor,audit_date,action,action_due\n"'"'"'=1+1",Good,Ann,20/11/2026,"=HYPERLINK(""x"")",01/12/2026\n' \
   > "$tmp/ret.csv"
-expect_exit 0 ca grade F --file "$tmp/ret.csv"
+expect_exit 0 ca grade 2026-11 --file "$tmp/ret.csv"
 [ "$(q "SELECT case_id FROM audit")" = "=1+1" ] || fail "the formula quote was not stripped on reading"
 [ "$(q "SELECT text FROM action")" = '=HYPERLINK("x")' ] || fail "the action's text was not stored as given"
 read_only history --format csv
-expect_out "2026-11-24T12:00:00Z,tester,sample,F,\"'=1+1\",\"drawn for round F"
-expect_out "2026-11-24T12:00:00Z,tester,grade,F,\"'=1+1\",\"graded Good by Ann, audited 20/11/2026;"
+expect_out "2026-11-24T12:00:00Z,tester,sample,2026-11,\"'=1+1\",\"drawn for round 2026-11"
+expect_out "2026-11-24T12:00:00Z,tester,grade,2026-11,\"'=1+1\",\"graded Good by Ann, audited 20/11/2026;"
 read_only actions --format csv
 [ "$(tr -d '\r' < "$tmp/out")" = "id,round,case_id,action,owner,due,done,raised_by
-1,F,\"'=1+1\",\"'=HYPERLINK(\"\"x\"\")\",\"'-Worker\",2026-12-01,,Ann" ] || fail "actions CSV is not formula-safe"
+1,2026-11,\"'=1+1\",\"'=HYPERLINK(\"\"x\"\")\",\"'-Worker\",2026-12-01,,Ann" ] || fail "actions CSV is not formula-safe"
 pass

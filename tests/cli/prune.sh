@@ -38,7 +38,7 @@ cmp -s "$tmp/list-before.csv" "$tmp/out" || fail "the audit list changed after p
 expect_exit 0 ca snapshots --format json
 expect_out '"id": 1, "as_of": "2026-06-01"'
 expect_out '"pruned": true'
-expect_exit 1 ca sample X --size 2 --snapshot 1
+expect_exit 1 ca sample 2027-09 --size 2 --snapshot 1
 expect_err "snapshot 1 has been pruned"
 [ "$(q "SELECT count(*) FROM event WHERE command = 'prune'")" = 2 ] || fail "prunes not in the event log"
 # A cut-off after the latest snapshot still keeps the latest (greatest as-of date), and

@@ -112,7 +112,7 @@ export CASEAUDIT_NOW=2026-08-01T09:00:00Z
     echo "S$i,0$((i % 9 + 1))/0$((i % 9 + 1))/20$((10 + i % 15)),${plans[$((i % 4))]},Team $((i % 3)),W$i"
   done; } > "$tmp/scases.csv"
 expect_exit 0 ca import "$tmp/scases.csv" --as-of 01/08/2026
-expect_exit 0 ca sample S --size 80 --strata plan --seed 3 --due 31/08/2026
+expect_exit 0 ca sample 2026-08 --size 80 --strata plan --seed 3 --due 31/08/2026
 printf 'name,roles\nAnn,auditor\nBob,auditor\nCal,auditor\nDee,auditor\nEve,auditor\nSam,manager\n' > "$tmp/speople.csv"
 expect_exit 0 ca people import "$tmp/speople.csv"
 mapfile -t scases < <(q "SELECT case_id FROM round_case ORDER BY seq")
@@ -125,14 +125,14 @@ sgrades=(2 3 3 2 4 1 3 2 3 3)
     echo "${scases[$i]},${sgrades[$((i % 10))]},$(auditor_of $i),$((i % 20 + 10))/08/2026"
   done; } > "$tmp/sgrades.csv"
 export CASEAUDIT_NOW=2026-09-05T09:00:00Z
-expect_exit 0 ca grade S --file "$tmp/sgrades.csv"
+expect_exit 0 ca grade 2026-08 --file "$tmp/sgrades.csv"
 { echo "case_id,moderated_grade,moderator,moderation_date,reason"
   for i in $(seq 0 11) $(seq 34 43) $(seq 62 71) 76 77; do
     g=${sgrades[$((i % 10))]}
     case $i in 0|4|8|35|38|41|62|76) [ $g -lt 4 ] && g=$((g + 1)) ;; esac
     echo "${scases[$i]},$g,Sam,02/09/2026,Checked"
   done; } > "$tmp/smod.csv"
-expect_exit 0 ca moderate S --file "$tmp/smod.csv"
+expect_exit 0 ca moderate 2026-08 --file "$tmp/smod.csv"
 export CASEAUDIT_NOW=2026-11-24T12:00:00Z
 expect_exit 0 ca report --quarter 2026Q3 --by plan,age,team,auditor --format json
 cp "$tmp/out" "$tmp/truth.json"
@@ -201,13 +201,13 @@ db=$tmp/corrected.db
 printf 'case_id,date_of_birth,plan_type,team\nM1,01/01/2015,CP,Team 1\nM2,01/01/2012,CIN,Team 1\n' > "$tmp/m.csv"
 export CASEAUDIT_NOW=2026-08-01T09:00:00Z
 expect_exit 0 ca import "$tmp/m.csv" --as-of 01/07/2026
-expect_exit 0 ca sample M --size 2 --strata plan --seed 1
+expect_exit 0 ca sample 2026-07 --size 2 --strata plan --seed 1
 printf 'name,roles\nAnn,auditor\nSam,manager\n' > "$tmp/people.csv"; expect_exit 0 ca people import "$tmp/people.csv"   # the register (SPEC §6)
-expect_exit 0 ca grade M M1 --grade Good --auditor Ann --date 10/07/2026
-expect_exit 0 ca grade M M2 --grade RI --auditor Ann --date 10/07/2026
-expect_exit 0 ca moderate M M1 --grade RI --moderator Sam --date 20/07/2026 --reason "Drift"
+expect_exit 0 ca grade 2026-07 M1 --grade Good --auditor Ann --date 10/07/2026
+expect_exit 0 ca grade 2026-07 M2 --grade RI --auditor Ann --date 10/07/2026
+expect_exit 0 ca moderate 2026-07 M1 --grade RI --moderator Sam --date 20/07/2026 --reason "Drift"
 export CASEAUDIT_NOW=2026-08-10T09:00:00Z
-expect_exit 0 ca grade M M1 --grade Outstanding --auditor Ann --date 10/07/2026 --correct
+expect_exit 0 ca grade 2026-07 M1 --grade Outstanding --auditor Ann --date 10/07/2026 --correct
 export CASEAUDIT_NOW=2026-11-24T12:00:00Z
 expect_exit 0 ca report --quarter 2026Q3 --format json
 cp "$tmp/out" "$tmp/now.json"

@@ -79,40 +79,40 @@ expect_exit 0 ca sample 2027-02 --size 6 --seed 5 --exclude-audited-within 0
 expect_out "excluded 0 audited within 0 months, 12 on a round still being graded"
 
 # Other designs.
-expect_exit 0 ca sample T1 --size 8 --strata team --alloc equal --seed 3 --exclude-audited-within 0
+expect_exit 0 ca sample 2027-03 --size 8 --strata team --alloc equal --seed 3 --exclude-audited-within 0
 expect_out "Team 2    11    2"
-expect_exit 0 ca sample T2 --size 8 --strata plan --alloc neyman --seed 3
+expect_exit 0 ca sample 2027-04 --size 8 --strata plan --alloc neyman --seed 3
 printf 'stratum,n\nCP,2\nCLA,1\n' > "$tmp/fixed.csv"
-expect_exit 0 ca sample T3 --alloc fixed:"$tmp/fixed.csv" --strata plan --seed 3 --exclude-audited-within 0
-expect_out "Round T3: 3 cases drawn"
-expect_exit 0 ca sample T4 --size 6 --age-bands 0,10 --seed 3 --exclude-audited-within 0
+expect_exit 0 ca sample 2027-05 --alloc fixed:"$tmp/fixed.csv" --strata plan --seed 3 --exclude-audited-within 0
+expect_out "Round 2027-05: 3 cases drawn"
+expect_exit 0 ca sample 2027-06 --size 6 --age-bands 0,10 --seed 3 --exclude-audited-within 0
 expect_out "CIN|0-9"
 
 # Refusals: exit 1, nothing written.
 refuse() { snapshot_db; expect_exit 1 ca "$@"; expect_db_unchanged; }
-refuse sample X --size 500 --seed 1 --exclude-audited-within 0
+refuse sample 2027-09 --size 500 --seed 1 --exclude-audited-within 0
 expect_err "--size 500 is more than the 17 eligible cases"
-refuse sample X --size 3 --min-per-stratum 1 --seed 1 --exclude-audited-within 0
+refuse sample 2027-09 --size 3 --min-per-stratum 1 --seed 1 --exclude-audited-within 0
 expect_err "--min-per-stratum 1 over 6 strata needs 6 cases, more than --size 3"
 printf 'stratum,n\nEH,2\n' > "$tmp/fixed2.csv"
-refuse sample X --alloc fixed:"$tmp/fixed2.csv" --strata plan --seed 1 --exclude-audited-within 0
+refuse sample 2027-09 --alloc fixed:"$tmp/fixed2.csv" --strata plan --seed 1 --exclude-audited-within 0
 expect_err 'fixed2.csv:2: column "stratum": no eligible cases in a stratum "EH"'
 printf 'stratum,n\nCP,200\n' > "$tmp/fixed3.csv"
-refuse sample X --alloc fixed:"$tmp/fixed3.csv" --strata plan --seed 1 --exclude-audited-within 0
+refuse sample 2027-09 --alloc fixed:"$tmp/fixed3.csv" --strata plan --seed 1 --exclude-audited-within 0
 expect_err 'fixed3.csv:2: column "n": 200 is more than the 7 eligible cases of CP'
-refuse sample X --size 5 --snapshot 9 --seed 1
+refuse sample 2027-09 --size 5 --snapshot 9 --seed 1
 expect_err "there is no snapshot 9"
-refuse sample X --size 5 --seed banana
+refuse sample 2027-09 --size 5 --seed banana
 expect_err '--seed "banana": expected a 64-bit number'
-refuse sample X --size 5 --due 31/02/2027
+refuse sample 2027-09 --size 5 --due 31/02/2027
 refuse list NOPE
 expect_err "there is no round 'NOPE'"
-expect_exit 2 ca sample X --size 5 --strata region
-expect_exit 2 ca sample X --size 5 --alloc random
+expect_exit 2 ca sample 2027-09 --size 5 --strata region
+expect_exit 2 ca sample 2027-09 --size 5 --alloc random
 expect_exit 2 ca sample X
 expect_err "--size is required"
 expect_exit 2 ca sample --size 5
 
 expect_exit 0 ca rounds --format json
-expect_out '{"round": "2026-11", "snapshot": 1, "as_of": "2026-11-01", "seed": "0000000000000063", "due": null, "sampled": 12, "graded": 12, "overdue": 0, "moderated": 0}, {"round": "2026-12", "snapshot": 1, "as_of": "2026-11-01", "seed": "0000000000000005", "due": "2026-11-20", "sampled": 6, "graded": 0, "overdue": 6, "moderated": 0}'
+expect_out '{"round": "2026-11", "snapshot": 1, "as_of": "2026-11-01", "seed": "0000000000000063", "due": null, "sampled": 12, "graded": 12, "overdue": 0, "moderated": 0, "theme": null}, {"round": "2026-12", "snapshot": 1, "as_of": "2026-11-01", "seed": "0000000000000005", "due": "2026-11-20", "sampled": 6, "graded": 0, "overdue": 6, "moderated": 0, "theme": null}'
 pass
