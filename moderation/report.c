@@ -9,6 +9,7 @@
 #include "audit/vocab.h"
 #include "audit/store/report_store.h"
 #include "moderation/outcome.h"
+#include "moderation/report_themed.h"
 
 const char *report_dim_name(enum report_dim d)
 {
@@ -21,6 +22,7 @@ void report_free(report *r)
     for (int i = 0; i < r->nby; i++)
         free(r->by[i].levels);
     free(r->domains);
+    free(r->themed);
     memset(r, 0, sizeof *r);
 }
 
@@ -550,7 +552,8 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     if (db_begin_read(db, err) != CA_OK) /* one consistent view of the database */
         return CA_ERR;
     int rc = read_moderations(&b) == CA_OK && read_audits(&b) == CA_OK && read_rounds(&b) == CA_OK &&
-                     compute(&b) == CA_OK && read_domains_actions(&b) == CA_OK
+                     compute(&b) == CA_OK && read_domains_actions(&b) == CA_OK &&
+                     report_themed_read(db, &b.period, out, err) == CA_OK
                  ? CA_OK
                  : CA_ERR;
     db_rollback(db); /* read only */

@@ -54,6 +54,17 @@ typedef struct report_trend {
     stats_prop share[5];    /* final[g] of audits */
 } report_trend;
 
+/* A themed (deep-dive) round with audits in the period (SPEC §15): its own section,
+ * never in the monthly figures. Filled by report_themed_read (report_themed.c). */
+typedef struct report_themed {
+    char label[64], theme[304], filter[640];
+    long eligible, sampled;     /* its frame after exclusions (sum of N_h), and cases drawn */
+    long audits;                /* audits dated in the period */
+    long final[5];              /* by final grade 1..4 */
+    stats_prop final_share[5];  /* final[g] of audits, with its Wilson interval */
+    long moderated, agreed, downgraded, upgraded;
+} report_themed;
+
 typedef struct report {
     ca_period period;
     ca_day as_at;                   /* -1: now */
@@ -80,6 +91,8 @@ typedef struct report {
     int ntrend;
     report_trend trend[4];          /* this period first, then the quarters before it */
     long suppress_below;            /* K of report_suppress; 0: nothing hidden */
+    int nthemed;
+    report_themed *themed;          /* themed rounds, by label; only they count here */
 } report;
 
 /* Builds the model for the period as it stood at the end of as_at (-1: now, by the

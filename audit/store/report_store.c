@@ -9,7 +9,11 @@
  * the as-at time, not yet superseded then), dated in the scope. */
 #define IN_SCOPE                                                                                            \
     " a.audit_date BETWEEN :from AND :to AND a.entered_at < :asat"                                         \
-    " AND (a.superseded_at IS NULL OR a.superseded_at >= :asat)"
+    " AND (a.superseded_at IS NULL OR a.superseded_at >= :asat)" MONTHLY_ONLY
+
+/* Only monthly rounds enter the monthly figures (SPEC §9); themed rounds have their own
+ * section (report_themed_store.c). A handful of rounds: SQLite builds the list once. */
+#define MONTHLY_ONLY " AND a.round_id NOT IN (SELECT id FROM round WHERE theme IS NOT NULL)"
 
 int rs_max_audit_id(ca_db *db, int64_t *out, ca_error *err)
 {
@@ -223,7 +227,8 @@ int rs_actions_each(ca_db *db, const rs_scope *sc, int (*known)(void *ctx, int64
                      "SELECT audit_id, done_at IS NOT NULL AND done_at < :asat,"
                      " (done_at IS NULL OR done_at >= :asat) AND due < :ref FROM action WHERE entered_at < :asat",
                      err) != CA_OK ||
-        stmt_prepare(db, &one, "SELECT audit_date BETWEEN :from AND :to FROM audit WHERE id = :id", err) != CA_OK)
+        stmt_prepare(db, &one, "SELECT (audit_date BETWEEN :from AND :to)" MONTHLY_ONLY " FROM audit a WHERE id = :id",
+                     err) != CA_OK)
         goto done;
     stmt_bind_text(&s, ":asat", sc->asat);
     stmt_bind_text(&s, ":ref", sc->ref);

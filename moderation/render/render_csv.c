@@ -159,6 +159,29 @@ static void csv_rest(const report *r, FILE *f)
     }
 }
 
+/* The themed rounds (SPEC §15): section "themed", dimension the round's label. */
+static void csv_themed(const report *r, FILE *f)
+{
+    for (int i = 0; i < r->nthemed; i++) {
+        const report_themed *t = &r->themed[i];
+        struct at at = {"themed", t->label, ""};
+        csv_row(f, at, "theme", t->theme, NAN, NAN);
+        csv_row(f, at, "frame", t->filter, NAN, NAN);
+        csv_count(f, at, "eligible", t->eligible);
+        csv_count(f, at, "sampled", t->sampled);
+        csv_count(f, at, "audits", t->audits);
+        for (int g = 1; g <= 4; g++) {
+            struct at level = {"themed", t->label, grade_key(g)};
+            csv_count(f, level, "final", t->final[g]);
+            csv_prop(f, level, "final_share", t->final_share[g]);
+        }
+        csv_count(f, at, "moderated", t->moderated);
+        csv_count(f, at, "agreed", t->agreed);
+        csv_count(f, at, "downgraded", t->downgraded);
+        csv_count(f, at, "upgraded", t->upgraded);
+    }
+}
+
 int render_csv(const report *r, FILE *f, ca_error *err)
 {
     (void)err;
@@ -169,5 +192,6 @@ int render_csv(const report *r, FILE *f, ca_error *err)
         for (int k = 0; k < r->by[i].nlevels; k++)
             csv_level(r, f, report_dim_name(r->by[i].dim), &r->by[i].levels[k]);
     csv_rest(r, f);
+    csv_themed(r, f);
     return CA_OK;
 }

@@ -5,6 +5,7 @@
 #include "audit/date.h"
 #include "audit/vocab.h"
 #include "moderation/render/sections.h"
+#include "moderation/render/themed.h"
 
 static void html_text(FILE *f, const char *s)
 {
@@ -197,6 +198,30 @@ static void html_section(FILE *f, const report *r, const struct section *s)
     fputs("</section>\n", f);
 }
 
+/* The themed rounds, each a section of its own, after the monthly figures. */
+static int html_themed(FILE *f, const report *r, ca_error *err)
+{
+    char buf[1400];
+    for (int i = 0; i < r->nthemed; i++) {
+        out_table *t = themed_grades(&r->themed[i]);
+        if (!t)
+            return ca_fail(err, CA_SYSTEM, "out of memory");
+        fputs("<section class=\"themed\">\n<h2>", f);
+        themed_title(&r->themed[i], buf, sizeof buf);
+        html_text(f, buf);
+        fputs("</h2>\n<p>", f);
+        themed_intro(&r->themed[i], buf, sizeof buf);
+        html_text(f, buf);
+        fputs(" ", f);
+        html_text(f, THEMED_NOTE);
+        fputs("</p>\n", f);
+        html_table(f, t);
+        fputs("</section>\n", f);
+        otab_free(t);
+    }
+    return CA_OK;
+}
+
 int render_html(const report *r, FILE *f, ca_error *err)
 {
     char buf[1024];
@@ -210,6 +235,8 @@ int render_html(const report *r, FILE *f, ca_error *err)
             html_section(f, r, &s[i]);
         free_sections(s, n);
     }
+    if (html_themed(f, r, err) != CA_OK)
+        return CA_ERR;
     fputs("<p class=\"note\">Shares are of audits completed in the period; intervals are 95% Wilson score "
           "intervals. The estimated share of all open cases weights each stratum by its size in the round's "
           "design (Cochran 5.26). No child's identifier appears in this report.", f);

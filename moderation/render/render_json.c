@@ -221,6 +221,31 @@ static void json_rest(json_writer *j, const report *r)
     json_end_array(j);
 }
 
+/* "themed": one object per themed round (SPEC §15), after every monthly figure. */
+static void json_themed(json_writer *j, const report *r)
+{
+    json_key(j, "themed"), json_array(j);
+    for (int i = 0; i < r->nthemed; i++) {
+        const report_themed *t = &r->themed[i];
+        json_object(j);
+        json_key(j, "round"), json_string(j, t->label);
+        json_key(j, "theme"), json_string(j, t->theme);
+        json_key(j, "frame"), json_string(j, t->filter);
+        json_key(j, "eligible"), json_int(j, t->eligible);
+        json_key(j, "sampled"), json_int(j, t->sampled);
+        json_key(j, "audits"), json_int(j, t->audits);
+        json_key(j, "final"), json_grades(j, r, t->final_share);
+        json_key(j, "moderation"), json_object(j);
+        json_key(j, "moderated"), json_int(j, t->moderated);
+        json_key(j, "agreed"), json_int(j, t->agreed);
+        json_key(j, "downgraded"), json_int(j, t->downgraded);
+        json_key(j, "upgraded"), json_int(j, t->upgraded);
+        json_end_object(j);
+        json_end_object(j);
+    }
+    json_end_array(j);
+}
+
 int render_json(const report *r, FILE *f, ca_error *err)
 {
     (void)err;
@@ -232,6 +257,7 @@ int render_json(const report *r, FILE *f, ca_error *err)
     json_moderation(&j, r);
     json_by(&j, r);
     json_rest(&j, r);
+    json_themed(&j, r);
     json_end_object(&j);
     json_finish(&j);
     return CA_OK;

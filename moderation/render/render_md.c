@@ -3,6 +3,7 @@
 
 #include "audit/date.h"
 #include "moderation/render/sections.h"
+#include "moderation/render/themed.h"
 
 int render_md(const report *r, FILE *f, ca_error *err)
 {
@@ -13,7 +14,7 @@ int render_md(const report *r, FILE *f, ca_error *err)
     summary(r, buf, sizeof buf);
     fprintf(f, "%s\n", buf);
     if (r->audits == 0)
-        return CA_OK;
+        return themed_write(r, f, OUT_MD, err);
     struct section s[MAX_SECTIONS];
     int n = sections(r, s, err);
     if (n < 0)
@@ -32,5 +33,5 @@ int render_md(const report *r, FILE *f, ca_error *err)
     if (buf[0])
         fprintf(f, "\n%s\n", buf);
     free_sections(s, n);
-    return CA_OK;
+    return themed_write(r, f, OUT_MD, err);
 }
