@@ -29,6 +29,7 @@ static const struct command commands[] = {
     {"moderation", cmd_moderation, "pick audits for moderation, or export the moderation list"},
     {"moderate", cmd_moderate, "record moderation outcomes"},
     {"report", cmd_report, "the quarterly report"},
+    {"evidence", cmd_evidence, "every case audited in a period and how it was chosen (for inspectors)"},
     {"history", cmd_history, "the event log, for the whole database or one case"},
     {"prune", cmd_prune, "delete case rows no longer needed (data minimisation)"},
 };
