@@ -423,15 +423,6 @@ static int stored_plan(const char *p)
 
 /* ---- themed rounds (SPEC §15) ---- */
 
-int sample_label_is_monthly(const char *s)
-{
-    for (int i = 0; i < 7; i++)
-        if (i == 4 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
-            return 0;
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    return s[7] == 0 && month >= 1 && month <= 12;
-}
-
 static int has_control(const char *s)
 {
     for (; *s; s++)
@@ -440,17 +431,20 @@ static int has_control(const char *s)
     return 0;
 }
 
-/* A monthly round is named YYYY-MM (SPEC §5); a themed round anything else that is readable. */
-static int check_label(const sample_design *d, ca_error *err)
+/* A monthly round is named by its month (SPEC §5): YYYY-MM, or a form a spreadsheet makes
+ * of it (Nov-26, 01/11/2026), stored as YYYY-MM in month[]. A themed round's name is
+ * anything else that is readable: never one that reads as a month, which every command
+ * would take for that month's round. */
+static int check_label(const sample_design *d, char month[8], ca_error *err)
 {
-    int monthly = sample_label_is_monthly(d->round);
+    int monthly = date_month_label(d->round, month) == CA_OK;
     const char *theme = d->theme.text;
     if (!theme)
         return monthly ? CA_OK : ca_fail(err, CA_REFUSED, "round \"%s\": a monthly round is named by its month, "
                                          "YYYY-MM such as 2026-11 (a themed round needs --theme)", d->round);
     if (monthly)
-        return ca_fail(err, CA_REFUSED, "round \"%s\": a themed round needs a name that is not a month (YYYY-MM "
-                       "names a monthly round)", d->round);
+        return ca_fail(err, CA_REFUSED, "round \"%s\": a themed round needs a name that is not a month (it reads "
+                       "as %s, a monthly round)", d->round, month);
     size_t n = strlen(d->round);
     if (n == 0 || n > 60 || has_control(d->round) || isspace((unsigned char)d->round[0]))
         return ca_fail(err, CA_REFUSED, "round \"%s\": a themed round's name is 1 to 60 characters, without "
@@ -1043,9 +1037,7 @@ static int draw_in_transaction(struct draw *w)
     int *ords = NULL, H = 0;
     struct unit *sorted = NULL, **chosen = NULL;
     long n = 0, nchosen = 0;
-    int rc = check_label(w->d, w->err);
-    if (rc == CA_OK)
-        rc = check_round_and_snapshot(w);
+    int rc = check_round_and_snapshot(w);
     if (rc == CA_OK)
         rc = resolve_theme(w);
     if (rc == CA_OK)
@@ -1065,17 +1057,27 @@ static int draw_in_transaction(struct draw *w)
     return rc;
 }
 
-int sample_draw(ca_db *db, const sample_design *d, sample_result *out, ca_error *err)
+int sample_draw(ca_db *db, const sample_design *given, sample_result *out, ca_error *err)
 {
     memset(out, 0, sizeof *out);
-    struct draw w = {.db = db, .d = d, .res = out, .err = err};
+    char month[8];
+    if (check_label(given, month, err) != CA_OK)
+        return CA_ERR;
+    sample_design d = *given; /* a monthly round under its canonical label */
+    if (!d.theme.text)
+        d.round = month;
+    struct draw w = {.db = db, .d = &d, .res = out, .err = err};
     if (db_begin(db, err) != CA_OK)
         return CA_ERR;
     int rc = draw_in_transaction(&w);
     draw_free(&w);
-    if (rc == CA_OK)
-        return db_commit(db, err);
-    db_rollback(db);
+    if (rc == CA_OK && db_commit(db, err) == CA_OK) {
+        snprintf(out->label, sizeof out->label, "%s", d.round);
+        return CA_OK;
+    }
+    if (rc != CA_OK)
+        db_rollback(db);
     sample_result_free(out);
+    memset(out, 0, sizeof *out);
     return CA_ERR;
 }

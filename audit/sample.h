@@ -54,9 +54,6 @@ typedef struct sample_theme {
     int all;                  /* every eligible case (--all) instead of a size */
 } sample_theme;
 
-/* Whether LABEL is a monthly round's name: YYYY-MM with a month 01..12. */
-int sample_label_is_monthly(const char *label);
-
 typedef struct sample_design {
     const char *round;        /* label, e.g. 2026-11 */
     long snapshot;            /* 0: the latest */
@@ -84,6 +81,7 @@ typedef struct sample_stratum {
 } sample_stratum;
 
 typedef struct sample_result {
+    char label[64];          /* the round's label as stored (a monthly one as YYYY-MM) */
     long round_id;
     long snapshot;
     ca_day as_of;
@@ -100,8 +98,9 @@ typedef struct sample_result {
 
 void sample_result_free(sample_result *r);
 
-/* Draws and stores the round in one transaction. A monthly round's name must be
- * YYYY-MM and a themed round's must not be (CA_REFUSED). On error nothing is
+/* Draws and stores the round in one transaction. A monthly round is named by its
+ * month (YYYY-MM, or a spreadsheet's form of it: date_month_label), a themed round by
+ * anything that does not read as a month (else CA_REFUSED). On error nothing is
  * stored and *out is left empty. */
 int sample_draw(ca_db *db, const sample_design *d, sample_result *out, ca_error *err);
 

@@ -157,7 +157,7 @@ int cmd_sample(int argc, char **argv)
         char seed[96], as_of[CA_DATE_ISO_LEN];
         cli_seed_text(seed_given, d.seed, seed, sizeof seed);
         date_uk(res.as_of, as_of);
-        printf("Round %s: %ld cases drawn from snapshot %ld (as at %s), seed %s\n", d.round, res.drawn,
+        printf("Round %s: %ld cases drawn from snapshot %ld (as at %s), seed %s\n", res.label, res.drawn,
                res.snapshot, as_of, seed);
         if (th->text)
             printf("Themed round: %s\nFrame: %s; %ld of %ld open cases pass\n", th->text, res.theme_filter,

@@ -84,6 +84,8 @@ expect_out "CP plans open 15 months or more"
 refuse() { local want=$1; shift; snapshot_db; expect_exit "$want" ca "$@"; expect_db_unchanged; }
 refuse 1 sample 2026-08 --theme "A month's name" --plan CP --size 2
 expect_err "a themed round needs a name that is not a month"
+refuse 1 sample "Aug 2026" --theme "A spreadsheet's month" --plan CP --size 2
+expect_err "it reads as 2026-08, a monthly round"
 refuse 1 sample deep --size 2
 expect_err "a monthly round is named by its month, YYYY-MM"
 refuse 1 sample 2026-13 --size 2
