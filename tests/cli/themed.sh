@@ -75,6 +75,23 @@ PY
 [ "$(q "SELECT case_id FROM round_case rc JOIN round r ON r.id = rc.round_id WHERE r.label = 'deep-2'" | sort)" = \
   "$(sort "$tmp/want2")" ] || fail "--plan, --team and --cases did not all hold"
 
+# --age: the age bands of the design (whole years at the as-of date, from the date of birth).
+expect_exit 0 ca sample teens --theme "16-17-year-olds on child protection plans" --plan CP --age 16-17 --all --exclude-audited-within 0 \
+  --seed 2 --strata plan
+python3 - "$tmp/cases.csv" "$tmp/got" "$tmp/want2" > "$tmp/want3" <<'PY'
+import csv, datetime, sys
+# Less the cases on cp-long and deep-2, both still being graded.
+as_of, on_list = datetime.date(2026, 7, 1), set(open(sys.argv[2]).read().split() + open(sys.argv[3]).read().split())
+for r in csv.DictReader(open(sys.argv[1])):
+    d, m, y = map(int, r["date_of_birth"].split("/"))
+    age = as_of.year - y - ((as_of.month, as_of.day) < (m, d))
+    if r["plan_type"] == "CP" and 16 <= age <= 17 and not r["plan_end"] and r["case_id"] not in on_list:
+        print(r["case_id"])
+PY
+[ -s "$tmp/want3" ] || fail "the fixture should have 16-17-year-olds on CP plans"
+[ "$(q "SELECT case_id FROM round_case rc JOIN round r ON r.id = rc.round_id WHERE r.label = 'teens'" | sort)" = \
+  "$(sort "$tmp/want3")" ] || fail "--age 16-17 did not give the 16-17-year-olds"
+
 expect_exit 0 ca rounds --format json
 expect_out '"moderated": 0, "theme": "CP plans open 15 months or more"}'
 expect_exit 0 ca rounds
