@@ -107,6 +107,7 @@ int draw_history(ca_db *db, ca_day from, ca_day to, int (*visit)(void *u, const 
     if (stmt_prepare(db, &s, "SELECT rc.plan_type, rc.age_band, coalesce(rc.team, ''), coalesce(m.grade, a.grade)"
                              " FROM audit_current a"
                              " JOIN round_case rc ON rc.round_id = a.round_id AND rc.case_id = a.case_id"
+                             " JOIN round r ON r.id = a.round_id AND r.theme IS NULL"
                              " LEFT JOIN moderation_current m ON m.round_id = a.round_id AND m.case_id = a.case_id"
                              " WHERE a.audit_date >= :from AND a.audit_date <= :to", err) != CA_OK)
         return CA_ERR;

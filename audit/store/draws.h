@@ -46,7 +46,8 @@ typedef struct history_row {
     const char *plan_type, *age_band, *team;  /* team "" when none */
     int final_grade;
 } history_row;
-/* The final grade of every current audit dated FROM..TO, with the levels its round drew it in. */
+/* The final grade of every current audit of a monthly round dated FROM..TO, with the levels
+ * its round drew it in (a themed round's chosen cases would bias Neyman's S_h). */
 int draw_history(ca_db *db, ca_day from, ca_day to, int (*visit)(void *u, const history_row *r), void *u,
                  ca_error *err);
 

@@ -170,4 +170,32 @@ expect_exit 0 ca report --quarter 2026Q3 --format html -o "$tmp/r.html"
 grep -q '<h2>Themed audit .*cp-long.*: CP plans open 15 months or more</h2>' "$tmp/r.html" || fail "html lacks the themed section"
 expect_exit 0 ca report --quarter 2026Q3 --format xlsx -o "$tmp/r.xlsx"
 unzip -p "$tmp/r.xlsx" xl/workbook.xml | grep -q 'name="Themed audits"' || fail "xlsx lacks the themed sheet"
+
+# Neyman's S_h for a monthly draw comes from monthly audits only (SPEC §5 with §9's rule):
+# the same draw before and after a themed round of long CP plans is graded Outstanding
+# gives the same allocation (the frame is the same: the themed cases are left out first as
+# on a round being graded, then as audited). Counted with them, CP's S_h would fall from
+# 0.5 (fewer than 5 audits) to the floor of 0.1 and its n_h with it (6 to 2).
+db=$tmp/neyman.db
+export CASEAUDIT_NOW=2026-07-02T09:00:00Z
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/07/2026
+expect_exit 0 ca people import "$tmp/people.csv"
+expect_exit 0 ca sample 2026-07 --size 12 --strata plan --seed 11
+expect_exit 0 ca sample cp-long --theme "CP plans open 15 months or more" --plan CP --open-for-at-least 15m --all --strata plan --seed 1
+export CASEAUDIT_NOW=2026-07-30T09:00:00Z
+{ echo "case_id,grade,auditor,audit_date"; q "SELECT case_id || ',Good,Ann,20/07/2026' FROM round_case WHERE round_id = 1"; } \
+  > "$tmp/n7.csv"
+{ echo "case_id,grade,auditor,audit_date"; q "SELECT case_id || ',Outstanding,Bob,21/07/2026' FROM round_case WHERE round_id = 2"; } \
+  > "$tmp/nt.csv"
+expect_exit 0 ca grade 2026-07 --file "$tmp/n7.csv"
+export CASEAUDIT_NOW=2026-08-02T09:00:00Z   # Neyman reads the 12 months before the snapshot's date
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/08/2026 --force
+neyman() { expect_exit 0 ca sample 2026-08 --alloc neyman --strata plan --size 30 --seed 4
+           grep -E '^(CP|CIN|CLA) ' "$tmp/out" > "$tmp/neyman.$1"; expect_exit 0 ca round delete 2026-08; }
+neyman before
+expect_exit 0 ca grade cp-long --file "$tmp/nt.csv"
+[ "$(q "SELECT count(*) FROM audit WHERE round_id = 2")" -ge 6 ] || fail "expected the themed round graded"
+neyman after
+cmp -s "$tmp/neyman.before" "$tmp/neyman.after" || { diff "$tmp/neyman.before" "$tmp/neyman.after" >&2
+  fail "themed audits changed a monthly round's Neyman allocation"; }
 pass
