@@ -1,5 +1,4 @@
 /* evidence (SPEC §15): the inspection evidence pack, as table, csv, json, html or xlsx. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,21 +8,27 @@
 #include "cmd/cli.h"
 #include "cmd/output.h"
 
-static const char evidence_usage[] =
-    "usage: caseaudit evidence [--months 6 | --from DATE --to DATE] [--format table|csv|json|xlsx|html]\n"
-    "         [-o FILE]\n";
-static const char evidence_help[] =
-    "\nWhat inspectors ask for: every case audited in the period, with how it was chosen\n"
+static const cli_opt evidence_opts[] = {
+    CLI_VALUE('m', "months", "N", CLI_OR, "the N months up to today (default 6)"),
+    CLI_VALUE('F', "from", "DATE", CLI_AND, "or the first day of any other period"),
+    CLI_VALUE('T', "to", "DATE", 0, "and its last day"),
+    CLI_VALUE('f', "format", "table|csv|json|xlsx|html", 0,
+              "the output format (default table; xlsx and html need -o)"),
+    CLI_VALUE1('o', "output", 'o', "FILE", 0, "write to FILE (mode 0600)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec evidence_spec = {
+    "evidence", evidence_opts,
+    "What inspectors ask for: every case audited in the period, with how it was chosen\n"
     "(a monthly round's seed, stratum, N_h, n_h and key; a themed round's theme and\n"
     "filters), the auditor, date, grade and domain grades, corrections, moderation\n"
     "(moderator, date, grade, reason; on the moderation list or unplanned) and actions.\n"
     "html and xlsx open with the method in plain English: each round's design and seed\n"
     "and how anyone re-derives a month's list from the seed (with a small script).\n"
-    "It holds children's identifiers: files are written with mode 0600.\n\n"
-    "  --months N            the N months up to today (default 6)\n"
-    "  --from DATE --to DATE  any period instead\n"
-    "  --format FMT          table (default), csv, json, xlsx or html (xlsx and html need -o)\n"
-    "  -o FILE               write to FILE (mode 0600)\n";
+    "It holds children's identifiers: files are written with mode 0600.\n",
+    NULL,
+    NULL,
+};
 
 struct options {
     int months, from, to;
@@ -31,55 +36,44 @@ struct options {
     const char *path;
 };
 
+static int parse_option(int c, const char *value, struct options *o)
+{
+    char *end;
+    switch (c) {
+    case 'm':
+        o->months = (int)strtol(value, &end, 10);
+        if (*end || end == value || o->months < 1 || o->months > 120)
+            return cli_error(CA_REFUSED, "--months \"%s\": expected a whole number of months from 1 to 120", value);
+        return 0;
+    case 'F': return cli_parse_date("--from", value, &o->from) ? CA_REFUSED : 0;
+    case 'T': return cli_parse_date("--to", value, &o->to) ? CA_REFUSED : 0;
+    case 'f':
+        return out_format_parse(value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+                                OUT_ALLOW(OUT_XLSX) | OUT_ALLOW(OUT_HTML), &o->fmt) ? CA_USAGE : 0;
+    default: o->path = value; return 0; /* 'o' */
+    }
+}
+
 /* 0, or the exit status (*done when help was printed). */
 static int parse_options(int argc, char **argv, struct options *o, int *done)
 {
-    static const struct option opts[] = {
-        {"months", required_argument, NULL, 'm'}, {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'T'},     {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     *o = (struct options){.months = 0, .from = -1, .to = -1, .fmt = OUT_TABLE};
-    int c;
-    char *end;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'm':
-            o->months = (int)strtol(optarg, &end, 10);
-            if (*end || end == optarg || o->months < 1 || o->months > 120)
-                return cli_error(CA_REFUSED, "--months \"%s\": expected a whole number of months from 1 to 120",
-                                 optarg);
-            break;
-        case 'F':
-            if (cli_parse_date("--from", optarg, &o->from))
-                return CA_REFUSED;
-            break;
-        case 'T':
-            if (cli_parse_date("--to", optarg, &o->to))
-                return CA_REFUSED;
-            break;
-        case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
-                                 OUT_ALLOW(OUT_XLSX) | OUT_ALLOW(OUT_HTML), &o->fmt))
-                return CA_USAGE;
-            break;
-        case 'o': o->path = optarg; break;
-        case 'h': return *done = 1, printf("%s", evidence_usage), cli_help(evidence_help);
-        default: return cli_bad_option(evidence_usage, argv, c);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(evidence_usage, "unexpected argument '%s'", argv[optind]);
+    int c, rc;
+    cli_args a;
+    cli_args_begin(&a, &evidence_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0)
+        if ((rc = parse_option(c, a.value, o)) != 0)
+            return rc;
+    if (c == CLI_STOP)
+        return *done = 1, a.status;
     if (o->months && (o->from >= 0 || o->to >= 0))
-        return cli_usage_error(evidence_usage, "give --months or --from and --to, not both");
+        return cli_usage_error(&evidence_spec, "give --months or --from and --to, not both");
     if ((o->from >= 0) != (o->to >= 0))
-        return cli_usage_error(evidence_usage, "--from and --to go together");
+        return cli_usage_error(&evidence_spec, "--from and --to go together");
     if (o->from > o->to)
         return cli_error(CA_REFUSED, "--from is after --to");
     if ((o->fmt == OUT_XLSX || o->fmt == OUT_HTML) && (!o->path || strcmp(o->path, "-") == 0))
-        return cli_usage_error(evidence_usage, "--format %s needs -o FILE", o->fmt == OUT_XLSX ? "xlsx" : "html");
+        return cli_usage_error(&evidence_spec, "--format %s needs -o FILE", o->fmt == OUT_XLSX ? "xlsx" : "html");
     if (o->from < 0) {
         /* The last N months, today included: from the same day N months ago. */
         o->to = cli_today();
