@@ -323,7 +323,7 @@ static const char migration_9[] =
 
 /* Themed (deep-dive) rounds (SPEC §15): a round with a theme is one; its filters in
  * words, and how many open cases they left out. Monthly rounds keep NULL. */
-static const char migration_11[] =
+static const char migration_10[] =
     "ALTER TABLE round ADD COLUMN theme TEXT;\n"
     "ALTER TABLE round ADD COLUMN theme_filter TEXT;\n"
     "ALTER TABLE round ADD COLUMN excluded_theme INTEGER NOT NULL DEFAULT 0;\n";
@@ -338,6 +338,6 @@ const char *const ca_migrations[] = {
     migration_7,
     migration_8,
     migration_9,
-    migration_11,   /* renumbered to its place when migration 10 reaches main */
+    migration_10,
 };
 const int ca_nmigrations = sizeof ca_migrations / sizeof ca_migrations[0];
