@@ -4,7 +4,7 @@ neither Python nor LibreOffice). Debian's python3 (for python3-openpyxl):
 
     tests/data/xlsx/make_fixtures.py BUILD/caseaudit
 
-- openpyxl.xlsx    by openpyxl: shared strings, numbers as ids, dates by style
+- openpyxl.xlsx    by openpyxl (3.0 writes inline strings, no shared ones): numbers as ids, dates by style
                    (built-in 14 and custom formats), serials 59/60/61, a formula
                    without a cached value, #N/A, booleans, gaps in rows and columns
 - date1904.xlsx    by openpyxl in the 1904 date system
