@@ -44,7 +44,7 @@ struct xlsxr {
     int nxf;
     /* shared strings, each NUL-terminated in one buffer */
     struct text sst;
-    size_t *soff;
+    uint32_t *soff;               /* offsets into sst: it holds at most 256 MiB */
     long nsst, capsst;
 
     /* the part being parsed */
@@ -566,15 +566,17 @@ static void sst_end(void *data, const char *name)
     } else if (strcmp(l, "si") == 0 && r->in_si) {
         r->in_si = 0;
         unescape_x(&r->text);
+        if (r->nsst >= XLSXR_MAX_STRINGS)
+            return halt(r, STOP_TOOBIG);
         if (r->nsst >= r->capsst) {
             long c = r->capsst ? r->capsst * 2 : 1024;
-            size_t *q = realloc(r->soff, sizeof *q * (size_t)c);
+            uint32_t *q = realloc(r->soff, sizeof *q * (size_t)c);
             if (!q)
                 return halt(r, STOP_NOMEM);
             r->soff = q;
             r->capsst = c;
         }
-        r->soff[r->nsst++] = r->sst.n;
+        r->soff[r->nsst++] = (uint32_t)r->sst.n;
         int e = text_add(&r->sst, r->text.s ? r->text.s : "", r->text.n, (size_t)XLSXR_MAX_STRINGS_MB * MB);
         if (e)
             return halt(r, e);
@@ -1016,6 +1018,7 @@ int xlsxr_select(xlsxr *r, int i, ca_error *err)
 static int broke(xlsxr *r, ca_error *err)
 {
     r->broken = 1;
+    r->nf = 0;
     ca_fail(&r->broken_err, err ? err->status : CA_REFUSED, "%s", err ? err->msg : "");
     return CA_ERR;
 }

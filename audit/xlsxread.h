@@ -27,6 +27,7 @@ enum {
     /* The shared strings are held in memory: 256 MiB of XML is far more than any
      * case list (1,000,000 distinct ids take about 30 MiB). */
     XLSXR_MAX_STRINGS_MB = 256,
+    XLSXR_MAX_STRINGS = 1 << 24,       /* and their number: 64 MiB of offsets */
     /* workbook.xml, styles.xml and the relationships are small. */
     XLSXR_MAX_PART_MB = 16,
     /* Uncompressed bytes per compressed byte, checked past the first MiB of a part:

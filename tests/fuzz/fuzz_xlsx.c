@@ -39,7 +39,7 @@ static int pack(const uint8_t *data, size_t size)
         return -1;
     const char *names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
                            "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"};
-    const void *bodies[] = {wb, rels, styles, data, nul ? nul + 1 : ""};
+    const void *bodies[] = {wb, rels, styles, data, nul ? (const void *)(nul + 1) : (const void *)""};
     size_t sizes[] = {strlen(wb), strlen(rels), strlen(styles), nsheet, nul ? size - nsheet - 1 : 0};
     for (int i = 0; i < 5; i++) {
         zip_source_t *s = zip_source_buffer(z, bodies[i], sizes[i], 0);
