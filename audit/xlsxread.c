@@ -271,8 +271,9 @@ static int parse_failed(xlsxr *r, const char *where, ca_error *err)
                        "the file is not read (open it in Excel and save it again as .xlsx)", where, r->part);
     case STOP_NOMEM: return ca_fail(err, CA_SYSTEM, "out of memory");
     case STOP_TOOBIG:
-        return ca_fail(err, CA_REFUSED, "%s: a row or a string is over the limit of %d MiB, or a cell is beyond "
-                       "column XFD", where, XLSXR_MAX_ROW_BYTES / MB);
+        return ca_fail(err, CA_REFUSED, "%s: part '%s' is larger than any real workbook (a row or a string over "
+                       "%d MiB, or over %d shared strings, %d sheets or 65,536 formats); save the list as CSV "
+                       "instead", where, r->part, XLSXR_MAX_ROW_BYTES / MB, XLSXR_MAX_STRINGS, XLSXR_MAX_SHEETS);
     case STOP_BADREF:
         return ca_fail(err, CA_REFUSED, "%s: a cell reference is not a cell of a worksheet; the workbook is "
                        "damaged: open it in Excel and save it again", where);

@@ -345,18 +345,9 @@ static void test_tabread_sniffs_content(void **state)
 
 enum { ALL_ROWS = 1048576 };
 
-static void make_big_book(const char *dir, char *path, size_t n)
+/* Packs the sheet XML in the file dir/sheet1.xml into the workbook dir/NAME (path). */
+static void pack_book(const char *dir, const char *name, char *path, size_t n)
 {
-    char xml[512];
-    snprintf(xml, sizeof xml, "%s/sheet1.xml", dir);
-    FILE *f = fopen(xml, "w");
-    assert_non_null(f);
-    fprintf(f, "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>");
-    for (long i = 1; i <= ALL_ROWS; i++)
-        fprintf(f, "<row r=\"%ld\"><c r=\"A%ld\" t=\"inlineStr\"><is><t>C%07ld</t></is></c><c r=\"B%ld\"><v>%ld</v>"
-                "</c><c r=\"C%ld\" s=\"1\"><v>%ld</v></c></row>", i, i, i * 7919 % 10000000, i, i, i, 40000 + i % 7000);
-    fprintf(f, "</sheetData></worksheet>");
-    assert_int_equal(fclose(f), 0);
     static const char wb[] = "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
                              "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
                              "<sheets><sheet name=\"Big\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
@@ -365,7 +356,9 @@ static void make_big_book(const char *dir, char *path, size_t n)
                                "</Relationships>";
     static const char styles[] = "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
                                  "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs></styleSheet>";
-    snprintf(path, n, "%s/big.xlsx", dir);
+    char xml[512];
+    snprintf(xml, sizeof xml, "%s/sheet1.xml", dir);
+    snprintf(path, n, "%s/%s", dir, name);
     int ze;
     zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &ze);
     assert_non_null(z);
@@ -378,6 +371,57 @@ static void make_big_book(const char *dir, char *path, size_t n)
     zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 1);
     assert_int_equal(zip_close(z), 0);
     unlink(xml);
+}
+
+static FILE *sheet_file(const char *dir)
+{
+    char xml[512];
+    snprintf(xml, sizeof xml, "%s/sheet1.xml", dir);
+    FILE *f = fopen(xml, "w");
+    assert_non_null(f);
+    fprintf(f, "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>");
+    return f;
+}
+
+static void make_big_book(const char *dir, char *path, size_t n)
+{
+    FILE *f = sheet_file(dir);
+    for (long i = 1; i <= ALL_ROWS; i++)
+        fprintf(f, "<row r=\"%ld\"><c r=\"A%ld\" t=\"inlineStr\"><is><t>C%07ld</t></is></c><c r=\"B%ld\"><v>%ld</v>"
+                "</c><c r=\"C%ld\" s=\"1\"><v>%ld</v></c></row>", i, i, i * 7919 % 10000000, i, i, i, 40000 + i % 7000);
+    fprintf(f, "</sheetData></worksheet>");
+    assert_int_equal(fclose(f), 0);
+    pack_book(dir, "big.xlsx", path, n);
+}
+
+/* A cell of 5 MiB of text that does not compress (so that the ratio cap does not
+ * stop it first), and a cell beyond column XFD: both refused, naming the sheet. */
+static void test_caps(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_xlsxread_caps_XXXXXX", path[600];
+    assert_non_null(mkdtemp(dir));
+    FILE *f = sheet_file(dir);
+    fprintf(f, "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>");
+    uint64_t x = 88172645463325252ULL;
+    for (long i = 0; i < 5L << 20; i++) { /* xorshift64: letters that deflate cannot squeeze much */
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        fputc('a' + (int)(x % 26), f);
+    }
+    fprintf(f, "</t></is></c></row></sheetData></worksheet>");
+    assert_int_equal(fclose(f), 0);
+    pack_book(dir, "long.xlsx", path, sizeof path);
+    expect_hostile(path, "[Big]:1: part 'xl/worksheets/sheet1.xml' is larger than any real workbook (a row or a "
+                   "string over 4 MiB");
+    unlink(path);
+    f = sheet_file(dir);
+    fprintf(f, "<row r=\"1\"><c r=\"XFD1\"><v>1</v></c></row><row r=\"2\"><c r=\"XFE2\"><v>1</v></c></row>"
+            "</sheetData></worksheet>");
+    assert_int_equal(fclose(f), 0);
+    pack_book(dir, "wide.xlsx", path, sizeof path);
+    expect_hostile(path, "[Big]:2: a cell reference is not a cell of a worksheet");
+    unlink(path);
+    rmdir(dir);
 }
 
 /* In a child process: reads every row, checks the last, exits 0 when all is right.
@@ -438,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_caseaudit),
         cmocka_unit_test(test_handmade),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_caps),
         cmocka_unit_test(test_serial_dates),
         cmocka_unit_test(test_date_formats),
         cmocka_unit_test(test_tabread_csv),
