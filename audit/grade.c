@@ -7,6 +7,7 @@
 
 #include "audit/csvread.h"
 #include "audit/people.h"
+#include "audit/tabread.h"
 #include "audit/store/audits.h"
 #include "audit/store/rounds.h"
 #include "audit/vocab.h"
@@ -387,32 +388,29 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
 {
     *out = NULL;
     *n = *skipped = 0;
-    size_t plen = strlen(path);
-    if (plen >= 5 && (strcmp(path + plen - 5, ".xlsx") == 0 || strcmp(path + plen - 5, ".XLSX") == 0))
-        return ca_fail(err, CA_REFUSED, "cannot read '%s': returns in .xlsx are not read yet; in Excel use "
-                       "File > Save As > CSV UTF-8, then give the .csv file", path);
     struct domains *domains = calloc(1, sizeof *domains);
-    csvr *r = NULL;
+    tabr *r = NULL; /* a CSV file, or the first sheet of a workbook */
     char **hdr = NULL;
     int nhdr = 0, rc = CA_ERR;
     int dcol[64], dcount = 0, ddom[64];
     long cap = 0;
     if (!domains)
         return ca_fail(err, CA_SYSTEM, "out of memory");
-    if (load_domains(db, domains, err) != CA_OK || csvr_open(&r, path, cp1252, err) != CA_OK)
+    if (load_domains(db, domains, err) != CA_OK || tabr_open(&r, path, cp1252, err) != CA_OK)
         goto done;
-    int got = csvr_next(r, err);
+    int got = tabr_next(r, err);
     if (got <= 0) {
         if (got == 0)
             ca_fail(err, CA_REFUSED, "%s:1: the file is empty: expected the audit list with grades filled in", path);
         goto done;
     }
-    nhdr = csvr_count(r);
-    if (!(hdr = csvr_copy_fields(r))) {
+    nhdr = tabr_count(r);
+    if (!(hdr = tabr_copy_fields(r))) {
         ca_fail(err, CA_SYSTEM, "out of memory");
         goto done;
     }
-    csvr_set_names(r, hdr, nhdr); /* messages about a field name its column */
+    tabr_set_names(r, hdr, nhdr); /* messages about a field name its column */
+    const ca_where head = {path, tabr_sheet(r), 1}; /* a workbook's problems name its sheet */
     static const char *const N_ID[] = {"caseid", "childuniqueid", NULL}, *const N_GRADE[] = {"grade", NULL},
                              *const N_AUDITOR[] = {"auditor", NULL}, *const N_DATE[] = {"auditdate", "date", NULL},
                              *const N_ACTION[] = {"action", NULL}, *const N_DUE[] = {"actiondue", NULL},
@@ -424,13 +422,13 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         c_note = csvr_find(hdr, nhdr, N_NOTE), c_corr = csvr_find(hdr, nhdr, N_CORRECT),
         c_round = csvr_find(hdr, nhdr, N_ROUND);
     if (c_id < 0)
-        ca_problem_in(err, path, 1, "case_id", NULL, "required column missing");
+        ca_problem_at(err, &head, "case_id", NULL, "required column missing");
     static const char *const N_MODERATED[] = {"moderatedgrade", NULL};
     if (c_grade < 0 && csvr_find(hdr, nhdr, N_MODERATED) >= 0)
-        ca_problem_in(err, path, 1, NULL, NULL, "this is a moderation list (it has a moderated_grade column and no grade column): "
+        ca_problem_at(err, &head, NULL, NULL, "this is a moderation list (it has a moderated_grade column and no grade column): "
                    "record it with 'caseaudit moderate %s --file %s'", round, path);
     else if (c_grade < 0)
-        ca_problem_in(err, path, 1, "grade", NULL, "required column missing");
+        ca_problem_at(err, &head, "grade", NULL, "required column missing");
     /* Domain columns: "domain:CODE", or a domain's code or label as the whole name. */
     for (int i = 0; i < nhdr && dcount < 64; i++) {
         const char *h = hdr[i];
@@ -439,20 +437,28 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         if (is_domain_col && k < 0) {
             char known[512];
             known_domains(domains, known, sizeof known);
-            ca_problem_in(err, path, 1, h, NULL, "unknown domain \"%s\": the domains are %s", h + 7, known);
+            ca_problem_at(err, &head, h, NULL, "unknown domain \"%s\": the domains are %s", h + 7, known);
         } else if (k >= 0 && i != c_id && i != c_grade && i != c_note && i != c_act) {
             dcol[dcount] = i, ddom[dcount++] = k;
         }
     }
     if (err->ntotal)
         goto refused;
-    while ((got = csvr_next(r, err)) == 1) {
-        long line = csvr_line(r);
-        if (csvr_count(r) != nhdr) {
-            ca_problem_in(err, path, line, NULL, NULL, "the row has %d fields where the header has %d", csvr_count(r), nhdr);
+    while ((got = tabr_next(r, err)) != 0) {
+        if (got < 0 && tabr_can_go_on(r) && err->status == CA_REFUSED) {
+            ca_error_demote(err); /* a bad cell (#N/A, an uncalculated formula): a problem of its row */
             continue;
         }
-        const char *gv = csvr_field(r, c_grade);
+        if (got < 0)
+            break;
+        long line = tabr_line(r);
+        const ca_where at = {path, tabr_sheet(r), line};
+        /* A sheet leaves out the empty cells at the end of a row; a CSV row must match its header. */
+        if (!tabr_is_xlsx(r) && tabr_count(r) != nhdr) {
+            ca_problem_at(err, &at, NULL, NULL, "the row has %d fields where the header has %d", tabr_count(r), nhdr);
+            continue;
+        }
+        const char *gv = tabr_field(r, c_grade);
         char gbuf[64];
         vocab_normalise(gv, gbuf, sizeof gbuf);
         if (!*gbuf) {
@@ -473,44 +479,44 @@ int grade_read_file(ca_db *db, const char *round, const char *path, int cp1252, 
         g->src = path;
         g->line = line;
         g->date = g->action_due = -1;
-        if (!(g->case_id = csvr_trim_dup(csvr_field(r, c_id))))
+        if (!(g->case_id = csvr_trim_dup(tabr_field(r, c_id))))
             goto nomem;
         if (!*g->case_id)
-            ca_problem_in(err, path, line, hdr[c_id], NULL, "empty case id");
-        if (c_round >= 0 && *csvr_field(r, c_round) && !same_round(csvr_field(r, c_round), round))
-            ca_problem_in(err, path, line, hdr[c_round], csvr_field(r, c_round), "this row is for round %s, not %s", csvr_field(r, c_round), round);
+            ca_problem_at(err, &at, hdr[c_id], NULL, "empty case id");
+        if (c_round >= 0 && *tabr_field(r, c_round) && !same_round(tabr_field(r, c_round), round))
+            ca_problem_at(err, &at, hdr[c_round], tabr_field(r, c_round), "this row is for round %s, not %s", tabr_field(r, c_round), round);
         if (!(g->grade = grade_parse(gv)))
-            ca_problem_in(err, path, line, hdr[c_grade], gv, "not a grade; expected " CA_GRADE_EXPECTED);
-        if (c_aud >= 0 && *csvr_field(r, c_aud) && !(g->auditor = csvr_trim_dup(csvr_field(r, c_aud))))
+            ca_problem_at(err, &at, hdr[c_grade], gv, "not a grade; expected " CA_GRADE_EXPECTED);
+        if (c_aud >= 0 && *tabr_field(r, c_aud) && !(g->auditor = csvr_trim_dup(tabr_field(r, c_aud))))
             goto nomem;
         char why[160];
         ca_day day;
-        if (c_date >= 0 && *csvr_field(r, c_date)) {
-            if (date_parse(csvr_field(r, c_date), &day, why, sizeof why) != CA_OK)
-                ca_problem_in(err, path, line, hdr[c_date], csvr_field(r, c_date), "%s", why);
+        if (c_date >= 0 && *tabr_field(r, c_date)) {
+            if (date_parse(tabr_field(r, c_date), &day, why, sizeof why) != CA_OK)
+                ca_problem_at(err, &at, hdr[c_date], tabr_field(r, c_date), "%s", why);
             else
                 g->date = day;
         }
-        if (c_due >= 0 && *csvr_field(r, c_due)) {
-            if (date_parse(csvr_field(r, c_due), &day, why, sizeof why) != CA_OK)
-                ca_problem_in(err, path, line, hdr[c_due], csvr_field(r, c_due), "%s", why);
+        if (c_due >= 0 && *tabr_field(r, c_due)) {
+            if (date_parse(tabr_field(r, c_due), &day, why, sizeof why) != CA_OK)
+                ca_problem_at(err, &at, hdr[c_due], tabr_field(r, c_due), "%s", why);
             else
                 g->action_due = day;
         }
-        if ((c_act >= 0 && *csvr_field(r, c_act) && !(g->action = csvr_trim_dup(csvr_field(r, c_act)))) ||
-            (c_note >= 0 && *csvr_field(r, c_note) && !(g->note = csvr_trim_dup(csvr_field(r, c_note)))))
+        if ((c_act >= 0 && *tabr_field(r, c_act) && !(g->action = csvr_trim_dup(tabr_field(r, c_act)))) ||
+            (c_note >= 0 && *tabr_field(r, c_note) && !(g->note = csvr_trim_dup(tabr_field(r, c_note)))))
             goto nomem;
         if (c_corr >= 0)
-            g->correct = is_yes(csvr_field(r, c_corr));
+            g->correct = is_yes(tabr_field(r, c_corr));
         for (int d = 0; d < dcount; d++) {
-            const char *v = csvr_field(r, dcol[d]);
+            const char *v = tabr_field(r, dcol[d]);
             char k[64];
             vocab_normalise(v, k, sizeof k);
             if (!*k)
                 continue;
             int dg = grade_parse(v);
             if (!dg) {
-                ca_problem_in(err, path, line, hdr[dcol[d]], v, "not a grade; expected " CA_GRADE_EXPECTED);
+                ca_problem_at(err, &at, hdr[dcol[d]], v, "not a grade; expected " CA_GRADE_EXPECTED);
                 continue;
             }
             if (!(g->domain[g->ndomains] = strdup(domains->code[ddom[d]])))
@@ -535,7 +541,7 @@ nomem:
     ca_fail(err, CA_SYSTEM, "out of memory");
 done:
     csvr_strings_free(hdr, nhdr);
-    csvr_close(r);
+    tabr_close(r);
     free(domains);
     if (rc != CA_OK) { /* nothing half-read reaches the caller */
         for (long i = 0; i < *n; i++)

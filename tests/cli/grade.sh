@@ -116,7 +116,7 @@ refuse_file "round,case_id,grade\n2026-10,${cases[6]},Good\n" 'this row is for r
 refuse_file "case_id,grade\n${cases[6]},\"Good\n" 'a quoted field is never closed'
 printf 'x' > "$tmp/return.xlsx"
 expect_exit 1 ca grade 2026-11 --file "$tmp/return.xlsx"
-expect_err "in Excel use File > Save As > CSV UTF-8"
+expect_err "not an .xlsx workbook (the file is not a zip archive)"
 
 # Actions: open and overdue.
 expect_exit 0 ca actions --overdue

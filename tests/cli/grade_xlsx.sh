@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Grade returns in .xlsx (SPEC §13): the list caseaudit exports, filled in with openpyxl
+# the way an auditor uses it (drop-down grades, typed dates, an id typed as a number),
+# records the same audits as the same data returned as CSV; bad cells are refused
+# naming FILE[SHEET]:CELL, with nothing written.
+source "$SRC/tests/cli/lib.sh"
+if ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-openpyxl >&2
+fi
+
+{ echo "case_id,date_of_birth,plan_type,team,worker"
+  for i in $(seq 1 20); do echo "$((14600 + i)),01/01/2015,CIN,Team $((i % 3)),Worker $((i % 4))"; done; } > "$tmp/cases.csv"
+printf 'name,team\nAnn,Team 9\nBob,Team 8\n' > "$tmp/auditors.csv"
+expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/11/2026
+expect_exit 0 ca sample 2026-11 --size 6 --strata plan --seed 7 --due 30/11/2026
+expect_exit 0 ca assign 2026-11 --auditors "$tmp/auditors.csv"
+expect_exit 0 ca list 2026-11 --format xlsx -o "$tmp/list.xlsx"
+cp "$db" "$tmp/csv.db"
+
+# fill MODE: the exported list filled in as an auditor would, saved as list-MODE.xlsx,
+# and the same values as list-MODE.csv.
+fill() {
+  /usr/bin/python3 - "$tmp" "$1" <<'PY'
+import csv, datetime, sys
+import openpyxl
+tmp, mode = sys.argv[1], sys.argv[2]
+wb = openpyxl.load_workbook(tmp + "/list.xlsx")
+ws = wb.active
+head = [c.value for c in ws[1]]
+col = {name: i + 1 for i, name in enumerate(head)}
+grades = ["Good", "Requires improvement", "Inadequate", "Outstanding"]
+for r in range(2, ws.max_row + 1):
+    ws.cell(r, col["grade"], grades[r % 4])                      # from the drop-down
+    d = ws.cell(r, col["audit_date"], datetime.date(2026, 11, 10 + r))
+    d.number_format = "dd/mm/yyyy"                               # a typed date
+    ws.cell(r, col["domain:voice"], "Good")
+    ws.cell(r, col["note"], "checked, row %d" % r)
+    if r == 3:
+        ws.cell(r, col["action"], "Update the plan")
+        due = ws.cell(r, col["action_due"], datetime.date(2026, 12, 15))
+        due.number_format = "d mmm yyyy"
+if mode == "typed":
+    ws.cell(2, col["case_id"], int(ws.cell(2, col["case_id"]).value))  # an id typed as a number
+if mode == "na":
+    ws.cell(4, col["grade"], "#N/A")
+if mode == "formula":
+    ws.cell(5, col["grade"], '=IF(TRUE,"Good","Inadequate")')   # openpyxl stores no cached value
+wb.save(tmp + "/list-%s.xlsx" % mode)
+with open(tmp + "/list-%s.csv" % mode, "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    for row in ws.iter_rows(values_only=True):
+        w.writerow(["" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else v
+                    for v in row])
+PY
+}
+fill typed
+fill na
+fill formula
+
+audits() { sqlite3 "$1" "SELECT a.case_id, a.grade, a.auditor, a.audit_date, a.note,
+    (SELECT group_concat(domain || '=' || grade) FROM audit_domain d WHERE d.audit_id = a.id),
+    (SELECT group_concat(text || '@' || due) FROM action x WHERE x.audit_id = a.id)
+  FROM audit a ORDER BY a.case_id"; }
+
+expect_exit 0 ca grade 2026-11 --file "$tmp/list-typed.xlsx"
+expect_out "Round 2026-11: 6 grades recorded, 0 corrected, 0 rows without a grade skipped (not audited yet); 1 action raised"
+"$CASEAUDIT" --db "$tmp/csv.db" grade 2026-11 --file "$tmp/list-typed.csv" > "$tmp/csv.out" ||
+  fail "the CSV return was refused: $(cat "$tmp/csv.out")"
+audits "$db" > "$tmp/from-xlsx"
+audits "$tmp/csv.db" > "$tmp/from-csv"
+[ "$(wc -l < "$tmp/from-xlsx")" = 6 ] || fail "expected 6 audits from the workbook: $(cat "$tmp/from-xlsx")"
+cmp -s "$tmp/from-xlsx" "$tmp/from-csv" || { diff "$tmp/from-csv" "$tmp/from-xlsx" >&2; fail "xlsx and CSV differ"; }
+grep -q '|Update the plan@2026-12-15$' "$tmp/from-xlsx" || fail "the action and its due date: $(cat "$tmp/from-xlsx")"
+grep -q '|2026-11-12|checked, row 2|voice=2|' "$tmp/from-xlsx" || fail "the typed date of row 2: $(cat "$tmp/from-xlsx")"
+
+# Bad cells: refused, naming the cell, nothing written.
+cp "$tmp/csv.db" "$db"
+for mode in na formula; do
+  snapshot_db
+  expect_exit 1 ca grade 2026-11 --file "$tmp/list-$mode.xlsx"
+  expect_db_unchanged
+done
+expect_exit 1 ca grade 2026-11 --file "$tmp/list-na.xlsx"
+expect_err "list-na.xlsx[2026-11]:J4: the cell shows the error #N/A"
+expect_err "nothing was recorded: 1 problem in"
+expect_exit 1 ca grade 2026-11 --file "$tmp/list-formula.xlsx"
+expect_err "list-formula.xlsx[2026-11]:J5: the formula in this cell has no calculated value"
+printf 'x' > "$tmp/text.xlsx"
+snapshot_db
+expect_exit 1 ca grade 2026-11 --file "$tmp/text.xlsx"
+expect_err "not an .xlsx workbook (the file is not a zip archive)"
+expect_db_unchanged
+pass
