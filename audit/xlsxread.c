@@ -24,9 +24,18 @@ struct sheet {
     char *name, *rid, *part;
 };
 
+enum reltype { REL_OTHER, REL_STYLES, REL_STRINGS };
+
 struct rel {
     char *id, *target;
+    enum reltype type;
 };
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    return n >= m && strcmp(s + n - m, tail) == 0;
+}
 
 /* A text buffer that grows up to a cap. */
 struct text {
@@ -334,8 +343,7 @@ static void rels_start(void *data, const char *name, const char **atts)
     const char *mode = attr(atts, "TargetMode");
     if (mode && strcmp(mode, "External") == 0)
         return;
-    if (type && !r->office && strlen(type) > 15 && strcmp(type + strlen(type) - 15, "/officeDocument") == 0 &&
-        !(r->office = strdup(target)))
+    if (type && !r->office && ends_with(type, "/officeDocument") && !(r->office = strdup(target)))
         return halt(r, STOP_NOMEM);
     if (r->nrels >= 4 * XLSXR_MAX_SHEETS)
         return halt(r, STOP_TOOBIG);
@@ -345,6 +353,10 @@ static void rels_start(void *data, const char *name, const char **atts)
     r->rels = q;
     q[r->nrels].id = strdup(id);
     q[r->nrels].target = strdup(target);
+    q[r->nrels].type = !type                            ? REL_OTHER
+                       : ends_with(type, "/styles")        ? REL_STYLES
+                       : ends_with(type, "/sharedStrings") ? REL_STRINGS
+                                                           : REL_OTHER;
     if (!q[r->nrels].id || !q[r->nrels].target) {
         free(q[r->nrels].id), free(q[r->nrels].target);
         return halt(r, STOP_NOMEM);
@@ -647,9 +659,9 @@ int xlsxr_open(xlsxr **out, const char *path, ca_error *err)
     char *dir = rc == CA_OK ? folder(wb) : NULL;
     char *styles = dir ? resolve(dir, "styles.xml") : NULL, *strings = dir ? resolve(dir, "sharedStrings.xml") : NULL;
     for (int i = 0; rc == CA_OK && i < r->nrels; i++) /* the names the relationships give, if any */
-        if (strstr(r->rels[i].target, "tyles.xml") || strstr(r->rels[i].target, "haredStrings.xml")) {
+        if (r->rels[i].type != REL_OTHER) {
             char *p = resolve(dir, r->rels[i].target);
-            char **slot = strstr(r->rels[i].target, "tyles.xml") ? &styles : &strings;
+            char **slot = r->rels[i].type == REL_STYLES ? &styles : &strings;
             if (p)
                 free(*slot), *slot = p;
         }

@@ -13,7 +13,8 @@ neither Python nor LibreOffice). Debian's python3 (for python3-openpyxl):
 - handmade.xlsx    raw XML as other writers do it: inline and rich-text strings with
                    phonetic runs, str formulas, t="d", t="e", rows and cells without
                    r, a namespace prefix, sheets in another order than their parts,
-                   an absolute relationship target, _x000D_ escapes, "1.4628E4"
+                   absolute and ../ relationship targets, shared strings and styles
+                   under other names, _x000D_ escapes, "1.4628E4"
 - hostile: bomb.xlsx (honest sizes), bomb-lying.xlsx (sizes in the headers
   falsified), dtd-sheet.xlsx (billion laughs in a sheet), dtd-workbook.xlsx,
   truncated.xlsx, text.xlsx (a CSV named .xlsx)
@@ -132,7 +133,7 @@ NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 
-def workbook_parts(sheets, extra_wb="", rels_targets=None):
+def workbook_parts(sheets, extra_wb="", rels_targets=None, strings="sharedStrings.xml", styles="styles.xml"):
     """sheets: [(name, xml)] in workbook order; part i+1 holds sheet i unless told."""
     wb = ('<?xml version="1.0"?>\n<workbook %s %s>%s<sheets>' % (NS, RNS, extra_wb)
           + "".join('<sheet name="%s" sheetId="%d" r:id="rId%d"/>' % (n, i + 1, i + 1)
@@ -143,9 +144,9 @@ def workbook_parts(sheets, extra_wb="", rels_targets=None):
                 '<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
                 'relationships/worksheet" Target="%s"/>' % (i + 1, t) for i, t in enumerate(targets))
             + '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-              'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+              'relationships/sharedStrings" Target="%s"/>' % strings
             + '<Relationship Id="rId98" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-              'relationships/styles" Target="styles.xml"/></Relationships>')
+              'relationships/styles" Target="%s"/></Relationships>' % styles)
     return {"[Content_Types].xml": CT, "_rels/.rels": ROOT_RELS, "xl/workbook.xml": wb,
             "xl/_rels/workbook.xml.rels": rels}
 
@@ -191,11 +192,12 @@ def handmade():
     alpha = ('<?xml version="1.0"?>\n<worksheet %s><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>alpha'
              '</t></is></c></row></sheetData></worksheet>') % NS
     parts = workbook_parts([("Zeta", zeta), ("Alpha", alpha)],
-                           rels_targets=["/xl/worksheets/sheet2.xml", "worksheets/sheet1.xml"])
+                           rels_targets=["/xl/worksheets/sheet2.xml", "worksheets/sheet1.xml"],
+                           strings="strings/shared.xml", styles="../xl/look.xml")
     parts["xl/worksheets/sheet2.xml"] = zeta
     parts["xl/worksheets/sheet1.xml"] = alpha
-    parts["xl/sharedStrings.xml"] = sst
-    parts["xl/styles.xml"] = styles
+    parts["xl/strings/shared.xml"] = sst     # found through the relationships, not by name
+    parts["xl/look.xml"] = styles
     write_zip("handmade.xlsx", parts)
 
 
@@ -249,6 +251,18 @@ def hostile():
         f.write("case_id,date_of_birth\n1,01/01/2020\n")
 
 
+def fuzz_seeds():
+    corpus = os.path.join(os.path.dirname(os.path.dirname(HERE)), "fuzz", "corpus", "xlsx")
+    os.makedirs(corpus, exist_ok=True)
+    for name, sheet, sst in [("handmade", "xl/worksheets/sheet2.xml", "xl/strings/shared.xml"),
+                             ("openpyxl", "xl/worksheets/sheet1.xml", None),
+                             ("libreoffice", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"),
+                             ("caseaudit", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml")]:
+        z = zipfile.ZipFile(out(name + ".xlsx"))
+        with open(os.path.join(corpus, "xml-" + name), "wb") as f:
+            f.write(b"\x01" + z.read(sheet) + b"\x00" + (z.read(sst) if sst else b""))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_fixtures.py BUILD/caseaudit")
@@ -258,6 +272,7 @@ def main():
     by_caseaudit(os.path.abspath(sys.argv[1]))
     handmade()
     hostile()
+    fuzz_seeds()
 
 
 if __name__ == "__main__":
