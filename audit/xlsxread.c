@@ -271,6 +271,20 @@ static long part_read(xlsxr *r, ca_error *err)
     return (long)n;
 }
 
+/* Feeds a block to the parser. Expat holds an unfinished tag whole, however long
+ * (text it hands on in pieces), so a tag longer than any real one is refused
+ * here: memory stays bounded whatever the file. */
+static enum XML_Status feed(xlsxr *r, long n)
+{
+    enum XML_Status st = XML_Parse(r->p, r->blk, (int)n, n == 0);
+    XML_Index at = XML_GetCurrentByteIndex(r->p);
+    if (st != XML_STATUS_ERROR && at >= 0 && r->got - (zip_uint64_t)at > 2 * (zip_uint64_t)XLSXR_MAX_ROW_BYTES) {
+        r->stop = STOP_TOOBIG;
+        return XML_STATUS_ERROR;
+    }
+    return st;
+}
+
 /* The message for a parse that failed; `where` names the place. */
 static int parse_failed(xlsxr *r, const char *where, ca_error *err)
 {
@@ -281,8 +295,8 @@ static int parse_failed(xlsxr *r, const char *where, ca_error *err)
     case STOP_NOMEM: return ca_fail(err, CA_SYSTEM, "out of memory");
     case STOP_TOOBIG:
         return ca_fail(err, CA_REFUSED, "%s: part '%s' is larger than any real workbook (a row or a string over "
-                       "%d MiB, or over %d shared strings, %d sheets or 65,536 formats); save the list as CSV "
-                       "instead", where, r->part, XLSXR_MAX_ROW_BYTES / MB, XLSXR_MAX_STRINGS, XLSXR_MAX_SHEETS);
+                       "%d MiB, a tag over twice that, or over %d shared strings, %d sheets or 65,536 formats); "
+                       "save the list as CSV instead", where, r->part, XLSXR_MAX_ROW_BYTES / MB, XLSXR_MAX_STRINGS, XLSXR_MAX_SHEETS);
     case STOP_BADREF:
         return ca_fail(err, CA_REFUSED, "%s: a cell reference is not a cell of a worksheet; the workbook is "
                        "damaged: open it in Excel and save it again", where);
@@ -314,7 +328,7 @@ static int parse_part(xlsxr *r, const char *part, int cap_mb, int required, XML_
         long n = part_read(r, err);
         if (n < 0)
             return CA_ERR;
-        if (XML_Parse(r->p, r->blk, (int)n, n == 0) != XML_STATUS_OK)
+        if (feed(r, n) != XML_STATUS_OK)
             return parse_failed(r, r->path, err);
         if (n == 0)
             break;
@@ -1056,7 +1070,7 @@ int xlsxr_next(xlsxr *r, ca_error *err)
             if (n < 0)
                 return broke(r, err);
             r->final = n == 0;
-            st = XML_Parse(r->p, r->blk, (int)n, r->final);
+            st = feed(r, n);
         }
         if (st == XML_STATUS_ERROR) {
             char where[CA_MSG_MAX / 2];

@@ -394,27 +394,33 @@ static void make_big_book(const char *dir, char *path, size_t n)
     pack_book(dir, "big.xlsx", path, n);
 }
 
-/* A cell of 5 MiB of text that does not compress (so that the ratio cap does not
- * stop it first), and a cell beyond column XFD: both refused, naming the sheet. */
+/* Text that does not compress (so that the ratio cap does not stop it first) too
+ * long for a cell or a tag, and a cell beyond column XFD: refused, naming the sheet. */
 static void test_caps(void **state)
 {
     (void)state;
     char dir[] = "/tmp/test_xlsxread_caps_XXXXXX", path[600];
     assert_non_null(mkdtemp(dir));
-    FILE *f = sheet_file(dir);
-    fprintf(f, "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>");
-    uint64_t x = 88172645463325252ULL;
-    for (long i = 0; i < 5L << 20; i++) { /* xorshift64: letters that deflate cannot squeeze much */
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        fputc('a' + (int)(x % 26), f);
+    /* a cell's text over 4 MiB; a tag over 8 MiB (an attribute), which expat would hold whole */
+    static const char *const shapes[][2] = {{"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>", "</t></is></c>"},
+                                            {"<row r=\"1\"><c r=\"A1\" x=\"", "\"/>"}};
+    static const long lengths[] = {5L << 20, 9L << 20};
+    for (int k = 0; k < 2; k++) {
+        FILE *f = sheet_file(dir);
+        fputs(shapes[k][0], f);
+        uint64_t x = 88172645463325252ULL;
+        for (long i = 0; i < lengths[k]; i++) { /* xorshift64: letters that deflate cannot squeeze much */
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            fputc('a' + (int)(x % 26), f);
+        }
+        fprintf(f, "%s</row></sheetData></worksheet>", shapes[k][1]);
+        assert_int_equal(fclose(f), 0);
+        pack_book(dir, "long.xlsx", path, sizeof path);
+        expect_hostile(path, "[Big]:1: part 'xl/worksheets/sheet1.xml' is larger than any real workbook (a row or "
+                       "a string over 4 MiB, a tag over twice that");
+        unlink(path);
     }
-    fprintf(f, "</t></is></c></row></sheetData></worksheet>");
-    assert_int_equal(fclose(f), 0);
-    pack_book(dir, "long.xlsx", path, sizeof path);
-    expect_hostile(path, "[Big]:1: part 'xl/worksheets/sheet1.xml' is larger than any real workbook (a row or a "
-                   "string over 4 MiB");
-    unlink(path);
-    f = sheet_file(dir);
+    FILE *f = sheet_file(dir);
     fprintf(f, "<row r=\"1\"><c r=\"XFD1\"><v>1</v></c></row><row r=\"2\"><c r=\"XFE2\"><v>1</v></c></row>"
             "</sheetData></worksheet>");
     assert_int_equal(fclose(f), 0);
