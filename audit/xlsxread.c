@@ -61,7 +61,6 @@ struct xlsxr {
     zip_file_t *zf;
     zip_uint64_t comp, got, cap;
     const char *part;
-    char *blk;
     int final, suspended;
     enum stop stop;
     /* parse state of the small parts */
@@ -87,6 +86,8 @@ struct xlsxr {
     int nf, capf;
     int cell_errors;
     char cell_msg[CA_MSG_MAX];
+    int seen_root, plen;          /* the worksheet element's namespace prefix ("x:") */
+    char pfx[16];
 };
 
 /* ---- small helpers ---- */
@@ -106,6 +107,17 @@ static const char *attr(const char **atts, const char *name)
         if (strcmp(atts[i], name) == 0)
             return atts[i + 1];
     return NULL;
+}
+
+/* A whole decimal number of at most 9 digits, or -1: cheaper than strtol for the
+ * millions of row numbers, styles and string indexes of a sheet. */
+static long digits(const char *s)
+{
+    long v = 0;
+    int n = 0;
+    for (; *s >= '0' && *s <= '9' && n < 9; s++, n++)
+        v = v * 10 + (*s - '0');
+    return n && !*s ? v : -1;
 }
 
 static int text_add(struct text *t, const char *s, size_t n, size_t cap)
@@ -254,10 +266,10 @@ static int part_open(xlsxr *r, const char *part, zip_uint64_t cap_mb, int *found
     return CA_OK;
 }
 
-/* Reads the next block: its length (0 at the end), or CA_ERR. */
-static long part_read(xlsxr *r, ca_error *err)
+/* Reads the next block into buf: its length (0 at the end), or CA_ERR. */
+static long part_read(xlsxr *r, void *buf, ca_error *err)
 {
-    zip_int64_t n = zip_fread(r->zf, r->blk, BLOCK);
+    zip_int64_t n = zip_fread(r->zf, buf, BLOCK);
     if (n < 0)
         return damaged(r, zip_file_strerror(r->zf), err);
     r->got += (zip_uint64_t)n;
@@ -271,18 +283,26 @@ static long part_read(xlsxr *r, ca_error *err)
     return (long)n;
 }
 
-/* Feeds a block to the parser. Expat holds an unfinished tag whole, however long
- * (text it hands on in pieces), so a tag longer than any real one is refused
- * here: memory stays bounded whatever the file. */
-static enum XML_Status feed(xlsxr *r, long n)
+/* Reads the next block straight into the parser's buffer (no copy) and parses it;
+ * r->final is set at the end of the part. Expat holds an unfinished tag whole,
+ * however long (text it hands on in pieces), so a tag longer than any real one
+ * is refused here: memory stays bounded whatever the file. */
+static int feed(xlsxr *r, enum XML_Status *st, ca_error *err)
 {
-    enum XML_Status st = XML_Parse(r->p, r->blk, (int)n, n == 0);
+    void *buf = XML_GetBuffer(r->p, BLOCK);
+    if (!buf)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    long n = part_read(r, buf, err);
+    if (n < 0)
+        return CA_ERR;
+    r->final = n == 0;
+    *st = XML_ParseBuffer(r->p, (int)n, r->final);
     XML_Index at = XML_GetCurrentByteIndex(r->p);
-    if (st != XML_STATUS_ERROR && at >= 0 && r->got - (zip_uint64_t)at > 2 * (zip_uint64_t)XLSXR_MAX_ROW_BYTES) {
+    if (*st != XML_STATUS_ERROR && at >= 0 && r->got - (zip_uint64_t)at > 2 * (zip_uint64_t)XLSXR_MAX_ROW_BYTES) {
         r->stop = STOP_TOOBIG;
-        return XML_STATUS_ERROR;
+        *st = XML_STATUS_ERROR;
     }
-    return st;
+    return CA_OK;
 }
 
 /* The message for a parse that failed; `where` names the place. */
@@ -324,15 +344,13 @@ static int parse_part(xlsxr *r, const char *part, int cap_mb, int required, XML_
     }
     if (new_parser(r, start, end, err) != CA_OK)
         return CA_ERR;
-    for (;;) {
-        long n = part_read(r, err);
-        if (n < 0)
+    do {
+        enum XML_Status st = XML_STATUS_ERROR;
+        if (feed(r, &st, err) != CA_OK)
             return CA_ERR;
-        if (feed(r, n) != XML_STATUS_OK)
+        if (st != XML_STATUS_OK)
             return parse_failed(r, r->path, err);
-        if (n == 0)
-            break;
-    }
+    } while (!r->final);
     part_close(r);
     return CA_OK;
 }
@@ -660,7 +678,7 @@ int xlsxr_open(xlsxr **out, const char *path, ca_error *err)
     if (!r)
         return ca_fail(err, CA_SYSTEM, "out of memory");
     r->cur = -1;
-    if (!(r->path = strdup(path)) || !(r->blk = malloc(BLOCK))) {
+    if (!(r->path = strdup(path))) {
         xlsxr_close(r);
         return ca_fail(err, CA_SYSTEM, "out of memory");
     }
@@ -716,7 +734,6 @@ void xlsxr_close(xlsxr *r)
     free(r->text.s);
     free(r->row.s);
     free(r->foff);
-    free(r->blk);
     free(r->path);
     ca_error_free(&r->broken_err);
     free(r);
@@ -862,7 +879,10 @@ static void number_cell(xlsxr *r, const char *v)
     int date = r->cstyle >= 0 && r->cstyle < r->nxf && r->xf_date[r->cstyle];
     if (!date && plain_integer(v))
         return set_field(r, v, r->text.n);
-    if (number_text(v, &x, date ? NULL : out, sizeof out) != CA_OK)
+    long whole = date ? digits(v) : -1; /* a serial date as Excel writes it */
+    if (whole >= 0)
+        x = (double)whole;
+    else if (number_text(v, &x, date ? NULL : out, sizeof out) != CA_OK)
         return cell_error(r, "the value \"%.64s\" is not a number; the workbook is damaged: open it in Excel and "
                           "save it again", v);
     if (date && xlsxr_serial_date(x, r->date1904, out) != CA_OK)
@@ -883,15 +903,16 @@ static void finish_cell(xlsxr *r)
                           "did not calculate it): open the workbook in Excel or LibreOffice and save it again");
         return;
     }
-    char *end;
-    unsigned long idx;
+    long idx;
     switch (r->ctype) {
     case T_SHARED:
-        idx = strtoul(v, &end, 10);
-        if (end == v || *end || v[0] == '-' || idx >= (unsigned long)r->nsst)
+        idx = digits(v);
+        if (idx < 0 || idx >= r->nsst)
             return cell_error(r, "the cell refers to shared string \"%.32s\", which the workbook does not have; "
                               "it is damaged: open it in Excel and save it again", v);
-        return set_field(r, r->sst.s + r->soff[idx], strlen(r->sst.s + r->soff[idx]));
+        /* the strings lie end to end, each with its NUL */
+        return set_field(r, r->sst.s + r->soff[idx],
+                         (idx + 1 < r->nsst ? r->soff[idx + 1] : r->sst.n) - r->soff[idx] - 1);
     case T_INLINE:
     case T_STR:
         if (!r->text.n)
@@ -936,12 +957,8 @@ static void start_row(xlsxr *r, const char **atts)
 {
     const char *n = attr(atts, "r");
     long rn = r->nextrow;
-    if (n) {
-        char *end;
-        rn = strtol(n, &end, 10);
-        if (end == n || *end)
-            return halt(r, STOP_BADREF);
-    }
+    if (n)
+        rn = digits(n);
     if (rn < 1 || rn > 1048576)
         return halt(r, STOP_BADREF);
     r->rownum = rn;
@@ -963,16 +980,33 @@ static void start_cell(xlsxr *r, const char **atts)
         return halt(r, STOP_BADREF);
     r->ccol = r->lastcol = col;
     r->ctype = cell_type(attr(atts, "t"));
-    r->cstyle = s ? strtol(s, NULL, 10) : 0;
+    r->cstyle = s ? digits(s) : 0;
     r->in_c = 1;
     r->has_v = r->has_f = r->in_v = r->in_is = r->in_t = r->in_rph = 0;
     r->text.n = 0;
 }
 
+/* The local name of a sheet element: the worksheet element's own prefix, if it has
+ * one, is taken off (a strchr per element costs more than the comparisons). */
+static const char *sheet_local(xlsxr *r, const char *name)
+{
+    if (!r->plen)
+        return name;
+    return strncmp(name, r->pfx, (size_t)r->plen) == 0 ? name + r->plen : name;
+}
+
 static void sheet_start(void *data, const char *name, const char **atts)
 {
     xlsxr *r = data;
-    const char *l = local(name);
+    if (!r->seen_root) { /* the worksheet element: remember its prefix */
+        const char *colon = strchr(name, ':');
+        r->seen_root = 1;
+        if (colon && colon - name < (long)sizeof r->pfx - 1) {
+            r->plen = (int)(colon - name) + 1;
+            memcpy(r->pfx, name, (size_t)r->plen);
+        }
+    }
+    const char *l = sheet_local(r, name);
     if (r->in_c) {
         if (strcmp(l, "v") == 0)
             r->in_v = r->has_v = 1;
@@ -994,7 +1028,7 @@ static void sheet_start(void *data, const char *name, const char **atts)
 static void sheet_end(void *data, const char *name)
 {
     xlsxr *r = data;
-    const char *l = local(name);
+    const char *l = sheet_local(r, name);
     if (r->in_c) {
         if (strcmp(l, "v") == 0)
             r->in_v = 0;
@@ -1022,7 +1056,7 @@ int xlsxr_select(xlsxr *r, int i, ca_error *err)
     r->cur = -1;
     if (i < 0 || i >= r->nsheets)
         return ca_fail(err, CA_REFUSED, "%s: the workbook has no sheet %d", r->path, i + 1);
-    r->broken = r->done = r->row_ready = r->in_row = r->in_c = 0;
+    r->broken = r->done = r->row_ready = r->in_row = r->in_c = r->seen_root = r->plen = 0;
     r->rownum = 0;
     r->nextrow = 1;
     r->nf = 0;
@@ -1059,18 +1093,14 @@ int xlsxr_next(xlsxr *r, ca_error *err)
     r->row_ready = 0;
     r->nf = 0;
     while (!r->done) {
-        enum XML_Status st;
+        enum XML_Status st = XML_STATUS_ERROR;
         if (r->suspended) {
             st = XML_ResumeParser(r->p);
         } else if (r->final) {
             r->done = 1;
             break;
-        } else {
-            long n = part_read(r, err);
-            if (n < 0)
-                return broke(r, err);
-            r->final = n == 0;
-            st = feed(r, n);
+        } else if (feed(r, &st, err) != CA_OK) {
+            return broke(r, err);
         }
         if (st == XML_STATUS_ERROR) {
             char where[CA_MSG_MAX / 2];
