@@ -12,7 +12,7 @@ fi
 
 { echo "case_id,date_of_birth,plan_type,team,worker"
   for i in $(seq 1 20); do echo "$((14600 + i)),01/01/2015,CIN,Team $((i % 3)),Worker $((i % 4))"; done; } > "$tmp/cases.csv"
-printf 'name,team\nAnn,Team 9\nBob,Team 8\n' > "$tmp/auditors.csv"
+printf 'name,team\nAnn,\nBob,\n' > "$tmp/auditors.csv"
 expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/11/2026
 expect_exit 0 ca sample 2026-11 --size 6 --strata plan --seed 7 --due 30/11/2026
 expect_exit 0 ca assign 2026-11 --auditors "$tmp/auditors.csv"
@@ -65,7 +65,7 @@ audits() { sqlite3 "$1" "SELECT a.case_id, a.grade, a.auditor, a.audit_date, a.n
   FROM audit a ORDER BY a.case_id"; }
 
 expect_exit 0 ca grade 2026-11 --file "$tmp/list-typed.xlsx"
-expect_out "Round 2026-11: 6 grades recorded, 0 corrected, 0 rows without a grade skipped (not audited yet); 1 action raised"
+expect_out "Round 2026-11: 6 grades recorded, 0 corrected, 0 unchanged, 0 rows without a grade skipped (not audited yet); 1 action raised"
 "$CASEAUDIT" --db "$tmp/csv.db" grade 2026-11 --file "$tmp/list-typed.csv" > "$tmp/csv.out" ||
   fail "the CSV return was refused: $(cat "$tmp/csv.out")"
 audits "$db" > "$tmp/from-xlsx"
