@@ -669,6 +669,24 @@ static int open_zip(xlsxr *r, ca_error *err)
     return damaged(r, what, err);
 }
 
+/* The styles and shared strings parts of the workbook part wb: the names its
+ * relationships give, else the usual ones. Owned by the caller. */
+static int find_parts(xlsxr *r, const char *wb, char **styles, char **strings, ca_error *err)
+{
+    char *dir = folder(wb);
+    *styles = dir ? resolve(dir, "styles.xml") : NULL;
+    *strings = dir ? resolve(dir, "sharedStrings.xml") : NULL;
+    int ok = dir && *styles && *strings;
+    for (int i = 0; ok && i < r->nrels; i++)
+        if (r->rels[i].type != REL_OTHER) {
+            char **slot = r->rels[i].type == REL_STYLES ? styles : strings;
+            free(*slot);
+            ok = (*slot = resolve(dir, r->rels[i].target)) != NULL;
+        }
+    free(dir);
+    return ok ? CA_OK : ca_fail(err, CA_SYSTEM, "out of memory");
+}
+
 int xlsxr_open(xlsxr **out, const char *path, ca_error *err)
 {
     *out = NULL;
@@ -688,22 +706,14 @@ int xlsxr_open(xlsxr **out, const char *path, ca_error *err)
     const char *wb = r->office ? r->office + (r->office[0] == '/') : "xl/workbook.xml";
     if (rc == CA_OK)
         rc = read_sheet_list(r, wb, err);
-    char *dir = rc == CA_OK ? folder(wb) : NULL;
-    char *styles = dir ? resolve(dir, "styles.xml") : NULL, *strings = dir ? resolve(dir, "sharedStrings.xml") : NULL;
-    for (int i = 0; rc == CA_OK && i < r->nrels; i++) /* the names the relationships give, if any */
-        if (r->rels[i].type != REL_OTHER) {
-            char *p = resolve(dir, r->rels[i].target);
-            char **slot = r->rels[i].type == REL_STYLES ? &styles : &strings;
-            if (p)
-                free(*slot), *slot = p;
-        }
-    if (rc == CA_OK && (!styles || !strings))
-        rc = ca_fail(err, CA_SYSTEM, "out of memory");
+    char *styles = NULL, *strings = NULL;
+    if (rc == CA_OK)
+        rc = find_parts(r, wb, &styles, &strings, err);
     if (rc == CA_OK)
         rc = parse_part(r, styles, XLSXR_MAX_PART_MB, 0, styles_start, styles_end, err);
     if (rc == CA_OK)
         rc = parse_part(r, strings, XLSXR_MAX_STRINGS_MB, 0, sst_start, sst_end, err);
-    free(dir), free(styles), free(strings);
+    free(styles), free(strings);
     free_rels(r);
     if (rc != CA_OK) {
         xlsxr_close(r);
