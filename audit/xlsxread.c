@@ -202,7 +202,9 @@ static int new_parser(xlsxr *r, XML_StartElementHandler start, XML_EndElementHan
 {
     if (r->p)
         XML_ParserFree(r->p);
-    r->p = XML_ParserCreate(NULL);
+    /* expat allocates through our malloc, so that its out of memory is tested as ours */
+    static const XML_Memory_Handling_Suite mm = {malloc, realloc, free};
+    r->p = XML_ParserCreate_MM(NULL, &mm, NULL);
     if (!r->p)
         return ca_fail(err, CA_SYSTEM, "out of memory");
     XML_SetUserData(r->p, r);
@@ -233,6 +235,14 @@ static int damaged(xlsxr *r, const char *what, ca_error *err)
                    r->path, what);
 }
 
+/* A libzip error: out of memory is a system error, anything else damage. */
+static int zip_failed(xlsxr *r, zip_error_t *e, ca_error *err)
+{
+    if (zip_error_code_zip(e) == ZIP_ER_MEMORY)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    return damaged(r, zip_error_strerror(e), err);
+}
+
 /* Opens PART (a zip entry name); *found is 0 when there is no such part. */
 static int part_open(xlsxr *r, const char *part, zip_uint64_t cap_mb, int *found, ca_error *err)
 {
@@ -244,7 +254,7 @@ static int part_open(xlsxr *r, const char *part, zip_uint64_t cap_mb, int *found
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(r->zip, (zip_uint64_t)idx, 0, &st) != 0)
-        return damaged(r, zip_strerror(r->zip), err);
+        return zip_failed(r, zip_get_error(r->zip), err);
     r->cap = cap_mb * MB;
     r->comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
     if ((st.valid & ZIP_STAT_SIZE) && st.size > r->cap)
@@ -257,7 +267,7 @@ static int part_open(xlsxr *r, const char *part, zip_uint64_t cap_mb, int *found
                        (unsigned long long)(st.size / (r->comp ? r->comp : 1)), XLSXR_MAX_RATIO);
     r->zf = zip_fopen_index(r->zip, (zip_uint64_t)idx, 0);
     if (!r->zf)
-        return damaged(r, zip_strerror(r->zip), err);
+        return zip_failed(r, zip_get_error(r->zip), err);
     r->part = part;
     r->got = 0;
     r->final = 0;
@@ -271,7 +281,7 @@ static long part_read(xlsxr *r, void *buf, ca_error *err)
 {
     zip_int64_t n = zip_fread(r->zf, buf, BLOCK);
     if (n < 0)
-        return damaged(r, zip_file_strerror(r->zf), err);
+        return zip_failed(r, zip_file_get_error(r->zf), err);
     r->got += (zip_uint64_t)n;
     if (r->got > r->cap)
         return ca_fail(err, CA_REFUSED, "%s: part '%s' is over the limit of %llu MiB uncompressed; a real "
@@ -322,6 +332,8 @@ static int parse_failed(xlsxr *r, const char *where, ca_error *err)
                        "damaged: open it in Excel and save it again", where);
     case STOP_NONE: break;
     }
+    if (XML_GetErrorCode(r->p) == XML_ERROR_NO_MEMORY)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
     return ca_fail(err, CA_REFUSED, "%s: part '%s' is not well-formed XML (line %lu: %s); the workbook is "
                    "damaged: open it in Excel and save it again as .xlsx", where, r->part,
                    (unsigned long)XML_GetCurrentLineNumber(r->p), XML_ErrorString(XML_GetErrorCode(r->p)));

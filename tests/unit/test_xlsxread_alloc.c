@@ -1,8 +1,9 @@
 /* Out of memory at every allocation of the .xlsx reader (audit/xlsxread.c) and the
  * table reader over it, as tests/unit/test_alloc.c does for the operations: the
  * binary is linked with -Wl,--wrap for malloc, calloc, realloc and strdup, so that
- * each allocation of caseaudit's own code can be made to fail in turn (libzip's and
- * expat's own allocations are theirs). Reading a workbook whole, each run must either
+ * each allocation of caseaudit's own code, and expat's (the reader gives expat our
+ * malloc), can be made to fail in turn (libzip's are its own; their failure is
+ * mapped to out of memory too). Reading a workbook whole, each run must either
  * give exactly what the full run gave or fail as a system error ("out of memory");
  * never a refusal or other rows. LeakSanitizer (the ASan build) checks nothing leaks. */
 #include <setjmp.h>
