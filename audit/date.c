@@ -389,7 +389,7 @@ void date_now_utc(char buf[32])
 int date_month_label(const char *s, char out[8])
 {
     int y, m, used = 0;
-    char name[16], why[8];
+    char name[16], why[160];
     ca_day day;
     if (sscanf(s, "%4d-%2d%n", &y, &m, &used) == 2 && used == 7 && !s[7] && m >= 1 && m <= 12 && y >= 1900)
         goto ok;

@@ -94,7 +94,7 @@ static void say(struct build *b, const char *fmt, ...)
 static void uk(const char *iso, char out[CA_DATE_ISO_LEN])
 {
     ca_day d;
-    char why[8];
+    char why[160];
     if (iso && date_parse(iso, &d, why, sizeof why) == CA_OK)
         date_uk(d, out);
     else
@@ -194,7 +194,7 @@ static int on_audit(void *ctx, const ev_audit *a)
     c->mod_grade = a->mod_grade, c->mod_corrections = a->mod_corrections;
     c->final_grade = a->mod_grade ? a->mod_grade : a->grade;
     c->audit_date = -1, c->mod_date = -1;
-    char why[8];
+    char why[160];
     ca_day d;
     if (date_parse(a->audit_date, &d, why, sizeof why) == CA_OK)
         c->audit_date = d;
@@ -249,7 +249,7 @@ static int on_round(void *ctx, const ev_round *r)
     snprintf(rd->alloc, sizeof rd->alloc, "%s", r->alloc);
     snprintf(rd->age_bands, sizeof rd->age_bands, "%s", r->age_bands);
     rd->theme = (char *)keep(b, r->theme, &failed), rd->filter = (char *)keep(b, r->theme_filter, &failed);
-    char why[8];
+    char why[160];
     if (date_parse(r->as_of, &rd->as_of, why, sizeof why) != CA_OK)
         rd->as_of = -1;
     rd->snapshot_id = r->snapshot_id, rd->size = r->size, rd->population = r->population;

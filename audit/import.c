@@ -603,7 +603,7 @@ static void check_dob(struct merging *m)
         if (!r->dob)
             continue;
         if (first && strcmp(first->dob, r->dob) != 0) {
-            char a[CA_DATE_ISO_LEN], b[CA_DATE_ISO_LEN], why[8];
+            char a[CA_DATE_ISO_LEN], b[CA_DATE_ISO_LEN], why[160];
             ca_day da = 0, db = 0;
             date_parse(first->dob, &da, why, sizeof why);
             date_parse(r->dob, &db, why, sizeof why);

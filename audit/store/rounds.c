@@ -9,7 +9,7 @@
 /* A date column read back: ISO text, or -1 when NULL or unreadable. */
 ca_day store_day(ca_stmt *s, int col)
 {
-    char why[8];
+    char why[160];
     ca_day d;
     if (stmt_is_null(s, col) || date_parse(stmt_text(s, col), &d, why, sizeof why) != CA_OK)
         return -1;
