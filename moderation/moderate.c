@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "audit/csvread.h"
+#include "audit/tabread.h"
 #include "audit/people.h"
 #include "audit/vocab.h"
 #include "moderation/period.h"
@@ -216,29 +217,25 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
 {
     *out = NULL;
     *n = *skipped = 0;
-    size_t plen = strlen(path);
-    if (plen >= 5 && strcasecmp(path + plen - 5, ".xlsx") == 0)
-        return ca_fail(err, CA_REFUSED, "cannot read '%s': returns in .xlsx are not read yet; in Excel use "
-                       "File > Save As > CSV UTF-8, then give the .csv file", path);
-    csvr *r;
-    if (csvr_open(&r, path, cp1252, err) != CA_OK)
+    tabr *r; /* CSV or .xlsx: the exported list comes back as the manager saved it */
+    if (tabr_open(&r, path, cp1252, err) != CA_OK)
         return CA_ERR;
     char **hdr = NULL;
     int nhdr = 0, rc = CA_ERR;
     long cap = 0;
-    int got = csvr_next(r, err);
+    int got = tabr_next(r, err);
     if (got <= 0) {
         if (got == 0)
             ca_fail(err, CA_REFUSED, "%s:1: the file is empty: expected the moderation list with outcomes filled in",
                     path);
         goto done;
     }
-    nhdr = csvr_count(r);
-    if (!(hdr = csvr_copy_fields(r))) {
+    nhdr = tabr_count(r);
+    if (!(hdr = tabr_copy_fields(r))) {
         ca_fail(err, CA_SYSTEM, "out of memory");
         goto done;
     }
-    csvr_set_names(r, hdr, nhdr); /* messages about a field name its column */
+    tabr_set_names(r, hdr, nhdr); /* messages about a field name its column */
     static const char *const N_ROUND[] = {"round", NULL}, *const N_ID[] = {"caseid", NULL},
                              *const N_GRADE[] = {"moderatedgrade", NULL}, *const N_MOD[] = {"moderator", NULL},
                              *const N_DATE[] = {"moderationdate", NULL}, *const N_REASON[] = {"reason", NULL},
@@ -259,13 +256,20 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
     }
     if (c_mod < 0)
         ca_problem_in(err, path, 1, "moderator", NULL, "required column missing");
-    while (!err->ntotal && (got = csvr_next(r, err)) == 1) {
-        long line = csvr_line(r);
-        if (csvr_count(r) != nhdr) {
-            ca_problem_in(err, path, line, NULL, NULL, "the row has %d fields where the header has %d", csvr_count(r), nhdr);
+    while (!err->ntotal && (got = tabr_next(r, err)) != 0) {
+        if (got < 0 && tabr_can_go_on(r) && err->status == CA_REFUSED) {
+            ca_error_demote(err); /* a bad cell (#N/A, an uncalculated formula): a problem of its row */
             continue;
         }
-        const char *gv = csvr_field(r, c_grade);
+        if (got < 0)
+            break;
+        long line = tabr_line(r);
+        /* A sheet leaves out the empty cells at the end of a row; a CSV row must match its header. */
+        if (!tabr_is_xlsx(r) && tabr_count(r) != nhdr) {
+            ca_problem_in(err, path, line, NULL, NULL, "the row has %d fields where the header has %d", tabr_count(r), nhdr);
+            continue;
+        }
+        const char *gv = tabr_field(r, c_grade);
         char k[64];
         vocab_normalise(gv, k, sizeof k);
         if (!*k) {
@@ -286,29 +290,29 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
         m->src = path;
         m->line = line;
         m->date = -1;
-        m->round = csvr_trim_dup(c_round >= 0 && *csvr_field(r, c_round) ? csvr_field(r, c_round) : default_round);
-        m->case_id = csvr_trim_dup(csvr_field(r, c_id));
-        m->moderator = csvr_trim_dup(csvr_field(r, c_mod));
+        m->round = csvr_trim_dup(c_round >= 0 && *tabr_field(r, c_round) ? tabr_field(r, c_round) : default_round);
+        m->case_id = csvr_trim_dup(tabr_field(r, c_id));
+        m->moderator = csvr_trim_dup(tabr_field(r, c_mod));
         if (!m->round || !m->case_id || !m->moderator) {
             ca_fail(err, CA_SYSTEM, "out of memory");
             goto done;
         }
         if (!(m->grade = grade_parse(gv)))
             ca_problem_in(err, path, line, hdr[c_grade], gv, "not a grade; expected " CA_GRADE_EXPECTED);
-        if (c_date >= 0 && *csvr_field(r, c_date)) {
+        if (c_date >= 0 && *tabr_field(r, c_date)) {
             char why[160];
             ca_day d;
-            if (date_parse(csvr_field(r, c_date), &d, why, sizeof why) != CA_OK)
-                ca_problem_in(err, path, line, hdr[c_date], csvr_field(r, c_date), "%s", why);
+            if (date_parse(tabr_field(r, c_date), &d, why, sizeof why) != CA_OK)
+                ca_problem_in(err, path, line, hdr[c_date], tabr_field(r, c_date), "%s", why);
             else
                 m->date = d;
         }
-        if (c_reason >= 0 && *csvr_field(r, c_reason) && !(m->reason = csvr_trim_dup(csvr_field(r, c_reason)))) {
+        if (c_reason >= 0 && *tabr_field(r, c_reason) && !(m->reason = csvr_trim_dup(tabr_field(r, c_reason)))) {
             ca_fail(err, CA_SYSTEM, "out of memory");
             goto done;
         }
         if (c_corr >= 0) {
-            vocab_normalise(csvr_field(r, c_corr), k, sizeof k);
+            vocab_normalise(tabr_field(r, c_corr), k, sizeof k);
             m->correct = strcmp(k, "yes") == 0 || strcmp(k, "y") == 0 || strcmp(k, "true") == 0;
         }
     }
@@ -325,7 +329,7 @@ int moderation_read_file(const char *default_round, const char *path, int cp1252
     rc = CA_OK;
 done:
     csvr_strings_free(hdr, nhdr);
-    csvr_close(r);
+    tabr_close(r);
     if (rc != CA_OK) { /* nothing half-read reaches the caller */
         for (long i = 0; i < *n; i++)
             mod_input_free(&(*out)[i]);

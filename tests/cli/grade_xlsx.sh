@@ -92,4 +92,50 @@ snapshot_db
 expect_exit 1 ca grade 2026-11 --file "$tmp/text.xlsx"
 expect_err "not an .xlsx workbook (the file is not a zip archive)"
 expect_db_unchanged
+
+# The moderation list comes back as .xlsx too: exported, filled in with openpyxl by a
+# manager (a grade from the drop-down, a typed date, a reason), returned with moderate --file:
+# the same outcomes as the same values returned as CSV.
+printf 'name,roles\nSam,manager\n' > "$tmp/managers.csv"
+expect_exit 0 ca grade 2026-11 --file "$tmp/list-typed.xlsx"
+expect_exit 0 ca people import "$tmp/managers.csv"
+expect_exit 0 ca moderation pick 2026-11 --rate 1 --seed 3
+expect_exit 0 ca moderation list 2026-11 --format xlsx -o "$tmp/mod.xlsx"
+cp "$db" "$tmp/mod-csv.db"
+/usr/bin/python3 - "$tmp" <<'PY'
+import csv, datetime, sys
+import openpyxl
+tmp = sys.argv[1]
+wb = openpyxl.load_workbook(tmp + "/mod.xlsx")
+ws = wb.active
+head = [c.value for c in ws[1]]
+col = {name: i + 1 for i, name in enumerate(head)}
+for r in range(2, ws.max_row + 1):
+    audited = ws.cell(r, col["audited_grade"]).value
+    changed = r % 3 == 0
+    ws.cell(r, col["moderated_grade"], "Inadequate" if changed else audited)
+    ws.cell(r, col["moderator"], "Sam")
+    d = ws.cell(r, col["moderation_date"], datetime.date(2026, 11, 23))
+    d.number_format = "dd/mm/yyyy"
+    if changed:
+        ws.cell(r, col["reason"], "Risks not assessed, row %d" % r)
+wb.save(tmp + "/mod-filled.xlsx")
+with open(tmp + "/mod-filled.csv", "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    for row in ws.iter_rows(values_only=True):
+        w.writerow(["" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else v
+                    for v in row])
+PY
+outcomes() { sqlite3 "$1" "SELECT case_id, grade, moderator, moderation_date, coalesce(reason, '') FROM moderation
+  ORDER BY case_id"; }
+expect_exit 0 ca moderate 2026-11 --file "$tmp/mod-filled.xlsx"
+expect_out "6 outcomes recorded"
+"$CASEAUDIT" --db "$tmp/mod-csv.db" moderate 2026-11 --file "$tmp/mod-filled.csv" > "$tmp/mod-csv.out" ||
+  fail "the CSV moderation return was refused: $(cat "$tmp/mod-csv.out")"
+outcomes "$db" > "$tmp/mod-from-xlsx"
+outcomes "$tmp/mod-csv.db" > "$tmp/mod-from-csv"
+[ "$(wc -l < "$tmp/mod-from-xlsx")" = 6 ] || fail "expected 6 outcomes: $(cat "$tmp/mod-from-xlsx")"
+cmp -s "$tmp/mod-from-xlsx" "$tmp/mod-from-csv" || { diff "$tmp/mod-from-csv" "$tmp/mod-from-xlsx" >&2; fail "moderation xlsx and CSV differ"; }
+grep -q '|Inadequate|Sam|2026-11-23|Risks not assessed' "$tmp/mod-from-xlsx" 2>/dev/null ||
+  grep -q '|4|Sam|2026-11-23|Risks not assessed' "$tmp/mod-from-xlsx" || fail "a downgrade with its reason: $(cat "$tmp/mod-from-xlsx")"
 pass
