@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "audit/csvread.h"
+#include "audit/tabread.h"
 #include "audit/store/people.h"
 #include "audit/vocab.h"
 
@@ -307,22 +308,29 @@ static void in_file_free(struct in_file *f)
     memset(f, 0, sizeof *f);
 }
 
-static char *field_or_null(csvr *r, int col, int *oom)
+static char *field_or_null(tabr *r, int col, int *oom)
 {
     if (col < 0)
         return NULL;
-    char *s = csvr_trim_dup(csvr_field(r, col));
+    char *s = csvr_trim_dup(tabr_field(r, col));
     *oom |= !s;
     return s;
 }
 
-static int read_rows(csvr *r, struct in_file *f, const int col[6], int nhdr, ca_error *err)
+static int read_rows(tabr *r, struct in_file *f, const int col[6], int nhdr, ca_error *err)
 {
     int got, oom = 0;
     long cap = 0;
-    while ((got = csvr_next(r, err)) == 1) {
-        if (csvr_count(r) != nhdr) {
-            ca_problem_in(err, f->path, csvr_line(r), NULL, NULL, "the row has %d fields where the header has %d", csvr_count(r), nhdr);
+    while ((got = tabr_next(r, err)) != 0) {
+        if (got < 0 && tabr_can_go_on(r) && err->status == CA_REFUSED) {
+            ca_error_demote(err); /* a bad cell (#N/A): a problem of its row */
+            continue;
+        }
+        if (got < 0)
+            break;
+        /* A sheet leaves out the empty cells at the end of a row; a CSV row must match its header. */
+        if (!tabr_is_xlsx(r) && tabr_count(r) != nhdr) {
+            ca_problem_in(err, f->path, tabr_line(r), NULL, NULL, "the row has %d fields where the header has %d", tabr_count(r), nhdr);
             continue;
         }
         if (f->n == cap) {
@@ -333,7 +341,7 @@ static int read_rows(csvr *r, struct in_file *f, const int col[6], int nhdr, ca_
             f->rows = p;
         }
         struct in_person *p = &f->rows[f->n++];
-        p->line = csvr_line(r);
+        p->line = tabr_line(r);
         p->name = field_or_null(r, col[0], &oom);
         p->teams = field_or_null(r, col[1], &oom);
         p->roles = field_or_null(r, col[2], &oom);
@@ -355,19 +363,19 @@ static int read_people_file(const char *path, int cp1252, struct in_file *f, ca_
 {
     memset(f, 0, sizeof *f);
     f->path = path;
-    csvr *r;
-    if (csvr_open(&r, path, cp1252, err) != CA_OK)
+    tabr *r;
+    if (tabr_open(&r, path, cp1252, err) != CA_OK)
         return CA_ERR;
-    int got = csvr_next(r, err), nhdr = 0, rc = CA_ERR;
+    int got = tabr_next(r, err), nhdr = 0, rc = CA_ERR;
     char **hdr = NULL;
     if (got == 0)
         ca_fail(err, CA_REFUSED, "%s:1: the file is empty: expected a header with name, team, roles, email, "
                 "capacity, active", path);
-    if (got == 1 && !(hdr = csvr_copy_fields(r)))
+    if (got == 1 && !(hdr = tabr_copy_fields(r)))
         ca_fail(err, CA_SYSTEM, "out of memory");
     if (hdr) {
-        nhdr = csvr_count(r);
-        csvr_set_names(r, hdr, nhdr);
+        nhdr = tabr_count(r);
+        tabr_set_names(r, hdr, nhdr);
         static const char *const N_NAME[] = {"name", "auditor", "person", NULL},
                                  *const N_TEAM[] = {"team", "teams", NULL}, *const N_ROLES[] = {"roles", "role", NULL},
                                  *const N_EMAIL[] = {"email", "emailaddress", NULL},
@@ -387,7 +395,7 @@ static int read_people_file(const char *path, int cp1252, struct in_file *f, ca_
             rc = read_rows(r, f, col, nhdr, err);
     }
     csvr_strings_free(hdr, nhdr);
-    csvr_close(r);
+    tabr_close(r);
     return rc;
 }
 
@@ -665,10 +673,6 @@ static int import_checked(ca_db *db, const struct in_file *f, people_import_resu
 int people_import_file(ca_db *db, const char *path, int cp1252, people_import_result *out, ca_error *err)
 {
     memset(out, 0, sizeof *out);
-    size_t plen = strlen(path);
-    if (plen >= 5 && strcasecmp(path + plen - 5, ".xlsx") == 0)
-        return ca_fail(err, CA_REFUSED, "cannot read '%s': people files in .xlsx are not read yet; in Excel use "
-                       "File > Save As > CSV UTF-8, then give the .csv file", path);
     struct in_file f;
     int rc = read_people_file(path, cp1252, &f, err);
     if (rc == CA_OK && err->ntotal)

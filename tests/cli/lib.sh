@@ -40,3 +40,16 @@ snapshot_db() { db_dump > "$tmp/db.before"; }
 expect_db_unchanged() { db_dump > "$tmp/db.after"; cmp -s "$tmp/db.before" "$tmp/db.after" || \
   { diff "$tmp/db.before" "$tmp/db.after" | head -20 >&2; fail "the database changed"; }; }
 q() { sqlite3 "$db" "$1"; }
+
+# need_packages PKG...: installs Debian packages a test needs (test-only tools such as
+# python3-openpyxl), idempotently, as scripts/bootstrap installs the build's.
+need_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}

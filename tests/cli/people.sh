@@ -78,7 +78,22 @@ refuse_file 'name,team\n,Assessment Team North\n' 'bad.csv:2: column "name": emp
 refuse_file '' 'the file is empty'
 printf 'x' > "$tmp/p.xlsx"
 refuse people import "$tmp/p.xlsx"
-expect_err "in Excel use File > Save As > CSV UTF-8"
+expect_err "p.xlsx: not an .xlsx workbook (the file is not a zip archive)"
+# A real workbook is read like the CSV (SPEC §13): written by openpyxl, with a capacity typed
+# as a number and Excel's TRUE for active.
+need_packages python3-openpyxl
+/usr/bin/python3 - "$tmp/people.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.title = "People"
+ws.append(["name", "team", "roles", "capacity", "active"])
+ws.append(["Xena Wells", "Assessment Team North", "auditor", 3, True])
+wb.save(sys.argv[1])
+PY
+expect_exit 0 ca people import "$tmp/people.xlsx"
+[ "$(q "SELECT teams || '|' || capacity || '|' || active FROM person WHERE name = 'Xena Wells'")" = \
+  "Assessment Team North|3|1" ] || fail "the workbook's person: $(q "SELECT * FROM person WHERE name = 'Xena Wells'")"
 
 # Disable: by any spelling of the name; an unknown name gets the nearest ones.
 refuse people disable "Amy Hall"
