@@ -10,6 +10,7 @@
 
 #include "audit/alias.h"
 #include "audit/csvread.h"
+#include "audit/tabread.h"
 #include "audit/store/snapwrite.h"
 
 /* Normalised header names (vocab_normalise) accepted for each column. */
@@ -85,8 +86,8 @@ struct ctx {
     alias_set *aliases;   /* the council's own spellings */
     int team_aliases;     /* how many of them are teams */
     ca_day latest_dob;  /* as_of + 10 months */
-    /* The file being read. */
-    csvr *r;
+    /* The file being read, and the sheet of a workbook. */
+    tabr *r;
     char **hdr;
     char **match;         /* the header as matched: a column alias stands for its field */
     int nhdr;
@@ -94,18 +95,19 @@ struct ctx {
     import_file *file;
     int read_all;       /* the file was read to its end (not stopped by bad data) */
     long serial_dates, two_digit_years;   /* dates read as spreadsheets write them */
-    const char *const *paths;
+    char place[IMPORT_MAX_FILES][512];    /* each list's name in messages: FILE or FILE[SHEET] */
+    int source[IMPORT_MAX_FILES];         /* and which of the files given it came from */
     char idname[IMPORT_MAX_FILES][128];   /* each file's name for its case id column */
     char idcol[IMPORT_MAX_FILES][128]; /* each file's name for its date of birth column, for conflicts */
     /* The current valid row's dates, in the buffers here; valid until the reader moves on. */
     char dob[CA_DATE_ISO_LEN], start[CA_DATE_ISO_LEN], end[CA_DATE_ISO_LEN];
 };
 
-static struct span span_of(csvr *r, int col)
+static struct span span_of(tabr *r, int col)
 {
     if (col < 0)
         return (struct span){NULL, 0};
-    const char *s = csvr_field(r, col);
+    const char *s = tabr_field(r, col);
     while (isspace((unsigned char)*s))
         s++;
     size_t n = strlen(s);
@@ -115,7 +117,7 @@ static struct span span_of(csvr *r, int col)
 }
 
 /* A short field, trimmed, copied into buf (for parsers that want a string). */
-static const char *trimmed(csvr *r, int col, char *buf, size_t len)
+static const char *trimmed(tabr *r, int col, char *buf, size_t len)
 {
     struct span v = span_of(r, col);
     size_t n = (size_t)v.n < len ? (size_t)v.n : len - 1;
@@ -135,7 +137,7 @@ static void row_problem(struct ctx *c, int col, const char *value, const char *f
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ca_where at = {csvr_path(c->r), NULL, csvr_line(c->r)};
+    ca_where at = {tabr_path(c->r), tabr_sheet(c->r), tabr_line(c->r)};
     ca_problem_at(c->err, &at, col >= 0 && col < c->nhdr ? c->hdr[col] : NULL, value, "%s", msg);
 }
 
@@ -149,7 +151,8 @@ static void header_problem(struct ctx *c, const char *path, const char *column, 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ca_where at = {path, NULL, 1};
+    /* A workbook's header may sit below title rows: its own row, on its sheet. */
+    ca_where at = {path, c->r ? tabr_sheet(c->r) : NULL, c->r && tabr_line(c->r) > 0 ? tabr_line(c->r) : 1};
     ca_problem_at(c->err, &at, column, NULL, "%s", msg);
 }
 
@@ -189,8 +192,8 @@ static int opt_date(struct ctx *c, int col, char iso[CA_DATE_ISO_LEN], ca_day *d
         return CA_OK;
     char why[160];
     enum date_reading how;
-    if (date_parse_cell(csvr_field(c->r, col), DATE_OTHER, c->opt->as_of, day, &how, why, sizeof why) != CA_OK) {
-        row_problem(c, col, csvr_field(c->r, col), "%s", why);
+    if (date_parse_cell(tabr_field(c->r, col), DATE_OTHER, c->opt->as_of, day, &how, why, sizeof why) != CA_OK) {
+        row_problem(c, col, tabr_field(c->r, col), "%s", why);
         return CA_ERR;
     }
     count_reading(c, how);
@@ -295,7 +298,7 @@ static struct span team_of(struct ctx *c)
  * column; CA_ERR (problems noted) when neither gives one a children's case can have. */
 static int parse_age(struct ctx *c, int *age)
 {
-    csvr *r = c->r;
+    tabr *r = c->r;
     const struct cols *k = &c->k;
     char v[256], why[160];
     ca_day dob = 0;
@@ -303,7 +306,7 @@ static int parse_age(struct ctx *c, int *age)
     *age = -2;
     if (span_of(r, k->dob).p) {
         enum date_reading how = DATE_READ_FULL;
-        if (date_parse_cell(csvr_field(r, k->dob), DATE_BIRTH, c->opt->as_of, &dob, &how, why, sizeof why) != CA_OK)
+        if (date_parse_cell(tabr_field(r, k->dob), DATE_BIRTH, c->opt->as_of, &dob, &how, why, sizeof why) != CA_OK)
             return row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v), "%s", why), CA_ERR;
         if (dob > c->latest_dob)
             return row_problem(c, k->dob, trimmed(r, k->dob, v, sizeof v),
@@ -376,13 +379,15 @@ static int parse_plan(struct ctx *c, int *plan, int *closed)
 /* The right number of fields: most often a comma inside a value that was not quoted. */
 static int check_width(struct ctx *c)
 {
-    int nf = csvr_count(c->r), nhdr = c->nhdr;
+    int nf = tabr_count(c->r), nhdr = c->nhdr;
+    if (tabr_is_xlsx(c->r)) /* a sheet leaves out empty cells at the end of a row; cells past the header are notes */
+        return CA_OK;
     if (nf < nhdr)
         return row_problem(c, nf, NULL, "missing: the row has %d fields where the header has %d", nf, nhdr), CA_ERR;
     if (nf > nhdr)
         return row_problem(c, nhdr - 1, NULL, "the row has %d fields where the header has %d: \"%.60s\" follows the "
                            "last column (a value holding a comma must be in double quotes)", nf, nhdr,
-                           csvr_field(c->r, nhdr)), CA_ERR;
+                           tabr_field(c->r, nhdr)), CA_ERR;
     return CA_OK;
 }
 
@@ -410,7 +415,7 @@ static int parse_row(struct ctx *c, snap_row *out)
     if (bad)
         return CA_ERR;
     const char *code = plan_code(plan);
-    *out = (snap_row){.plan = plan, .closed = closed, .age = age, .line = csvr_line(c->r)};
+    *out = (snap_row){.plan = plan, .closed = closed, .age = age, .line = tabr_line(c->r)};
     out->v[SNAP_ID] = text_of(id);
     out->v[SNAP_PLAN] = (snap_text){code, (int)strlen(code)};
     out->v[SNAP_DOB] = iso_text(c->dob);
@@ -431,10 +436,14 @@ static int next_row(void *u, snap_row *row, ca_error *err)
 {
     struct ctx *c = u;
     for (;;) {
-        int got = csvr_next(c->r, err);
+        int got = tabr_next(c->r, err);
         if (got == 0) {
             c->read_all = 1;
             return 0;
+        }
+        if (got < 0 && tabr_can_go_on(c->r) && err->status == CA_REFUSED) {
+            ca_error_demote(err); /* a bad cell (#N/A, a formula not calculated): a problem of its row */
+            continue;
         }
         if (got < 0) {
             /* Bad data (encoding, an unclosed quote) is one more problem and the end of this
@@ -452,26 +461,16 @@ static int next_row(void *u, snap_row *row, ca_error *err)
     }
 }
 
-/* The header: the kind of list and its columns. CA_OK with *usable 0 when the file
- * has a problem that stops it being read on (noted). */
-static int read_header(struct ctx *c, const char *path, import_file *f, int *usable)
+/* The current record as a header: its fields, and as matched (a column alias stands for
+ * its field). */
+static int take_header(struct ctx *c)
 {
-    *usable = 0;
-    int got = csvr_next(c->r, c->err);
-    if (got < 0 && c->err->status != CA_REFUSED)
-        return CA_ERR;
-    if (got < 0) {
-        ca_error_demote(c->err); /* bad encoding, an unclosed quote: one more problem */
-        return CA_OK;
-    }
-    if (got == 0) {
-        header_problem(c, path, NULL, "the file is empty: expected a header row, then one row per case");
-        return CA_OK;
-    }
-    c->nhdr = csvr_count(c->r);
-    if (!(c->hdr = csvr_copy_fields(c->r)) || !(c->match = csvr_copy_fields(c->r)))
+    csvr_strings_free(c->hdr, c->nhdr);
+    csvr_strings_free(c->match, c->nhdr);
+    c->hdr = c->match = NULL;
+    c->nhdr = tabr_count(c->r);
+    if (!(c->hdr = tabr_copy_fields(c->r)) || !(c->match = tabr_copy_fields(c->r)))
         return ca_fail(c->err, CA_SYSTEM, "out of memory");
-    csvr_set_names(c->r, c->hdr, c->nhdr);
     for (int i = 0; i < c->nhdr; i++) {
         const char *field = alias_lookup(c->aliases, "column", c->hdr[i]);
         char *copy = field ? strdup(field) : NULL;
@@ -480,50 +479,153 @@ static int read_header(struct ctx *c, const char *path, import_file *f, int *usa
         if (copy)
             free(c->match[i]), c->match[i] = copy;
     }
-    f->kind = import_kind_of(c->match, c->nhdr);
-    if (f->kind == KIND_UNKNOWN) {
-        char found[1024];
-        list_columns(c->hdr, c->nhdr, found, sizeof found);
-        if (csvr_find(c->hdr, c->nhdr, N_CHILD_ID) >= 0)
-            header_problem(c, path, "Child Unique ID", "an Ofsted Annex A list, but not one of lists 2, 6, "
-                       "7, 8 or 9: expected \"Assessment start date\" (list 2), \"Case Status\" (list 6), \"Child "
-                       "Protection Plan Start Date\" (list 7), \"Date Started to be Looked After\" (list 8) or "
-                       "\"Eligibility Category\" (list 9); columns found: %s", found);
-        else
-            header_problem(c, path, "case_id", "required column missing: not a case list (a case list has "
-                           "\"case_id\", an Ofsted Annex A list \"Child Unique ID\"); columns found: %s", found);
-        return CA_OK;
-    }
-    *usable = map_columns(c, path, f->kind, c->hdr, c->nhdr, &c->k) == CA_OK;
     return CA_OK;
 }
 
-static int import_file_rows(struct ctx *c, const char *path, int fileseq, import_file *f)
+/* The next record: 1, 0 at the end, or CA_ERR when the file cannot be read on (a
+ * problem noted for bad data; err set otherwise). */
+static int next_record(struct ctx *c)
 {
-    int usable = 0;
+    int got = tabr_next(c->r, c->err);
+    if (got >= 0 || c->err->status != CA_REFUSED)
+        return got;
+    ca_error_demote(c->err); /* bad encoding, an unclosed quote, a bad cell: one more problem */
+    return tabr_can_go_on(c->r) ? next_record(c) : CA_ERR;
+}
+
+/* Says why a header is not a case list. */
+static void not_a_list(struct ctx *c, const char *path)
+{
+    char found[1024];
+    list_columns(c->hdr, c->nhdr, found, sizeof found);
+    if (csvr_find(c->hdr, c->nhdr, N_CHILD_ID) >= 0)
+        header_problem(c, path, "Child Unique ID", "an Ofsted Annex A list, but not one of lists 2, 6, "
+                       "7, 8 or 9: expected \"Assessment start date\" (list 2), \"Case Status\" (list 6), \"Child "
+                       "Protection Plan Start Date\" (list 7), \"Date Started to be Looked After\" (list 8) or "
+                       "\"Eligibility Category\" (list 9); columns found: %s", found);
+    else
+        header_problem(c, path, "case_id", "required column missing: not a case list (a case list has "
+                       "\"case_id\", an Ofsted Annex A list \"Child Unique ID\"); columns found: %s", found);
+}
+
+/* The header: the kind of list and its columns. A CSV's header is its first row; a
+ * sheet's may sit below title rows (the first of its first 10 rows that is a list's
+ * header). *usable 0: the list cannot be read on (a problem noted), or (*skip) a sheet
+ * that is no list at all, such as "Notes". */
+static int read_header(struct ctx *c, const char *path, import_file *f, int *usable, int *skip)
+{
+    *usable = *skip = 0;
+    int xlsx = tabr_is_xlsx(c->r);
+    for (int row = 0; row < (xlsx ? 10 : 1); row++) {
+        int got = next_record(c);
+        if (got < 0)
+            return c->err->status ? CA_ERR : CA_OK;
+        if (got == 0)
+            break;
+        if (take_header(c) != CA_OK)
+            return CA_ERR;
+        if ((f->kind = import_kind_of(c->match, c->nhdr)) != KIND_UNKNOWN) {
+            tabr_set_names(c->r, c->hdr, c->nhdr);
+            *usable = map_columns(c, path, f->kind, c->hdr, c->nhdr, &c->k) == CA_OK;
+            return CA_OK;
+        }
+    }
+    if (xlsx)
+        *skip = 1;
+    else if (!c->hdr)
+        header_problem(c, path, NULL, "the file is empty: expected a header row, then one row per case");
+    else
+        not_a_list(c, path);
+    return CA_OK;
+}
+
+static int check_duplicate_file(struct ctx *c, const char *path, const import_file *f, int fileseq)
+{
+    int first_of_its_file = 1;
+    for (int i = 0; i < fileseq - 1; i++) {
+        if (c->source[i] == c->source[fileseq - 1]) { /* another sheet of the same workbook */
+            first_of_its_file = 0;
+            continue;
+        }
+        if (strcmp(c->sum->files[i].sha256, f->sha256) == 0) {
+            ca_where at = {path, NULL, 0};
+            ca_problem_at(c->err, &at, NULL, NULL, "the same file as %s (SHA-256 %.12s…): give each file once",
+                          c->sum->files[i].name, f->sha256);
+            return CA_OK;
+        }
+    }
+    if (!first_of_its_file)
+        return CA_OK;
+    long snapshot;
+    ca_day as_of;
+    int got = snapshot_file_find(c->db, f->sha256, snap_id(c->w), &snapshot, &as_of, c->err);
+    if (got == 1 && !c->opt->force) {
+        char uk[CA_DATE_ISO_LEN];
+        date_uk(as_of, uk);
+        ca_where at = {path, NULL, 0};
+        ca_problem_at(c->err, &at, NULL, NULL, "this file was already imported in snapshot %ld as at %s (SHA-256 "
+                      "%.12s…): the same bytes under another date are last month's file again; give --force if it "
+                      "really is this month's list", snapshot, uk, f->sha256);
+    }
+    return got < 0 ? CA_ERR : CA_OK;
+}
+
+/* Reads one list (a CSV, or one sheet of a workbook) as the snapshot's next file. */
+static int import_list(struct ctx *c, const char *path, int source)
+{
+    import_summary *sum = c->sum;
+    int fileseq = sum->nfiles + 1, usable = 0, skip = 0;
+    if (fileseq > IMPORT_MAX_FILES)
+        return ca_fail(c->err, CA_REFUSED, "at most %d lists (files and sheets) in one import", IMPORT_MAX_FILES);
+    import_file *f = &sum->files[fileseq - 1];
+    memset(f, 0, sizeof *f);
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    const char *sheet = tabr_sheet(c->r);
+    snprintf(f->name, sizeof f->name, sheet ? "%s[%s]" : "%s", basename(tmp), sheet);
+    snprintf(c->place[fileseq - 1], sizeof c->place[0], sheet ? "%s[%s]" : "%s", path, sheet);
+    c->source[fileseq - 1] = source;
     c->file = f;
-    c->hdr = c->match = NULL;
-    c->nhdr = 0;
     c->read_all = 0;
-    if (csvr_open(&c->r, path, c->opt->encoding, c->err) != CA_OK)
-        return CA_ERR;
-    if (csvr_guessed_cp1252(c->r))
-        note(c->sum, "%s: not UTF-8, so read as Windows-1252 (as Excel on Windows saves \"CSV\"); check the "
-             "accented names in it", path);
-    int rc = read_header(c, path, f, &usable);
+    long before = c->err->ntotal;
+    int rc = read_header(c, path, f, &usable, &skip);
+    if (rc == CA_OK && skip) {
+        note(sum, "%s: not a case list (no header of one in its first rows), so skipped", c->place[fileseq - 1]);
+        return CA_OK;
+    }
+    sum->nfiles++;
     if (rc == CA_OK && usable) {
-        /* The whole file in one statement: the writer asks next_row for each valid row. */
+        /* The whole list in one statement: the writer asks next_row for each valid row. */
         rc = snap_append(c->w, fileseq, next_row, c, c->err);
         if (rc == CA_OK && c->read_all)
-            csvr_sha256(c->r, f->sha256);
+            rc = tabr_sha256(c->r, f->sha256, c->err);
         if (c->k.dob >= 0)
             snprintf(c->idcol[fileseq - 1], sizeof c->idcol[0], "%s", c->hdr[c->k.dob]);
         snprintf(c->idname[fileseq - 1], sizeof c->idname[0], "%s", c->hdr[c->k.id]);
     }
+    sum->rows += f->rows;
+    if (rc == CA_OK && c->err->ntotal == before && *f->sha256)
+        rc = check_duplicate_file(c, c->place[fileseq - 1], f, fileseq);
+    return rc;
+}
+
+/* Every list of one file: a CSV, or each sheet of a workbook in turn. */
+static int import_path(struct ctx *c, const char *path, int source)
+{
+    if (tabr_open(&c->r, path, c->opt->encoding, c->err) != CA_OK)
+        return CA_ERR; /* missing, unreadable, or a damaged workbook: it says which */
+    if (tabr_guessed_cp1252(c->r))
+        note(c->sum, "%s: not UTF-8, so read as Windows-1252 (as Excel on Windows saves \"CSV\"); check the "
+             "accented names in it", path);
+    int rc = CA_OK;
+    for (int i = 0; i < tabr_sheets(c->r) && rc == CA_OK; i++)
+        if ((rc = tabr_select(c->r, i, c->err)) == CA_OK)
+            rc = import_list(c, path, source);
     csvr_strings_free(c->hdr, c->nhdr);
     csvr_strings_free(c->match, c->nhdr);
     c->hdr = c->match = NULL;
-    csvr_close(c->r);
+    c->nhdr = 0;
+    tabr_close(c->r);
     c->r = NULL;
     return rc;
 }
@@ -563,7 +665,6 @@ static int rank_rows(const void *pa, const void *pb)
 
 struct merging {
     struct ctx *c;
-    const char *const *paths;
     int64_t group;
     snap_case *rows;
     long n, cap;
@@ -609,10 +710,10 @@ static void check_dob(struct merging *m)
             date_parse(r->dob, &db, why, sizeof why);
             date_uk(da, a);
             date_uk(db, b);
-            ca_where at = {m->paths[r->src_file - 1], NULL, r->src_line};
+            ca_where at = {m->c->place[r->src_file - 1], NULL, r->src_line};
             ca_problem_at(m->c->err, &at, m->c->idcol[r->src_file - 1], NULL,
                           "case \"%s\" has date of birth %s here but %s on %s:%ld: a child has one date of birth",
-                          r->case_id, b, a, m->paths[first->src_file - 1], first->src_line);
+                          r->case_id, b, a, m->c->place[first->src_file - 1], first->src_line);
         } else if (!first) {
             first = r;
         }
@@ -670,9 +771,9 @@ static int merge_visit(void *u, int64_t group, const snap_case *row)
 }
 
 /* Merges every case read more than once into one row, by the rules of SPEC §2. */
-static int merge_cases(struct ctx *c, const char *const *paths)
+static int merge_cases(struct ctx *c)
 {
-    struct merging m = {.c = c, .paths = paths};
+    struct merging m = {.c = c};
     int rc = snap_repeats_list(c->w, merge_visit, &m, c->err);
     if (rc != CA_OK && !m.failed && !c->err->status)
         ca_fail(c->err, CA_SYSTEM, "out of memory");
@@ -691,38 +792,16 @@ static int merge_cases(struct ctx *c, const char *const *paths)
 static int twin_visit(void *u, const snap_twin *t)
 {
     struct ctx *c = u;
-    ca_where at = {c->paths[t->file - 1], NULL, t->line};
+    ca_where at = {c->place[t->file - 1], NULL, t->line};
     ca_problem_at(c->err, &at, c->idname[t->file - 1], t->id,
                   "case \"%s\" and case \"%s\" on %s:%ld differ only by leading zeros: a spreadsheet has dropped "
                   "the zeros of one (one child would count twice); correct the id or export the list again",
-                  t->id, t->zeros_id, c->paths[t->zeros_file - 1], t->zeros_line);
+                  t->id, t->zeros_id, c->place[t->zeros_file - 1], t->zeros_line);
     return 0;
 }
 
 /* ---- the import ---- */
 
-static int check_duplicate_file(struct ctx *c, const char *path, const import_file *f, int fileseq)
-{
-    for (int i = 0; i < fileseq - 1; i++)
-        if (strcmp(c->sum->files[i].sha256, f->sha256) == 0) {
-            ca_where at = {path, NULL, 0};
-            ca_problem_at(c->err, &at, NULL, NULL, "the same file as %s (SHA-256 %.12s…): give each file once",
-                          c->sum->files[i].name, f->sha256);
-            return CA_OK;
-        }
-    long snapshot;
-    ca_day as_of;
-    int got = snapshot_file_find(c->db, f->sha256, snap_id(c->w), &snapshot, &as_of, c->err);
-    if (got == 1 && !c->opt->force) {
-        char uk[CA_DATE_ISO_LEN];
-        date_uk(as_of, uk);
-        ca_where at = {path, NULL, 0};
-        ca_problem_at(c->err, &at, NULL, NULL, "this file was already imported in snapshot %ld as at %s (SHA-256 "
-                      "%.12s…): the same bytes under another date are last month's file again; give --force if it "
-                      "really is this month's list", snapshot, uk, f->sha256);
-    }
-    return got < 0 ? CA_ERR : CA_OK;
-}
 
 static int record_snapshot(struct ctx *c)
 {
@@ -758,19 +837,9 @@ static size_t expected_cases(const char *const *paths, int npaths)
 
 static int read_files(struct ctx *c, const char *const *paths, int npaths)
 {
-    import_summary *out = c->sum;
-    for (int i = 0; i < npaths; i++) {
-        import_file *f = &out->files[out->nfiles++];
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s", paths[i]);
-        snprintf(f->name, sizeof f->name, "%s", basename(tmp));
-        long before = c->err->ntotal;
-        if (import_file_rows(c, paths[i], i + 1, f) != CA_OK)
+    for (int i = 0; i < npaths; i++)
+        if (import_path(c, paths[i], i) != CA_OK)
             return CA_ERR;
-        out->rows += f->rows;
-        if (c->err->ntotal == before && check_duplicate_file(c, paths[i], f, i + 1) != CA_OK)
-            return CA_ERR;
-    }
     return CA_OK;
 }
 
@@ -783,7 +852,7 @@ static int import_in_transaction(struct ctx *c, const char *const *paths, int np
         read_files(c, paths, npaths) != CA_OK)
         return CA_ERR;
     /* The rows of a case that came more than once become one, by the rules of SPEC §2. */
-    if (snap_repeats(c->w) && merge_cases(c, paths) != CA_OK)
+    if (snap_repeats(c->w) && merge_cases(c) != CA_OK)
         return CA_ERR;
     if (snap_zero_twins(c->w, twin_visit, c, c->err) != CA_OK)
         return CA_ERR;
@@ -813,7 +882,7 @@ int import_run(ca_db *db, const char *const *paths, int npaths, const import_opt
     out->as_of = opt->as_of;
     if (npaths > IMPORT_MAX_FILES)
         return ca_fail(err, CA_REFUSED, "at most %d files in one import", IMPORT_MAX_FILES);
-    struct ctx c = {.db = db, .opt = opt, .err = err, .sum = out, .paths = paths};
+    struct ctx c = {.db = db, .opt = opt, .err = err, .sum = out};
     c.latest_dob = date_add_months(opt->as_of, 10);
     int fk_off = snap_checks_off(db); /* see snapwrite.h: the import's rows are right by construction */
     int rc = db_begin(db, err);

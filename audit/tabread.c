@@ -70,6 +70,7 @@ void tabr_close(tabr *t)
 }
 
 int tabr_is_xlsx(const tabr *t) { return t->xlsx != NULL; }
+int tabr_guessed_cp1252(const tabr *t) { return t->csv && csvr_guessed_cp1252(t->csv); }
 int tabr_sheets(const tabr *t) { return t->xlsx ? xlsxr_sheets(t->xlsx) : 1; }
 const char *tabr_sheet_name(const tabr *t, int i) { return t->xlsx ? xlsxr_sheet_name(t->xlsx, i) : NULL; }
 const char *tabr_sheet(const tabr *t) { return t->xlsx ? xlsxr_sheet(t->xlsx) : NULL; }

@@ -23,6 +23,8 @@ int tabr_open(tabr **out, const char *path, int cp1252, ca_error *err);
 void tabr_close(tabr *t);
 
 int tabr_is_xlsx(const tabr *t);
+/* A CSV read as Windows-1252 because it was not UTF-8 (csvr_guessed_cp1252). */
+int tabr_guessed_cp1252(const tabr *t);
 int tabr_sheets(const tabr *t);                    /* 1 for a CSV */
 const char *tabr_sheet_name(const tabr *t, int i); /* NULL for a CSV */
 
