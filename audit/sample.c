@@ -11,6 +11,7 @@
 #include <sys/random.h>
 
 #include "audit/csvread.h"
+#include "audit/tabread.h"
 #include "audit/store/draws.h"
 
 uint64_t sample_fnv1a64(const char *s)
@@ -531,13 +532,13 @@ static int is_id_header(const char *s)
 /* --cases FILE: the first column's case ids, trimmed; *count the distinct ids. */
 static int read_cases(struct draw *w, const char *path, long *count)
 {
-    csvr *r;
-    if (csvr_open(&r, path, CSVR_AUTO, w->err) != CA_OK)
+    tabr *r; /* CSV or .xlsx */
+    if (tabr_open(&r, path, CSVR_AUTO, w->err) != CA_OK)
         return CA_ERR;
     int got, first = 1, rc = CA_OK;
     char id[512];
-    while (rc == CA_OK && (got = csvr_next(r, w->err)) == 1) {
-        const char *f = csvr_field(r, 0), *e;
+    while (rc == CA_OK && (got = tabr_next(r, w->err)) == 1) {
+        const char *f = tabr_field(r, 0), *e;
         while (isspace((unsigned char)*f))
             f++;
         for (e = f + strlen(f); e > f && isspace((unsigned char)e[-1]); e--)
@@ -551,7 +552,7 @@ static int read_cases(struct draw *w, const char *path, long *count)
         if (idset_add(&w->tf.cases, &w->arena, id) != CA_OK)
             rc = ca_fail(w->err, CA_SYSTEM, "out of memory");
     }
-    csvr_close(r);
+    tabr_close(r);
     if (rc == CA_OK && got < 0)
         rc = CA_ERR;
     *count = (long)w->tf.cases.n;
@@ -777,16 +778,16 @@ static int neyman_sd(struct draw *w, const int *ords, int H, double *sd)
 /* fixed:FILE, a CSV of stratum,n. */
 static int read_fixed(struct draw *w, const int *ords, int H, long *fixed, long *total)
 {
-    csvr *r;
-    if (csvr_open(&r, w->d->fixed_path, 0, w->err) != CA_OK)
+    tabr *r; /* CSV or .xlsx */
+    if (tabr_open(&r, w->d->fixed_path, CSVR_AUTO, w->err) != CA_OK)
         return CA_ERR;
-    int rc = csvr_next(r, w->err);
+    int rc = tabr_next(r, w->err);
     static const char *const n_stratum[] = {"stratum", NULL}, *const n_n[] = {"n", "size", NULL};
     int cs = -1, cn = -1;
     char *hdr[2] = {NULL, NULL};
-    if (rc == 1 && csvr_count(r) >= 2) {
-        hdr[0] = (char *)csvr_field(r, 0);
-        hdr[1] = (char *)csvr_field(r, 1);
+    if (rc == 1 && tabr_count(r) >= 2) {
+        hdr[0] = (char *)tabr_field(r, 0);
+        hdr[1] = (char *)tabr_field(r, 1);
         cs = csvr_find(hdr, 2, n_stratum);
         cn = csvr_find(hdr, 2, n_n);
     }
@@ -795,8 +796,8 @@ static int read_fixed(struct draw *w, const int *ords, int H, long *fixed, long 
         rc = -1;
     }
     *total = 0;
-    while (rc >= 0 && cs >= 0 && (rc = csvr_next(r, w->err)) == 1) {
-        const char *name = csvr_field(r, cs), *v = csvr_field(r, cn);
+    while (rc >= 0 && cs >= 0 && (rc = tabr_next(r, w->err)) == 1) {
+        const char *name = tabr_field(r, cs), *v = tabr_field(r, cn);
         char *end;
         long n = strtol(v, &end, 10);
         int found = -1;
@@ -807,15 +808,15 @@ static int read_fixed(struct draw *w, const int *ords, int H, long *fixed, long 
                 found = h;
         }
         if (*end || end == v || n < 0)
-            ca_problem_in(w->err, w->d->fixed_path, csvr_line(r), "n", v, "not a whole number");
+            ca_problem_in(w->err, w->d->fixed_path, tabr_line(r), "n", v, "not a whole number");
         else if (found < 0)
-            ca_problem_in(w->err, w->d->fixed_path, csvr_line(r), "stratum", name, "no eligible cases in a stratum \"%s\"", name);
+            ca_problem_in(w->err, w->d->fixed_path, tabr_line(r), "stratum", name, "no eligible cases in a stratum \"%s\"", name);
         else if (n > w->frame[ords[found]])
-            ca_problem_in(w->err, w->d->fixed_path, csvr_line(r), "n", v, "%ld is more than the %ld eligible cases of %s", n, w->frame[ords[found]], name);
+            ca_problem_in(w->err, w->d->fixed_path, tabr_line(r), "n", v, "%ld is more than the %ld eligible cases of %s", n, w->frame[ords[found]], name);
         else
             fixed[found] = n, *total += n;
     }
-    csvr_close(r);
+    tabr_close(r);
     if (rc < 0 && w->err->status)
         return CA_ERR; /* unreadable */
     if (w->err->ntotal)
