@@ -1,22 +1,27 @@
-/* people, people import, people disable (SPEC §6): the register of who audits,
- * moderates and leads QA. */
+/* people, people import, people disable, people password (SPEC §6, §14): the
+ * register of who audits, moderates and leads QA, and their web passwords. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "audit/people.h"
 #include "audit/store/people.h"
+#include "audit/store/sessions.h"
 #include "cmd/cli.h"
 #include "cmd/output.h"
+#include "cmd/web/web.h"
 
 static const cli_opt people_opts[] = {
     CLI_VALUE('f', "format", "table|csv|json", CLI_FORM(1), "the output format of the list (default table)"),
     CLI_ARG("import", CLI_REQUIRED | CLI_FORM(2), NULL),
     CLI_ARG("disable", CLI_REQUIRED | CLI_FORM(3), NULL),
+    CLI_ARG("password", CLI_REQUIRED | CLI_FORM(4), NULL),
     CLI_ARG("FILE", CLI_REQUIRED | CLI_FORM(2), "the people to add or update, as CSV"),
     CLI_VALUE('e', "encoding", "utf-8|cp1252", CLI_FORM(2),
               "of the file: utf-8 (default) or cp1252 (Excel on Windows)"),
-    CLI_ARG("NAME", CLI_REQUIRED | CLI_FORM(3), "the person to mark inactive"),
+    CLI_ARG("NAME", CLI_REQUIRED | CLI_FORM(3) | CLI_FORM(4), "the person to mark inactive, or whose password to set"),
     CLI_END_OF_TABLE,
 };
 static const cli_spec people_spec = {
@@ -29,7 +34,10 @@ static const cli_spec people_spec = {
     "latest case list's: a spelling that differs only by dashes, case, spaces or &/and is\n"
     "taken as the list's, with a note. Names are matched ignoring case and repeated spaces.\n"
     "'disable' marks a person inactive: their records stay, they can no longer grade,\n"
-    "moderate or be assigned cases.\n",
+    "moderate or be assigned cases. 'password' sets the password NAME logs in to 'caseaudit\n"
+    "serve' with: typed twice at the terminal (not shown), or read from the first line of\n"
+    "standard input when it is not a terminal; never given as an argument. At least 10\n"
+    "characters. Stored as Argon2id.\n",
     NULL,
     " (quote a name with spaces)",
 };
@@ -116,6 +124,87 @@ static int people_disable_one(const char *name)
     return rc;
 }
 
+enum { PASSWORD_MIN = 10, PASSWORD_MAX = 256 };
+
+/* One line from standard input into buf (without its newline), not echoed when it
+ * is a terminal. 0, or -1 at end of input or for a line too long. */
+static int read_secret(const char *prompt, char *buf, size_t len)
+{
+    int tty = isatty(STDIN_FILENO);
+    struct termios old, quiet;
+    if (tty) {
+        fprintf(stderr, "%s", prompt);
+        tcgetattr(STDIN_FILENO, &old);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *got = fgets(buf, (int)len, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fprintf(stderr, "\n");
+    }
+    if (!got)
+        return -1;
+    size_t n = strcspn(buf, "\r\n");
+    if (buf[n] == 0 && n == len - 1)
+        return -1;
+    buf[n] = 0;
+    return 0;
+}
+
+/* Stores the Argon2id string of NAME's new password, in one transaction with its event. */
+static int store_password(const char *name, const char *hash)
+{
+    ca_db *db;
+    int rc = cli_open_db(&db, CA_DB_EXISTING);
+    if (rc)
+        return rc;
+    ca_error err = CA_ERROR_INIT;
+    ca_people reg = {0};
+    const ca_person *p = NULL;
+    char detail[400];
+    if (people_load(db, &reg, &err) == CA_OK) {
+        p = people_require(&reg, name, ROLE_AUDITOR | ROLE_MANAGER | ROLE_QA_LEAD, &(ca_where){0}, NULL, &err);
+        if (p) {
+            snprintf(detail, sizeof detail, "password set for %s", p->name);
+            if (db_begin(db, &err) != CA_OK || password_set(db, p->id, hash, &err) != CA_OK ||
+                db_event(db, "people password", NULL, NULL, detail, &err) != CA_OK || db_commit(db, &err) != CA_OK)
+                db_rollback(db);
+        } else if (!err.status) {
+            ca_fail(&err, CA_REFUSED, "no password was set");
+        }
+    }
+    if (err.status || err.nproblems)
+        rc = cli_report(&err);
+    else
+        printf("Password set for %s: they can log in to 'caseaudit serve'.\n", p->name);
+    people_free(&reg);
+    ca_error_free(&err);
+    db_close(db);
+    return rc;
+}
+
+static int people_password(const char *name)
+{
+    char pw[PASSWORD_MAX + 2], again[PASSWORD_MAX + 2] = "", hash[128];
+    int rc;
+    if (read_secret("New password: ", pw, sizeof pw) != 0)
+        return cli_error(CA_REFUSED, "no password was read (give it on standard input, one line of at most %d "
+                         "characters)", PASSWORD_MAX);
+    if (strlen(pw) < PASSWORD_MIN)
+        rc = cli_error(CA_REFUSED, "the password is too short: at least %d characters", PASSWORD_MIN);
+    else if (isatty(STDIN_FILENO) && (read_secret("Again: ", again, sizeof again) != 0 || strcmp(pw, again) != 0))
+        rc = cli_error(CA_REFUSED, "the two passwords differ: nothing was changed");
+    else if (auth_init() != 0 || password_hash(pw, hash) != 0)
+        rc = cli_error(CA_SYSTEM, "cannot hash the password (out of memory?)");
+    else
+        rc = store_password(name, hash);
+    memset(pw, 0, sizeof pw);
+    memset(again, 0, sizeof again);
+    return rc;
+}
+
 int cmd_people(int argc, char **argv)
 {
     enum out_format fmt = OUT_TABLE;
@@ -159,5 +248,13 @@ int cmd_people(int argc, char **argv)
             return cli_usage_error(&people_spec, "--encoding is for 'people import'");
         return people_disable_one(a.pos[1]);
     }
-    return cli_usage_error(&people_spec, "unknown subcommand '%s' (import, disable, or none to list)", sub);
+    if (strcmp(sub, "password") == 0) {
+        if (nargs < 2)
+            return cli_usage_error(&people_spec, "people password needs a NAME (the password is read from the "
+                                   "terminal or standard input, never given as an argument)");
+        if (have_encoding)
+            return cli_usage_error(&people_spec, "--encoding is for 'people import'");
+        return people_password(a.pos[1]);
+    }
+    return cli_usage_error(&people_spec, "unknown subcommand '%s' (import, disable, password, or none to list)", sub);
 }

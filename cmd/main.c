@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/web/web.h"
 
 struct command {
     const char *name;
@@ -31,6 +32,7 @@ static const struct command commands[] = {
     {"report", cmd_report, "the quarterly report"},
     {"evidence", cmd_evidence, "every case audited in a period and how it was chosen (for inspectors)"},
     {"history", cmd_history, "the event log, for the whole database or one case"},
+    {"serve", cmd_serve, "the web front end: auditors grade and managers moderate in a browser"},
     {"prune", cmd_prune, "delete case rows no longer needed (data minimisation)"},
 };
 

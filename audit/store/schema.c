@@ -328,6 +328,37 @@ static const char migration_10[] =
     "ALTER TABLE round ADD COLUMN theme_filter TEXT;\n"
     "ALTER TABLE round ADD COLUMN excluded_theme INTEGER NOT NULL DEFAULT 0;\n";
 
+/* The web front end (SPEC §14): a person's password as an Argon2id string
+ * (libsodium's crypto_pwhash_str: it carries its own salt and limits); sessions,
+ * of which only a hash of the cookie's 32 random bytes is kept, with the times
+ * (seconds since the epoch, by the command's clock) that decide idle and absolute
+ * expiry; failed logins and the lockouts they cause, by name key, so that a name
+ * nobody has is counted like one somebody has. */
+static const char migration_11[] =
+    "CREATE TABLE person_password(\n"
+    "  person_id INTEGER PRIMARY KEY REFERENCES person(id),\n"
+    "  hash TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL,\n"
+    "  set_by TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE session(\n"
+    "  token_hash TEXT PRIMARY KEY,\n"      /* hex BLAKE2b of the cookie's token */
+    "  person_id INTEGER NOT NULL REFERENCES person(id),\n"
+    "  created INTEGER NOT NULL,\n"
+    "  last_seen INTEGER NOT NULL,\n"
+    "  ended INTEGER\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE login_failure(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name_key TEXT NOT NULL,\n"
+    "  at INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX login_failure_key ON login_failure(name_key, at);\n"
+    "CREATE TABLE login_lock(\n"
+    "  name_key TEXT PRIMARY KEY,\n"
+    "  until INTEGER NOT NULL\n"
+    ") WITHOUT ROWID;\n";
+
 const char *const ca_migrations[] = {
     migration_1,
     migration_2,
@@ -339,5 +370,6 @@ const char *const ca_migrations[] = {
     migration_8,
     migration_9,
     migration_10,
+    migration_11,
 };
 const int ca_nmigrations = sizeof ca_migrations / sizeof ca_migrations[0];

@@ -1,0 +1,62 @@
+#include "audit/store/worklist.h"
+
+#include "audit/store/db.h"
+#include "audit/store/internal.h"
+
+int worklist_auditor(ca_db *db, const char *auditor, const char *round, const char *case_id,
+                     int (*visit)(void *u, const worklist_row *r), void *u, ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, "SELECT r.label, rc.case_id, rc.plan_type, rc.age_band, rc.team, r.due, a.grade,"
+                             " a.audit_date FROM round_case rc JOIN round r ON r.id = rc.round_id"
+                             " LEFT JOIN audit_current a ON a.round_id = rc.round_id AND a.case_id = rc.case_id"
+                             " WHERE lower(trim(rc.auditor)) = lower(trim(:who))"
+                             " AND (:round IS NULL OR (r.label = :round AND rc.case_id = :case))"
+                             " ORDER BY r.label DESC, rc.seq", err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_text(&s, ":who", auditor);
+    stmt_bind_text(&s, ":round", round);
+    stmt_bind_text(&s, ":case", case_id);
+    int got, stop = 0;
+    while (!stop && (got = stmt_step(&s, err)) == 1) {
+        worklist_row r = {stmt_text(&s, 0), stmt_text(&s, 1), stmt_text(&s, 2), stmt_text(&s, 3),
+                          store_text_or_null(&s, 4), store_day(&s, 5), (int)stmt_int(&s, 6), store_day(&s, 7)};
+        stop = visit(u, &r);
+    }
+    stmt_finalize(&s);
+    return stop ? stop : got < 0 ? CA_ERR : CA_OK;
+}
+
+int worklist_outstanding(ca_db *db, int (*visit)(void *u, const char *auditor, long n), void *u, ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, "SELECT rc.auditor, count(*) FROM round_case rc WHERE rc.auditor IS NOT NULL"
+                             " AND NOT EXISTS (SELECT 1 FROM audit_current a WHERE a.round_id = rc.round_id"
+                             " AND a.case_id = rc.case_id) GROUP BY rc.auditor ORDER BY rc.auditor", err) != CA_OK)
+        return CA_ERR;
+    int got, stop = 0;
+    while (!stop && (got = stmt_step(&s, err)) == 1)
+        stop = visit(u, stmt_text(&s, 0), (long)stmt_int(&s, 1));
+    stmt_finalize(&s);
+    return stop ? stop : got < 0 ? CA_ERR : CA_OK;
+}
+
+int audit_history(ca_db *db, long round_id, const char *case_id,
+                  int (*visit)(void *u, const audit_history_row *r), void *u, ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, "SELECT grade, audit_date, auditor, note, entered_at, entered_by,"
+                             " superseded_at IS NULL FROM audit WHERE round_id = :round AND case_id = :case"
+                             " ORDER BY id", err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_int(&s, ":round", round_id);
+    stmt_bind_text(&s, ":case", case_id);
+    int got, stop = 0;
+    while (!stop && (got = stmt_step(&s, err)) == 1) {
+        audit_history_row r = {(int)stmt_int(&s, 0), store_day(&s, 1), stmt_text(&s, 2), store_text_or_null(&s, 3),
+                               stmt_text(&s, 4),      stmt_text(&s, 5), (int)stmt_int(&s, 6)};
+        stop = visit(u, &r);
+    }
+    stmt_finalize(&s);
+    return stop ? stop : got < 0 ? CA_ERR : CA_OK;
+}
