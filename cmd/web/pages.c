@@ -374,7 +374,7 @@ void page_moderation(web_req *q, web_resp *r)
     ca_error err = CA_ERROR_INIT;
     ca_day from, to;
     date_from_ymd(1900, 1, 1, &from);
-    date_from_ymd(9999, 12, 31, &to);
+    date_from_ymd(2999, 12, 31, &to);   /* the last date the library takes */
     r->nostore = 1;
     page_begin(q, r, "Moderation");
     static const char head[] = "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Case</th><th scope=\"col\">"
