@@ -51,6 +51,8 @@ static const char stylesheet[] =
     "input[type=checkbox]{width:auto}.check label{display:inline;font-weight:400}\n"
     "button{font:inherit;padding:.45rem 1rem;background:var(--accent);color:#fff;border:2px solid var(--accent);"
     "cursor:pointer;margin-top:1rem}\n"
+    "main form button{display:block}\n"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}\n"
     "header button{margin:0;background:#fff;color:var(--accent);padding:.2rem .6rem}\n"
     "fieldset{border:1px solid var(--line);margin:1rem 0;padding:.5rem 1rem 1rem;max-width:32rem}\n"
     ".problems{border:4px solid var(--bad);padding:.5rem 1rem;margin:1rem 0}\n"
@@ -169,14 +171,22 @@ static void route_private(web_req *q, web_resp *r, struct MHD_Connection *c)
     }
 }
 
-/* A POST must come from a page of this site: its Origin is this server's. */
+/* A POST must come from a page of this site: its Origin is this server's. A
+ * browser sends "Origin: null" for a form posted from a page whose policy is
+ * Referrer-Policy: no-referrer (the Fetch standard's "serializing a request
+ * origin"), which every page here has; then the browser's own Sec-Fetch-Site,
+ * which no page can set, must say same-origin (a sandboxed or foreign page's
+ * "null" comes with cross-site). */
 static int same_origin(struct MHD_Connection *c)
 {
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
     char want[300];
     if (!origin || !host)
         return 0;
+    if (strcmp(origin, "null") == 0)
+        return site && strcmp(site, "same-origin") == 0;
     snprintf(want, sizeof want, "%s://%s", serving_tls ? "https" : "http", host);
     return strcmp(origin, want) == 0;
 }

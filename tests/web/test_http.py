@@ -72,14 +72,26 @@ for what, f, origin in [("no token", {k: v for k, v in form.items() if k != "csr
                         ("another session's token", dict(form, csrf=s.csrf(bob, "/my")), "same"),
                         ("a foreign Origin", form, "http://evil.example"),
                         ("another port as Origin", form, f"http://127.0.0.1:{s.port + 1}"),
-                        ("no Origin", form, None)]:
+                        ("no Origin", form, None),
+                        ("Origin null without Sec-Fetch-Site", form, "null"),
+                        ("Origin null from another site", form, ("null", "cross-site")),
+                        ("Origin null from a same-site page", form, ("null", "same-site"))]:
     before = env.dump()
-    st, _, _ = s.request("POST", f"/audit/2026-11/{todo}", f, cookie=ann, origin=origin)
+    extra = {}
+    if isinstance(origin, tuple):
+        origin, extra = origin[0], {"Sec-Fetch-Site": origin[1]}
+    st, _, _ = s.request("POST", f"/audit/2026-11/{todo}", f, cookie=ann, origin=origin, headers=extra)
     check(st == 403, f"POST with {what}: {st}")
     check(env.dump() == before, f"POST with {what} changed the database")
 before = env.dump()
 st, _, _ = s.request("POST", "/logout", {}, cookie=ann)
 check(st == 403 and env.dump() == before, "logout without the token is refused")
+
+# A browser posts "Origin: null" from our pages (Referrer-Policy: no-referrer) with
+# Sec-Fetch-Site: same-origin, which a page cannot forge: accepted (here: a refusal by the rules, 422).
+st, _, _ = s.request("POST", f"/audit/2026-11/{todo}", dict(form, audit_date="2026-12-01"), cookie=ann, origin="null",
+                     headers={"Sec-Fetch-Site": "same-origin"})
+check(st == 422, f"Origin null with Sec-Fetch-Site same-origin reaches the form: {st}")
 
 # --- a grade through the form: problems beside fields, then recorded as Ann ---
 st, _, body = s.request("POST", f"/audit/2026-11/{todo}", dict(form, audit_date="2026-12-01"), cookie=ann)
