@@ -333,7 +333,7 @@ static const char migration_10[] =
  * of which only a hash of the cookie's 32 random bytes is kept, with the times
  * (seconds since the epoch, by the command's clock) that decide idle and absolute
  * expiry; failed logins and the lockouts they cause, by name key, so that a name
- * nobody has is counted like one somebody has. */
+ * nobody has is counted like one somebody has. An index finds an auditor's cases. */
 static const char migration_11[] =
     "CREATE TABLE person_password(\n"
     "  person_id INTEGER PRIMARY KEY REFERENCES person(id),\n"
@@ -354,6 +354,8 @@ static const char migration_11[] =
     "  at INTEGER NOT NULL\n"
     ");\n"
     "CREATE INDEX login_failure_key ON login_failure(name_key, at);\n"
+    /* An auditor's cases, for their page. */
+    "CREATE INDEX round_case_auditor ON round_case(auditor, round_id);\n"
     "CREATE TABLE login_lock(\n"
     "  name_key TEXT PRIMARY KEY,\n"
     "  until INTEGER NOT NULL\n"

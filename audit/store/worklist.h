@@ -15,7 +15,7 @@ typedef struct worklist_row {
     ca_day audit_date;     /* -1 when not graded */
 } worklist_row;
 
-/* The cases allocated to AUDITOR (compared ignoring case and outer spaces), newest
+/* The cases allocated to AUDITOR (as the register spells the name), newest
  * round first, in list order. With round and case_id both given, only that case. */
 int worklist_auditor(ca_db *db, const char *auditor, const char *round, const char *case_id,
                      int (*visit)(void *u, const worklist_row *r), void *u, ca_error *err);
