@@ -37,7 +37,8 @@ import zipfile     # noqa: E402
 from selenium import webdriver                                  # noqa: E402
 from selenium.webdriver.chrome.service import Service          # noqa: E402
 from selenium.webdriver.common.by import By                    # noqa: E402
-from selenium.webdriver.support.ui import Select               # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from webtest import Env, Server, check, finish                 # noqa: E402
 
@@ -59,6 +60,7 @@ opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
 opts.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
 d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 d.set_page_load_timeout(60)
+d.implicitly_wait(10)   # find_element waits for the next page after a click
 d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
 base = s.origin
 
@@ -78,9 +80,18 @@ def login(name):
     d.find_element(By.CSS_SELECTOR, "form.card button").click()
 
 
+def at(path):
+    """Whether the browser reaches base + path (a click returns before the next page has loaded)."""
+    try:
+        WebDriverWait(d, 20).until(EC.url_to_be(base + path))
+        return True
+    except Exception:
+        return False
+
+
 def logout():
     d.find_element(By.CSS_SELECTOR, "form.logout button").click()
-    check(d.current_url == base + "/login", f"logged out to /login ({d.current_url})")
+    check(at("/login"), f"logged out to /login ({d.current_url})")
 
 
 try:
@@ -89,13 +100,13 @@ try:
     check(d.current_url == base + "/login", "no session: the browser lands on /login")
     shot("01-login")
     login("Ann")
-    check(d.current_url == base + "/my", f"Ann lands on /my ({d.current_url})")
+    check(at("/my"), f"Ann lands on /my ({d.current_url})")
     bg = d.find_element(By.TAG_NAME, "header").value_of_css_property("background-color")
     check(bg == "rgba(29, 79, 145, 1)", f"the stylesheet is applied under the policy ({bg})")
     check(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en-GB", "the page's language")
     shot("02-my")
     d.find_element(By.LINK_TEXT, todo).click()
-    check(d.find_element(By.TAG_NAME, "h1").text == f"Case {todo}, round 2026-11", "the case page")
+    check(at(f"/audit/2026-11/{todo}") and d.find_element(By.TAG_NAME, "h1").text == f"Case {todo}, round 2026-11", "the case page")
     Select(d.find_element(By.ID, "grade")).select_by_visible_text("Requires improvement")
     Select(d.find_element(By.ID, "domain_voice")).select_by_visible_text("Good")
     d.find_element(By.ID, "action").send_keys("Update the child's plan")
@@ -104,6 +115,7 @@ try:
     d.find_element(By.ID, "note").send_keys("Seen in the browser")
     shot("03-audit-form")
     d.find_element(By.CSS_SELECTOR, "main form button").click()
+    WebDriverWait(d, 20).until(EC.presence_of_element_located((By.XPATH, "//h2[text()='History']")))
     check("Correct the grade" in d.page_source and "Requires improvement (current)" in d.page_source,
           "after grading, the case shows its history and offers a correction")
     shot("04-audit-graded")
@@ -112,31 +124,34 @@ try:
 
     # The manager: refused without a reason, then recorded.
     login("Mo")
-    check(d.current_url == base + "/moderation", f"Mo lands on /moderation ({d.current_url})")
+    check(at("/moderation"), f"Mo lands on /moderation ({d.current_url})")
     shot("05-moderation")
     d.find_element(By.LINK_TEXT, graded).click()
+    check(at(f"/moderate/2026-11/{graded}"), "the moderation form")
     Select(d.find_element(By.ID, "grade")).select_by_visible_text("Requires improvement")
     d.find_element(By.CSS_SELECTOR, "main form button").click()
+    WebDriverWait(d, 20).until(EC.presence_of_element_located((By.ID, "reason-problem")))
     problem = d.find_elements(By.ID, "reason-problem")
     check(problem and "a reason is required when the grade changes" in problem[0].text,
           "the missing reason is shown beside the reason field")
     shot("06-moderate-problem")
     d.find_element(By.ID, "reason").send_keys("The plan was out of date")
     d.find_element(By.CSS_SELECTOR, "main form button").click()
-    check(d.current_url == base + "/moderation" and "Requires improvement by Mo" in d.page_source,
+    check(at("/moderation") and "Requires improvement by Mo" in d.page_source,
           "the outcome is recorded")
     shot("07-moderated")
     logout()
 
     # The QA lead: rounds, the report, its xlsx.
     login("Quinn")
-    check(d.current_url == base + "/", f"Quinn lands on / ({d.current_url})")
+    check(at("/"), f"Quinn lands on / ({d.current_url})")
     shot("08-rounds")
     d.find_element(By.LINK_TEXT, "Report").click()
     q = d.find_element(By.ID, "quarter")
     q.clear()
     q.send_keys("2026Q4")
     q.submit()
+    WebDriverWait(d, 20).until(EC.title_contains("2026Q4"))
     check("Case audit report: 2026Q4" in d.page_source, "the report for 2026Q4")
     shot("09-report")
     d.find_element(By.LINK_TEXT, "xlsx").click()
