@@ -4,7 +4,11 @@ Origin, lockout, session expiry by $CASEAUDIT_NOW, escaping, the headers of ever
 response and the cookie's attributes; writes through the library with the
 logged-in person as the actor."""
 import hashlib
+import os
 import re
+import shutil
+import subprocess
+import sys
 
 from webtest import CSP, NOW, Env, Server, check, finish
 
@@ -226,6 +230,21 @@ r = env.ca("serve", "--listen", "0.0.0.0:0")
 check(r.returncode == 1 and "is not a loopback address" in r.stderr, f"0.0.0.0 without TLS: {r.returncode} {r.stderr}")
 r = env.ca("serve", "--tls-cert", "x.pem")
 check(r.returncode == 2, "--tls-cert without --tls-key is a usage error")
+# With TLS: any address, and the cookie is Secure.
+if shutil.which("openssl"):
+    cert, key = os.path.join(env.dir, "cert.pem"), os.path.join(env.dir, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    s = Server(env, listen="0.0.0.0:0", extra=("--tls-cert", cert, "--tls-key", key))
+    st, h, _ = s.request("POST", "/login", {"name": "Ann", "password": "correct horse battery"})
+    check(st == 303 and re.fullmatch(r"caseaudit=[0-9a-f]{64}; HttpOnly; SameSite=Strict; Path=/; Secure",
+                                     (h["set-cookie-all"] or [""])[0]) is not None, f"login over TLS: {st} {h}")
+    check(h.get("content-security-policy") == CSP, "the headers over TLS")
+    st, _, _ = s.request("POST", "/login", {"name": "Ann", "password": "x"}, origin=s.origin.replace("https", "http"))
+    check(st == 403, f"an http:// Origin to the https server: {st}")
+    s.stop()
+else:
+    print("note: openssl is not installed; the TLS checks were skipped", file=sys.stderr)
 # The password is never an argument.
 r = env.ca("people", "password", "Ann", "secretsecret")
 check(r.returncode == 2 and "never an argument" in r.stderr, "people password with the password as an argument")

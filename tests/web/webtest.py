@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import sqlite3
 import subprocess
 import sys
@@ -65,18 +66,19 @@ class Env:
 class Server:
     """caseaudit serve on 127.0.0.1, any free port, with $CASEAUDIT_NOW = now."""
 
-    def __init__(self, env, now=NOW, extra=()):
+    def __init__(self, env, now=NOW, extra=(), listen="127.0.0.1:0"):
         self.env = env
         e = dict(env.env, CASEAUDIT_NOW=now)
-        self.p = subprocess.Popen([CA, "--db", env.db, "serve", "--listen", "127.0.0.1:0", *extra], env=e,
+        self.p = subprocess.Popen([CA, "--db", env.db, "serve", "--listen", listen, *extra], env=e,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.p.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        m = re.search(r"(https?)://[0-9.]+:(\d+)/", line)
         if not m:
             self.p.kill()
             raise RuntimeError("the server did not start: " + line + self.p.stderr.read())
-        self.port = int(m.group(1))
-        self.origin = f"http://127.0.0.1:{self.port}"
+        self.tls = m.group(1) == "https"
+        self.port = int(m.group(2))
+        self.origin = f"{m.group(1)}://127.0.0.1:{self.port}"
         self.responses = []   # every (path, status, headers) seen, for the header checks
 
     def stop(self):
@@ -85,7 +87,11 @@ class Server:
         return self.p.returncode, err
 
     def request(self, method, path, form=None, cookie=None, origin="same", headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        if self.tls:   # the test's own self-signed certificate
+            c = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=60,
+                                            context=ssl._create_unverified_context())
+        else:
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         h = dict(headers or {})
         body = None
         if cookie:
