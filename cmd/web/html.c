@@ -229,39 +229,29 @@ void csrf_field(web_req *q, wbuf *b)
     wb_puts(b, "\">");
 }
 
-/* The column a problem concerns: the NAME of 'column "NAME": ' in its text, and
- * where the message after it starts. */
-static int problem_column(const char *text, char *col, size_t len, const char **msg)
+/* Whether COLUMN is one of the form's fields (a NULL-terminated list). */
+static int on_form(const char *column, const char *const *fields)
 {
-    const char *c = strstr(text, "column \"");
-    if (!c)
-        return 0;
-    c += 8;
-    const char *e = strstr(c, "\": ");
-    if (!e || (size_t)(e - c) >= len)
-        return 0;
-    memcpy(col, c, (size_t)(e - c));
-    col[e - c] = 0;
-    *msg = e + 3;
-    return 1;
+    for (int i = 0; column && fields && fields[i]; i++)
+        if (strcmp(column, fields[i]) == 0)
+            return 1;
+    return 0;
 }
 
-void problems_top(wbuf *b, const ca_error *err)
+void problems_top(wbuf *b, const ca_error *err, const char *const *fields)
 {
     if (!err->status && !err->nproblems)
         return;
     wb_puts(b, "<div class=\"problems\" role=\"alert\"><p><strong>");
     wb_html(b, err->msg[0] ? err->msg : "Nothing was recorded");
     wb_puts(b, "</strong></p>");
-    char col[128];
-    const char *msg;
     int open = 0;
     for (int i = 0; i < err->nproblems; i++) {
-        const char *t = err->problems[i].text ? err->problems[i].text : err->problems[i].message;
-        if (!t || problem_column(t, col, sizeof col, &msg))
-            continue;
+        const ca_problem_rec *p = &err->problems[i];
+        if (on_form(p->column, fields))
+            continue;   /* shown beside its field */
         wb_puts(b, open++ ? "<li>" : "<ul><li>");
-        wb_html(b, t);
+        wb_html(b, p->message ? p->message : p->text);
         wb_puts(b, "</li>");
     }
     wb_puts(b, open ? "</ul></div>\n" : "</div>\n");
@@ -269,13 +259,11 @@ void problems_top(wbuf *b, const ca_error *err)
 
 void field_problem(wbuf *b, const ca_error *err, const char *column, const char *id)
 {
-    char col[128];
-    const char *msg;
     for (int i = 0; i < err->nproblems; i++) {
-        const char *t = err->problems[i].text ? err->problems[i].text : err->problems[i].message;
-        if (t && problem_column(t, col, sizeof col, &msg) && strcmp(col, column) == 0) {
+        const ca_problem_rec *p = &err->problems[i];
+        if (p->column && strcmp(p->column, column) == 0) {
             wb_printf(b, "<p class=\"field-problem\" id=\"%s-problem\">", id);
-            wb_html(b, msg);
+            wb_html(b, p->message ? p->message : p->text);
             wb_puts(b, "</p>");
         }
     }

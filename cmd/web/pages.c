@@ -16,7 +16,8 @@
 #include "cmd/web/web.h"
 #include "moderation/moderate.h"
 
-static const char form_src[] = "form";   /* problems then read 'form:1: column "NAME": ...' */
+/* A form's problems have no file: the library names the field in each problem's
+ * column (grade, audit_date, a domain's code, action_due, reason, ...). */
 
 static void day_cell(wbuf *b, ca_day d)
 {
@@ -59,7 +60,7 @@ static ca_day form_date(const web_form *f, const char *field, const char *column
         return -1;
     if (date_parse(v, &d, why, sizeof why) == CA_OK)
         return d;
-    ca_problem(err, "%s:1: column \"%s\": %s (value \"%s\")", form_src, column, why, v);
+    ca_problem_in(err, NULL, 0, column, v, "%s", why);
     return -2;
 }
 
@@ -229,12 +230,12 @@ static void grade_from_form(web_req *q, const struct domain_list *dl, const char
                             ca_error *err)
 {
     const char *v;
-    *g = (grade_input){.date = -1, .action_due = -1, .src = form_src, .line = 1};
+    *g = (grade_input){.date = -1, .action_due = -1};
     g->case_id = strdup(case_id);
     g->auditor = strdup(q->who.name);
     v = form_get(&q->form, "grade");
     if (!(g->grade = v ? grade_parse(v) : 0))
-        ca_problem(err, "%s:1: column \"grade\": choose a grade: " CA_GRADE_EXPECTED, form_src);
+        ca_problem_in(err, NULL, 0, "grade", v, "choose a grade");
     g->date = form_date(&q->form, "audit_date", "audit_date", err);
     g->action_due = form_date(&q->form, "action_due", "action_due", err);
     for (int d = 0; d < dl->n; d++) {
@@ -243,8 +244,7 @@ static void grade_from_form(web_req *q, const struct domain_list *dl, const char
         if ((v = form_get(&q->form, name)) && *v && g->ndomains < GRADE_MAX_DOMAINS) {
             g->domain[g->ndomains] = strdup(dl->code[d]);
             if (!(g->domain_grade[g->ndomains++] = grade_parse(v)))
-                ca_problem(err, "%s:1: column \"%s\": not a grade; expected " CA_GRADE_EXPECTED " (value \"%s\")",
-                           form_src, dl->code[d], v);
+                ca_problem_in(err, NULL, 0, dl->code[d], v, "not a grade; expected " CA_GRADE_EXPECTED);
         }
     }
     if ((v = form_get(&q->form, "action")) && *v)
@@ -311,7 +311,10 @@ void page_audit(web_req *q, web_resp *r, const char *round, const char *case_id)
             wb_puts(b, "</dd><dt>Team</dt><dd>");
             wb_html(b, w.team);
             wb_puts(b, "</dd></dl>\n");
-            problems_top(b, &err);
+            const char *fields[8 + GRADE_MAX_DOMAINS] = {"grade", "audit_date", "action", "action_due", "note"};
+            for (int d = 0; d < dl.n; d++)
+                fields[5 + d] = dl.code[d];
+            problems_top(b, &err, fields);
             if (w.grade) {
                 wb_puts(b, "<h2>History</h2><div class=\"scroll\"><table><thead><tr><th scope=\"col\">Grade</th>"
                            "<th scope=\"col\">Audit date</th><th scope=\"col\">Auditor</th><th scope=\"col\">Note</th>"
@@ -427,13 +430,13 @@ static void moderate_form(web_req *q, wbuf *b, const moderation_target *t, const
 static int moderate_post(web_req *q, web_resp *r, const moderation_target *t, const char *case_id, ca_error *err)
 {
     const char *v;
-    mod_input m = {.date = -1, .src = form_src, .line = 1};
+    mod_input m = {.date = -1};
     mod_summary sum;
     m.round = strdup(t->round);
     m.case_id = strdup(case_id);
     m.moderator = strdup(q->who.name);
     if (!(m.grade = (v = form_get(&q->form, "grade")) ? grade_parse(v) : 0))
-        ca_problem(err, "%s:1: column \"grade\": choose a grade: " CA_GRADE_EXPECTED, form_src);
+        ca_problem_in(err, NULL, 0, "grade", v, "choose a grade");
     m.date = form_date(&q->form, "moderation_date", "moderation_date", err);
     if ((v = form_get(&q->form, "reason")) && *v)
         m.reason = strdup(v);
@@ -489,7 +492,8 @@ void page_moderate(web_req *q, web_resp *r, const char *round, const char *case_
                 wb_puts(b, "</dd>");
             }
             wb_puts(b, "</dl>\n");
-            problems_top(b, &err);
+            static const char *const fields[] = {"grade", "moderation_date", "reason", NULL};
+            problems_top(b, &err, fields);
             moderate_form(q, b, &t, case_id, &err);
             page_end(r);
         }

@@ -80,9 +80,10 @@ void page_status(web_req *q, web_resp *r, int status, const char *message);
 void redirect(web_resp *r, const char *to);
 /* A hidden form field with the session's CSRF token. */
 void csrf_field(web_req *q, wbuf *b);
-/* The problems of err: those whose text names a column go beside that field
- * (form_problem), the others above the form. */
-void problems_top(wbuf *b, const ca_error *err);
+/* The problems of err, from the library as data: those whose column is one of
+ * the form's fields (NULL-terminated) go beside that field (field_problem), the
+ * others above the form. */
+void problems_top(wbuf *b, const ca_error *err, const char *const *fields);
 void field_problem(wbuf *b, const ca_error *err, const char *column, const char *id);
 
 /* auth.c */
