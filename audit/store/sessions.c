@@ -95,6 +95,25 @@ int session_end(ca_db *db, const char *token_hash, int64_t now, ca_error *err)
     return exec_ht(db, "UPDATE session SET ended = :t WHERE token_hash = :h AND ended IS NULL", token_hash, now, err);
 }
 
+/* Runs a statement with the one integer parameter :t. */
+static int exec_t(ca_db *db, const char *sql, int64_t t, ca_error *err)
+{
+    ca_stmt s;
+    if (stmt_prepare(db, &s, sql, err) != CA_OK)
+        return CA_ERR;
+    stmt_bind_int(&s, ":t", t);
+    int got = stmt_step(&s, err);
+    stmt_finalize(&s);
+    return got < 0 ? CA_ERR : CA_OK;
+}
+
+int sessions_prune(ca_db *db, int64_t now, int64_t max_age, int64_t window, ca_error *err)
+{
+    if (exec_t(db, "DELETE FROM session WHERE created < :t", now - max_age, err) != CA_OK)
+        return CA_ERR;
+    return exec_t(db, "DELETE FROM login_failure WHERE at < :t", now - window, err);
+}
+
 int login_failure_add(ca_db *db, const char *name_key, int64_t now, ca_error *err)
 {
     return exec_ht(db, "INSERT INTO login_failure(name_key, at) VALUES(:h, :t)", name_key, now, err);

@@ -32,6 +32,11 @@ int session_find(ca_db *db, const char *token_hash, session_row *out, ca_error *
 int session_touch(ca_db *db, const char *token_hash, int64_t now, ca_error *err);
 int session_end(ca_db *db, const char *token_hash, int64_t now, ca_error *err);
 
+/* Forgets what can no longer matter at NOW: sessions past the absolute limit
+ * (created before NOW - max_age) and failures older than NOW - window. Logins and
+ * logouts stay in the event log. */
+int sessions_prune(ca_db *db, int64_t now, int64_t max_age, int64_t window, ca_error *err);
+
 /* Failed logins for a name key: adds one at NOW, and counts those at or after SINCE. */
 int login_failure_add(ca_db *db, const char *name_key, int64_t now, ca_error *err);
 int login_failures_since(ca_db *db, const char *name_key, int64_t since, long *n, ca_error *err);

@@ -182,7 +182,10 @@ static int login_succeeded(web_req *q, web_resp *r, const ca_person *p, ca_error
     db_set_actor(q->db, p->name);
     if (db_begin(q->db, err) != CA_OK)
         return CA_ERR;
-    if (session_insert(q->db, th, p->id, q->now, err) != CA_OK ||
+    /* A new session each time: one presented with the login ends, and expired ones are forgotten. */
+    if ((q->have_session && session_end(q->db, q->token_hash, q->now, err) != CA_OK) ||
+        sessions_prune(q->db, q->now, ABSOLUTE_SECONDS, FAIL_WINDOW, err) != CA_OK ||
+        session_insert(q->db, th, p->id, q->now, err) != CA_OK ||
         db_event(q->db, "login", NULL, NULL, "logged in to the web front end", err) != CA_OK ||
         db_commit(q->db, err) != CA_OK) {
         db_rollback(q->db);

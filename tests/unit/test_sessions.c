@@ -113,12 +113,31 @@ static void test_failures_and_locks(void **state)
     assert_int_equal(until, 0);
 }
 
+static void test_prune(void **state)
+{
+    ca_db *db = *state;
+    ca_error err = CA_ERROR_INIT;
+    session_row s;
+    long n = -1;
+    assert_int_equal(session_insert(db, "old", 1, 1000, &err), CA_OK);
+    assert_int_equal(session_insert(db, "new", 1, 5000, &err), CA_OK);
+    assert_int_equal(login_failure_add(db, "ann", 4000, &err), CA_OK);
+    assert_int_equal(login_failure_add(db, "ann", 4500, &err), CA_OK);
+    /* at 6000, sessions live 4000 s and failures count for 1000 s */
+    assert_int_equal(sessions_prune(db, 6000, 4000, 1000, &err), CA_OK);
+    assert_int_equal(session_find(db, "old", &s, &err), 0);   /* created at 1000 < 2000 */
+    assert_int_equal(session_find(db, "new", &s, &err), 1);
+    assert_int_equal(login_failures_since(db, "ann", 0, &n, &err), CA_OK);
+    assert_int_equal(n, 0);   /* both before 5000 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_password, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failures_and_locks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
