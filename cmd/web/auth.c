@@ -202,8 +202,11 @@ static int login_succeeded(web_req *q, web_resp *r, const ca_person *p, ca_error
 
 void page_login(web_req *q, web_resp *r)
 {
-    if (strcmp(q->method, "POST") != 0)
+    if (strcmp(q->method, "POST") != 0) {
+        if (q->have_session)   /* already logged in: their first page */
+            return redirect(r, q->roles & ROLE_QA_LEAD ? "/" : q->roles & ROLE_AUDITOR ? "/my" : "/moderation");
         return login_form(q, r, NULL, NULL);
+    }
     const char *name = form_get(&q->form, "name"), *pw = form_get(&q->form, "password");
     if (!name || !pw || !*name || !*pw)
         return r->status = 400, login_form(q, r, name, "Give your name and your password.");

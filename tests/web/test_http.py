@@ -46,6 +46,8 @@ stored = [r[0] for r in env.q("SELECT token_hash FROM session")]
 # The stored value is BLAKE2b-256 of the 32 token bytes (libsodium's crypto_generichash), never the token.
 check(hashlib.blake2b(bytes.fromhex(ann), digest_size=32).hexdigest() in stored, "the session's hash is stored")
 check(ann not in env.dump(), "the token itself is in the database")
+st, h, _ = s.get("/login", ann)
+check(st == 303 and h.get("location") == "/my", f"GET /login when logged in goes to the first page: {st}")
 _, bob, _ = s.login("Bob")
 _, mo, _ = s.login("Mo")
 _, quinn, _ = s.login("Quinn")
