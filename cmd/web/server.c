@@ -9,7 +9,6 @@
  * the database. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -316,16 +315,22 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
     }
 }
 
-static const char serve_usage[] = "usage: caseaudit serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n";
-static const char serve_help[] =
-    "\nServes the web front end (SPEC \xc2\xa7" "14): auditors grade their cases, managers moderate,\n"
+static const cli_opt serve_opts[] = {
+    CLI_VALUE('l', "listen", "ADDR:PORT", 0, "where to listen (default 127.0.0.1:8080; port 0: any free port;\n"
+              "[::1]:PORT for IPv6); any address but loopback needs TLS"),
+    CLI_VALUE('c', "tls-cert", "FILE", CLI_AND, "serve HTTPS with this certificate (PEM) ..."),
+    CLI_VALUE('k', "tls-key", "FILE", 0, "... and this key (PEM)"),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec serve_spec = {
+    "serve", serve_opts,
+    "Serves the web front end (SPEC \xc2\xa7" "14): auditors grade their cases, managers moderate,\n"
     "the QA lead follows the rounds and the report, in a browser. Accounts are the people\n"
-    "register's, with a password set by 'caseaudit people password NAME'.\n\n"
-    "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0: any free port;\n"
-    "                       [::1]:PORT for IPv6). Any address but loopback needs TLS.\n"
-    "  --tls-cert FILE --tls-key FILE   serve HTTPS with this certificate and key (PEM)\n\n"
-    "It prints the address it serves on, and stops cleanly on SIGTERM or SIGINT (Ctrl-C):\n"
-    "requests in flight finish and the database is closed.\n";
+    "register's, with a password set by 'caseaudit people password NAME'.\n",
+    "\nIt prints the address it serves on, and stops cleanly on SIGTERM or SIGINT (Ctrl-C):\n"
+    "requests in flight finish and the database is closed.\n",
+    NULL,
+};
 
 struct listen_addr {
     struct sockaddr_storage sa;
@@ -423,25 +428,15 @@ static struct MHD_Daemon *start(const struct listen_addr *la, const char *cert, 
 /* Options: 0, or an exit status (help: *done). */
 static int serve_options(int argc, char **argv, const char **listen, const char **cert, const char **key, int *done)
 {
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'}, {"tls-cert", required_argument, NULL, 'c'},
-        {"tls-key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-    };
+    cli_args a;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case 'l': *listen = optarg; break;
-        case 'c': *cert = optarg; break;
-        case 'k': *key = optarg; break;
-        case 'h': return *done = 1, printf("%s", serve_usage), cli_help(serve_help);
-        default: return cli_bad_option(serve_usage, argv, c);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(serve_usage, "unexpected argument '%s'", argv[optind]);
+    cli_args_begin(&a, &serve_spec, argc, argv);
+    while ((c = cli_next(&a)) > 0)
+        *(c == 'l' ? listen : c == 'c' ? cert : key) = a.value;
+    if (c == CLI_STOP)
+        return *done = 1, a.status;
     if (!*cert != !*key)
-        return cli_usage_error(serve_usage, "--tls-cert and --tls-key go together");
+        return cli_usage_error(&serve_spec, "--tls-cert and --tls-key go together");
     return 0;
 }
 
@@ -453,7 +448,7 @@ int cmd_serve(int argc, char **argv)
         return rc;
     struct listen_addr la;
     if (parse_listen(listen, &la) != 0)
-        return cli_usage_error(serve_usage, "--listen \"%s\": expected ADDR:PORT such as 127.0.0.1:8080", listen);
+        return cli_usage_error(&serve_spec, "--listen \"%s\": expected ADDR:PORT such as 127.0.0.1:8080", listen);
     if (!la.loopback && !certf)
         return cli_error(CA_REFUSED, "--listen %s is not a loopback address: serving children's data to the network "
                          "needs HTTPS (give --tls-cert FILE --tls-key FILE), or listen on 127.0.0.1", listen);

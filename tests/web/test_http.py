@@ -248,8 +248,10 @@ if shutil.which("openssl"):
 else:
     print("note: openssl is not installed; the TLS checks were skipped", file=sys.stderr)
 # The password is never an argument.
+before = env.dump()
 r = env.ca("people", "password", "Ann", "secretsecret")
-check(r.returncode == 2 and "never an argument" in r.stderr, "people password with the password as an argument")
+check(r.returncode == 2 and "unexpected argument" in r.stderr and env.dump() == before,
+      "people password with the password as an argument: refused, nothing changed")
 r = env.ca("people", "password", "Ann", input="short\n")
 check(r.returncode == 1 and "too short" in r.stderr, "a short password is refused")
 r = env.ca("people", "password", "Nobody", input="long enough password\n")
