@@ -46,9 +46,17 @@ static int round_row(void *u, const round_progress_row *r)
     return 0;
 }
 
+/* Counts rows, so that an empty table can say so. */
+struct counted {
+    wbuf *b;
+    long n;
+};
+
 static int outstanding_row(void *u, const char *auditor, long n)
 {
-    wbuf *b = u;
+    struct counted *c = u;
+    wbuf *b = c->b;
+    c->n++;
     wb_puts(b, "<tr><th scope=\"row\">");
     wb_html(b, auditor);
     wb_printf(b, "</th><td>%ld</td></tr>\n", n);
@@ -57,7 +65,9 @@ static int outstanding_row(void *u, const char *auditor, long n)
 
 static int overdue_row(void *u, const action_row *a)
 {
-    wbuf *b = u;
+    struct counted *c = u;
+    wbuf *b = c->b;
+    c->n++;
     wb_printf(b, "<tr><td>%ld</td><td>", a->id);
     wb_html(b, a->round);
     wb_puts(b, "</td><td>");
@@ -84,14 +94,21 @@ void page_home(web_req *q, web_resp *r)
     int rc = rounds_progress(q->db, db_today(q->db), round_row, b, &err);
     wb_puts(b, "</tbody></table></div>\n<h2>Outstanding per auditor</h2>\n<div class=\"scroll\"><table><thead><tr>"
                "<th scope=\"col\">Auditor</th><th scope=\"col\">Cases not graded</th></tr></thead><tbody>\n");
+    struct counted out = {b, 0}, late = {b, 0};
     if (rc == CA_OK)
-        rc = worklist_outstanding(q->db, outstanding_row, b, &err);
-    wb_puts(b, "</tbody></table></div>\n<h2>Overdue actions</h2>\n<div class=\"scroll\"><table><thead><tr>"
+        rc = worklist_outstanding(q->db, outstanding_row, &out, &err);
+    wb_puts(b, "</tbody></table></div>\n");
+    if (!out.n)
+        wb_puts(b, "<p>Nothing outstanding.</p>\n");
+    wb_puts(b, "<h2>Overdue actions</h2>\n<div class=\"scroll\"><table><thead><tr>"
                "<th scope=\"col\">Id</th><th scope=\"col\">Round</th><th scope=\"col\">Case</th><th scope=\"col\">"
                "Action</th><th scope=\"col\">Owner</th><th scope=\"col\">Due</th></tr></thead><tbody>\n");
     if (rc == CA_OK)
-        rc = actions_list(q->db, NULL, 1, 1, db_today(q->db), overdue_row, b, &err);
-    wb_puts(b, "</tbody></table></div>\n<p><a href=\"/report\">The quarterly report</a></p>\n");
+        rc = actions_list(q->db, NULL, 1, 1, db_today(q->db), overdue_row, &late, &err);
+    wb_puts(b, "</tbody></table></div>\n");
+    if (!late.n)
+        wb_puts(b, "<p>None.</p>\n");
+    wb_puts(b, "<p><a href=\"/report\">The quarterly report</a></p>\n");
     if (rc != CA_OK)
         page_status(q, r, 500, err.msg);
     else
