@@ -190,6 +190,7 @@ struct build {
     int nstrata;
     int64_t *rounds;
     long nrounds;
+    double frame_total;            /* the covered rounds' frames, every stratum */
     int last_domain;
 };
 
@@ -372,6 +373,7 @@ struct round_ctx {
 static int on_stratum(void *ctx, const char *name, long frame_n)
 {
     struct round_ctx *rc = ctx;
+    rc->b->frame_total += (double)frame_n;
     for (int k = 0; k < rc->b->nstrata; k++)
         if (rc->b->strata[k].round_id == rc->round_id && strcmp(rc->b->strata[k].name, name) == 0)
             rc->b->strata[k].N = frame_n;
@@ -407,8 +409,10 @@ static void exact_estimate(stats_estimate *e, long k, long n)
         e->se = 0, e->lo = e->hi = e->p;
 }
 
-/* The design-weighted estimate, by final grade, pooled over the rounds' strata;
- * then moderation's most common downgrade (ties: the better from-grade, then the
+/* The design-weighted estimate, by final grade, pooled over the rounds' strata with
+ * lonely strata as R's survey package adjusts them (SPEC §9 item 3); the strata
+ * without an audit in the period are left out, and coverage says how much of the
+ * rounds' frames the rest are. Then moderation's most common downgrade (ties: the better from-grade, then the
  * better to-grade), agreement and the sign test. */
 static int compute(struct build *b)
 {
@@ -421,9 +425,17 @@ static int compute(struct build *b)
             const struct stratum_acc *a = &b->strata[k];
             ss[k] = (stats_stratum){a->N > a->n ? a->N : a->n, a->n, a->final[g]};
         }
-        out->estimate[g] = stats_stratified(ss, b->nstrata);
+        out->estimate[g] = stats_stratified_adjust(ss, b->nstrata);
         exact_estimate(&out->estimate[g], out->final[g], out->audits);
     }
+    double covered = 0;
+    for (int k = 0; k < b->nstrata; k++)
+        covered += (double)ss[k].N;
+    out->strata = b->nstrata;
+    out->lonely_strata = out->estimate[1].lonely;
+    /* The frames as the rounds drew them; a stratum audited beyond its frame counts its audits. */
+    out->covered_cases = (long)covered, out->frame_cases = (long)b->frame_total;
+    out->coverage = b->frame_total > 0 ? (covered >= b->frame_total ? 1 : covered / b->frame_total) : NAN;
     free(ss);
     for (int i = 0; i < 4; i++)
         for (int j = i + 1; j < 4; j++)

@@ -75,6 +75,10 @@ typedef struct report {
     long audited[5], final[5];      /* by grade 1..4 */
     stats_prop audited_share[5], final_share[5];
     stats_estimate estimate[5];     /* design-weighted share of all open cases, by final grade */
+    long strata;                    /* strata of the covered rounds with an audit in the period */
+    long lonely_strata;             /* of which with one audit (of a frame of more than one) */
+    long covered_cases, frame_cases; /* the cases of those strata; of every stratum of the covered rounds */
+    double coverage;                /* covered_cases of frame_cases; NAN without rounds */
     long moderated, agreed, downgraded, upgraded, unplanned;
     stats_prop moderated_share;     /* moderated of audits */
     stats_prop agreed_share, downgraded_share, upgraded_share;  /* of moderated */

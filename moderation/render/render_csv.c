@@ -84,6 +84,11 @@ static void csv_headline(const report *r, FILE *f)
             csv_num(f, (struct at){"estimated_share", "final", grade_key(g)}, "p", e->p, e->estimable ? e->lo : NAN,
                     e->estimable ? e->hi : NAN);
     }
+    struct at est = {"estimated_share", "", ""};
+    csv_count(f, est, "strata", r->strata);
+    csv_count(f, est, "lonely_strata", r->lonely_strata);
+    if (!isnan(r->coverage))
+        csv_num(f, est, "coverage", r->coverage, NAN, NAN);
 }
 
 static void csv_moderation(const report *r, FILE *f)

@@ -190,6 +190,12 @@ static void html_section(FILE *f, const report *r, const struct section *s)
         html_text(f, section_note(s->kind));
         fputs("</p>\n", f);
     }
+    section_detail(r, s->kind, buf, sizeof buf);
+    if (buf[0]) {
+        fputs("<p>", f);
+        html_text(f, buf);
+        fputs("</p>\n", f);
+    }
     if (s->kind == SEC_TRANSITIONS)
         svg_heatmap(f, r);
     if (s->kind == SEC_TREND)
@@ -239,7 +245,7 @@ int render_html(const report *r, FILE *f, ca_error *err)
         return CA_ERR;
     fputs("<p class=\"note\">Shares are of audits completed in the period; intervals are 95% Wilson score "
           "intervals. The estimated share of all open cases weights each stratum by its size in the round's "
-          "design (Cochran 5.26). No child's identifier appears in this report.", f);
+          "design (Cochran 5.26), with a stratum of one audit handled as R's survey package does. No child's identifier appears in this report.", f);
     suppression_note(r, buf, sizeof buf);
     if (buf[0])
         fputc(' ', f), html_text(f, buf);

@@ -94,6 +94,9 @@ static void json_estimate(json_writer *j, const report *r)
         json_end_object(j);
     }
     json_end_object(j);
+    json_key(j, "strata"), json_int(j, r->strata);
+    json_key(j, "lonely_strata"), json_int(j, r->lonely_strata);
+    json_key(j, "coverage"), json_real_or_null(j, !isnan(r->coverage), r->coverage);
     json_end_object(j);
 }
 

@@ -25,6 +25,9 @@ int render_table(const report *r, FILE *f, ca_error *err)
             most_common(r, buf, sizeof buf);
             fprintf(f, "Most common downgrade: %s\n", buf);
         }
+        section_detail(r, s[i].kind, buf, sizeof buf);
+        if (buf[0])
+            fprintf(f, "%s\n", buf);
         otab_write(s[i].table, OUT_TABLE, f);
     }
     suppression_note(r, buf, sizeof buf);

@@ -53,6 +53,28 @@ const char *section_note(enum section_kind kind)
     }
 }
 
+void section_detail(const report *r, enum section_kind kind, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    if (kind != SEC_ESTIMATE || !r->estimate[1].any)
+        return;
+    if (!r->estimate[1].estimable)
+        o += (size_t)snprintf(buf, len, "With one audit in the period there is no interval: a single audit cannot "
+                              "show how much the share varies. ");
+    else if (r->lonely_strata)
+        o += (size_t)snprintf(buf, len, "%ld of the %ld strata audited had one audit; their contribution to the "
+                              "interval is approximated as R's survey package does (lonely.psu \"adjust\"). ",
+                              r->lonely_strata, r->strata);
+    if (!isnan(r->coverage) && r->coverage < 1 && o < len)
+        snprintf(buf + o, len - o, "The strata audited in this period hold %lld%% of the cases the rounds were "
+                 "drawn from (%ld of %ld); the strata without an audit are left out, so the estimate speaks for "
+                 "those %ld cases only, not for all open cases.", out_percent(r->coverage), r->covered_cases,
+                 r->frame_cases, r->covered_cases);
+    else if (o)
+        buf[o - 1] = 0; /* no trailing space */
+}
+
 static void add_prop(out_table *t, stats_prop p)
 {
     otab_int(t, p.n);
@@ -131,7 +153,7 @@ static out_table *estimate_table(const report *r)
         if (e->estimable)
             otab_real(t, e->lo), otab_real(t, e->hi), otab_null(t);
         else
-            otab_null(t), otab_null(t), otab_text(t, "interval not estimable: a stratum has fewer than 2 audits");
+            otab_null(t), otab_null(t), otab_text(t, "no interval: one audit");
     }
     return t;
 }

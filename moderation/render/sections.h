@@ -30,6 +30,11 @@ void data_as_at(const report *r, char *buf, size_t len);
 /* A sentence or two explaining a section's figures (md and html), or NULL. */
 const char *section_note(enum section_kind kind);
 
+/* What a section's figures rest on, in words, for this report (empty when there is
+ * nothing to say): for the estimate, the strata with one audit and the share of
+ * the rounds' cases it covers. */
+void section_detail(const report *r, enum section_kind kind, char *buf, size_t len);
+
 /* The plain-English summary, as a committee paper would put it. */
 void summary(const report *r, char *buf, size_t len);
 /* "Good → Requires improvement: 4 of 4", or "none". */

@@ -62,9 +62,14 @@ assert sum(v["n"] for v in g.values()) == r["audits"] == 13
 m = r["moderation"]
 assert m["agreed"]["n"] + m["downgraded"]["n"] + m["upgraded"]["n"] == m["moderated"]
 assert r["period"] == {"from": "2026-07-01", "to": "2026-09-30", "label": "2026Q3"}
-# EH has one audit in its stratum: the point estimate stands, its interval is not estimable
-assert r["estimated_share"]["final"]["good"]["estimable"] is False
-assert r["estimated_share"]["final"]["good"]["se"] is None
+# EH has one audit in a stratum of one (a census of it, adding no variance); the
+# interval stands, and equals R's: survey 4.1.1, svymean with lonely.psu "adjust" over
+# strata N (1, 8, 8, 8), n (1, 4, 4, 4), Good (0, 1, 0, 0): 0.08, SE 0.056568542494923803.
+e = r["estimated_share"]
+assert e["final"]["good"]["estimable"] is True
+assert abs(e["final"]["good"]["p"] - 0.08) < 1e-12 and abs(e["final"]["good"]["se"] - 0.056568542494923803) < 1e-9
+assert abs(e["final"]["requires_improvement"]["se"] - 0.10327955589886445) < 1e-9
+assert e["strata"] == 4 and e["lonely_strata"] == 0 and e["coverage"] == 1
 PY
 
 # As at 10/10/2026 the correction (entered 20/10) did not exist: RI, not Good.
