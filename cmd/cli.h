@@ -85,6 +85,7 @@ int cmd_moderation(int argc, char **argv);
 int cmd_moderate(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
 

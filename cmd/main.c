@@ -31,6 +31,7 @@ static const struct command commands[] = {
     {"moderate", cmd_moderate, "record moderation outcomes"},
     {"report", cmd_report, "the quarterly report"},
     {"evidence", cmd_evidence, "every case audited in a period and how it was chosen (for inspectors)"},
+    {"settings", cmd_settings, "the council's name and the protective marking reports carry"},
     {"history", cmd_history, "the event log, for the whole database or one case"},
     {"serve", cmd_serve, "the web front end: auditors grade and managers moderate in a browser"},
     {"prune", cmd_prune, "delete case rows no longer needed (data minimisation)"},

@@ -563,9 +563,9 @@ int report_build(ca_db *db, const ca_period *period, ca_day as_at, const enum re
     build_scopes(&b, period, as_at);
     if (db_begin_read(db, err) != CA_OK) /* one consistent view of the database */
         return CA_ERR;
-    int rc = read_moderations(&b) == CA_OK && read_audits(&b) == CA_OK && read_rounds(&b) == CA_OK &&
-                     compute(&b) == CA_OK && read_domains_actions(&b) == CA_OK &&
-                     report_themed_read(db, &b.period, out, err) == CA_OK
+    int rc = settings_read(db, &out->settings, err) == CA_OK && read_moderations(&b) == CA_OK &&
+                     read_audits(&b) == CA_OK && read_rounds(&b) == CA_OK && compute(&b) == CA_OK &&
+                     read_domains_actions(&b) == CA_OK && report_themed_read(db, &b.period, out, err) == CA_OK
                  ? CA_OK
                  : CA_ERR;
     db_rollback(db); /* read only */

@@ -6,6 +6,7 @@
 #ifndef CASEAUDIT_REPORT_H
 #define CASEAUDIT_REPORT_H
 
+#include "audit/setting.h"
 #include "audit/store/store.h"
 #include "moderation/period.h"
 #include "moderation/stats.h"
@@ -66,6 +67,7 @@ typedef struct report_themed {
 } report_themed;
 
 typedef struct report {
+    ca_settings settings;           /* the council's name ("" when not set) and the protective marking */
     ca_period period;
     ca_day as_at;                   /* -1: now */
     char produced_at[32];           /* when it was built, by the clock: "yyyy-mm-ddThh:mm:ssZ" */

@@ -327,7 +327,6 @@ static const char migration_10[] =
     "ALTER TABLE round ADD COLUMN theme TEXT;\n"
     "ALTER TABLE round ADD COLUMN theme_filter TEXT;\n"
     "ALTER TABLE round ADD COLUMN excluded_theme INTEGER NOT NULL DEFAULT 0;\n";
-
 /* The web front end (SPEC §14): a person's password as an Argon2id string
  * (libsodium's crypto_pwhash_str: it carries its own salt and limits); sessions,
  * of which only a hash of the cookie's 32 random bytes is kept, with the times
@@ -361,6 +360,16 @@ static const char migration_11[] =
     "  until INTEGER NOT NULL\n"
     ") WITHOUT ROWID;\n";
 
+/* 12: the council's settings that every report carries (SPEC §9): its name and the
+ * protective marking. A key that is absent has its default (cmd and audit/setting.c). */
+static const char migration_12[] =
+    "CREATE TABLE setting(\n"
+    "  key TEXT PRIMARY KEY CHECK(key IN ('council', 'marking')),\n"
+    "  value TEXT NOT NULL,\n"
+    "  entered_at TEXT NOT NULL,\n"
+    "  entered_by TEXT NOT NULL\n"
+    ");\n";
+
 const char *const ca_migrations[] = {
     migration_1,
     migration_2,
@@ -373,5 +382,6 @@ const char *const ca_migrations[] = {
     migration_9,
     migration_10,
     migration_11,
+    migration_12,
 };
 const int ca_nmigrations = sizeof ca_migrations / sizeof ca_migrations[0];

@@ -61,6 +61,10 @@ static void csv_headline(const report *r, FILE *f)
     struct at period = {"period", "", ""}, head = {"headline", "", ""};
     date_iso(r->period.from, a);
     date_iso(r->period.to, b);
+    /* The marking first, as on every report. */
+    csv_row(f, (struct at){"report", "", ""}, "marking", r->settings.marking, NAN, NAN);
+    if (r->settings.council[0])
+        csv_row(f, (struct at){"report", "", ""}, "council", r->settings.council, NAN, NAN);
     csv_row(f, period, "from", a, NAN, NAN);
     csv_row(f, period, "to", b, NAN, NAN);
     csv_row(f, period, "label", r->period.label, NAN, NAN);

@@ -152,16 +152,48 @@ static const char html_style[] =
     "@page{size:A4;margin:15mm}@media print{body{margin:0;max-width:none}h2{break-after:avoid}}\n"
     "</style>\n";
 
+/* A CSS string's content: the marking for the page's margin boxes. */
+static void css_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\' || *s == '<' || *s == '>')
+            fprintf(f, "\\%x ", (unsigned char)*s);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 static void html_head(FILE *f, const report *r)
 {
-    char a[CA_DATE_ISO_LEN], b[CA_DATE_ISO_LEN], buf[1024];
+    char a[CA_DATE_ISO_LEN], buf[1024];
+    fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+    report_title(r, buf, sizeof buf);
+    html_text(f, buf);
+    fputs("</title>\n", f);
+    fputs(html_style, f);
+    /* The marking heads and foots every printed page. */
+    fputs("<style>@page{@top-center{content:", f);
+    css_string(f, report_marking(r));
+    fputs(";font:bold 9pt Arial,sans-serif}@bottom-center{content:", f);
+    css_string(f, report_marking(r));
+    fputs(" \" \u2014 page \" counter(page) \" of \" counter(pages);font:9pt Arial,sans-serif}}</style>\n", f);
+    fputs("</head>\n<body>\n<p class=\"marking\">", f);
+    html_text(f, report_marking(r));
+    fputs("</p>\n", f);
+    if (r->settings.council[0]) {
+        fputs("<p class=\"council\">", f);
+        html_text(f, r->settings.council);
+        fputs("</p>\n", f);
+    }
+    char b[CA_DATE_ISO_LEN];
     date_uk(r->period.from, a);
     date_uk(r->period.to, b);
-    fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
-    fprintf(f, "Case audit report %s</title>\n", r->period.label);
-    fputs(html_style, f);
-    fputs("</head>\n<body>\n", f);
-    fprintf(f, "<h1>Case audit report: %s</h1>\n<p>%s to %s. Data as at ", r->period.label, a, b);
+    fputs("<h1>Case audit report: ", f);
+    html_text(f, r->period.label);
+    fprintf(f, "</h1>\n<p>%s to %s. Data as at ", a, b);
     data_as_at(r, buf, sizeof buf);
     date_uk(r->produced_on, a);
     fprintf(f, "%s; produced on %s.</p>\n", buf, a);
@@ -249,6 +281,8 @@ int render_html(const report *r, FILE *f, ca_error *err)
     suppression_note(r, buf, sizeof buf);
     if (buf[0])
         fputc(' ', f), html_text(f, buf);
+    fputs("</p>\n<p class=\"marking\">", f);
+    html_text(f, report_marking(r));
     fputs("</p>\n</body>\n</html>\n", f);
     return CA_OK;
 }

@@ -67,6 +67,8 @@ static void json_head(json_writer *j, const report *r)
         json_key(j, "as_at"), json_string(j, a);
     }
     json_key(j, "produced_at"), json_string(j, r->produced_at);
+    json_key(j, "council"), json_string(j, r->settings.council[0] ? r->settings.council : NULL);
+    json_key(j, "marking"), json_string(j, r->settings.marking);
     json_key(j, "audits"), json_int(j, r->audits);
     json_key(j, "rounds"), json_int(j, r->rounds);
     json_key(j, "sampled"), json_int(j, r->sampled);

@@ -1,20 +1,23 @@
 /* render_table.c: the report for the terminal: aligned tables under plain titles. */
 #include "moderation/render/render.h"
 
-#include "audit/date.h"
 #include "moderation/render/sections.h"
 #include "moderation/render/themed.h"
 
 int render_table(const report *r, FILE *f, ca_error *err)
 {
-    char buf[1024], a[CA_DATE_ISO_LEN], b[CA_DATE_ISO_LEN];
-    date_uk(r->period.from, a);
-    date_uk(r->period.to, b);
-    fprintf(f, "Case audit report: %s (%s to %s)\n\n", r->period.label, a, b);
+    char buf[1024];
+    fprintf(f, "%s\n", report_marking(r));
+    report_title(r, buf, sizeof buf);
+    fprintf(f, "%s\n\n", buf);
     summary(r, buf, sizeof buf);
     fprintf(f, "%s\n", buf);
-    if (r->audits == 0)
-        return themed_write(r, f, OUT_TABLE, err);
+    if (r->audits == 0) {
+        if (themed_write(r, f, OUT_TABLE, err) != CA_OK)
+            return CA_ERR;
+        fprintf(f, "\n%s\n", report_marking(r));
+        return CA_OK;
+    }
     struct section s[MAX_SECTIONS];
     int n = sections(r, s, err);
     if (n < 0)
@@ -34,5 +37,8 @@ int render_table(const report *r, FILE *f, ca_error *err)
     if (buf[0])
         fprintf(f, "\n%s\n", buf);
     free_sections(s, n);
-    return themed_write(r, f, OUT_TABLE, err);
+    if (themed_write(r, f, OUT_TABLE, err) != CA_OK)
+        return CA_ERR;
+    fprintf(f, "\n%s\n", report_marking(r)); /* the marking ends the report, after the themed rounds */
+    return CA_OK;
 }

@@ -21,6 +21,17 @@ void suppression_note(const report *r, char *buf, size_t len)
              "beside it.", r->suppress_below, r->suppress_below);
 }
 
+void report_title(const report *r, char *buf, size_t len)
+{
+    char a[CA_DATE_ISO_LEN], b[CA_DATE_ISO_LEN];
+    date_uk(r->period.from, a);
+    date_uk(r->period.to, b);
+    if (r->settings.council[0])
+        snprintf(buf, len, "%s: case audit report, %s (%s to %s)", r->settings.council, r->period.label, a, b);
+    else
+        snprintf(buf, len, "Case audit report: %s (%s to %s)", r->period.label, a, b);
+}
+
 void data_as_at(const report *r, char *buf, size_t len)
 {
     char d[CA_DATE_ISO_LEN];
@@ -101,6 +112,8 @@ static out_table *headline_table(const report *r)
     date_uk(r->period.from, a);
     date_uk(r->period.to, b);
     snprintf(v, sizeof v, "%s (%s to %s)", r->period.label, a, b);
+    if (r->settings.council[0])
+        pair(t, "Council", r->settings.council);
     pair(t, "Period", v);
     data_as_at(r, v, sizeof v), pair(t, "Data as at", v);
     date_uk(r->produced_on, a), pair(t, "Produced on", a);

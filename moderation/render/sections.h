@@ -25,6 +25,12 @@ struct section {
 int sections(const report *r, struct section *s, ca_error *err);
 void free_sections(struct section *s, int n);
 
+/* The report's title: "Anyshire County Council: case audit report, 2026Q3 (01/07/2026
+ * to 30/09/2026)", or without the council when none is set. */
+void report_title(const report *r, char *buf, size_t len);
+/* The protective marking, as it heads and ends every report. */
+static inline const char *report_marking(const report *r) { return r->settings.marking; }
+
 /* When the data is as at: "the end of 10/10/2026", or "24/11/2026 12:00 UTC" (now). */
 void data_as_at(const report *r, char *buf, size_t len);
 /* A sentence or two explaining a section's figures (md and html), or NULL. */

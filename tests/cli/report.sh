@@ -44,6 +44,7 @@ export CASEAUDIT_NOW=2026-10-20T09:00:00Z
 expect_exit 0 ca grade 2026-07 "${cases[1]}" --grade Good --auditor Ann --date 12/07/2026 --correct
 
 export CASEAUDIT_NOW=2026-11-24T12:00:00Z
+expect_exit 0 ca settings council "Testshire County Council"   # every report names it (SPEC §9)
 expect_exit 0 ca report --quarter 2026Q3 --by plan,age,team,auditor --format json
 cp "$tmp/out" "$tmp/report.json"
 # UPDATE_GOLDEN=1 rewrites the golden files (then read the diff before committing it).
