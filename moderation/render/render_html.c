@@ -2,8 +2,11 @@
  * charts, printable on A4. Tables are written from the model's sections. */
 #include "moderation/render/render.h"
 
+#include <ctype.h>
+#include <string.h>
+
 #include "audit/date.h"
-#include "audit/vocab.h"
+#include "moderation/render/charts.h"
 #include "moderation/render/sections.h"
 #include "moderation/render/themed.h"
 
@@ -20,136 +23,90 @@ static void html_text(FILE *f, const char *s)
     }
 }
 
-static const char *const grade_colours[5] = {"", "#1b7837", "#7fbf7b", "#f1a340", "#b2182b"};
-
-/* One stacked bar of the four grades' shares, at height y. */
-static void svg_bar(FILE *f, const char *label, int y, const stats_prop *share, const long *counts)
+/* Text in a table, with soft hyphens in the long words of its headings and notes, so
+ * that a wide table's columns can be narrower than "Outstanding" and still fit A4. */
+static void html_cell_text(FILE *f, const char *s)
 {
-    double x = 110;
-    fprintf(f, "<text x=\"100\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">%s</text>\n", y + 22, label);
-    for (int g = 1; g <= 4; g++) {
-        double w = 500.0 * share[g].p;
-        if (w <= 0)
-            continue;
-        fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"34\" fill=\"%s\"><title>%s: %ld</title>"
-                   "</rect>\n", x, y, w, grade_colours[g], grade_label(g), counts[g]);
-        if (w > 30)
-            fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"#fff\">%lld%%"
-                       "</text>\n", x + w / 2, y + 22, out_percent(share[g].p));
-        x += w;
-    }
-}
-
-/* Two stacked bars: as audited and final, with a legend. */
-static void svg_grade_bars(FILE *f, const report *r)
-{
-    fputs("<svg viewBox=\"0 0 640 150\" width=\"100%\" role=\"img\" aria-label=\"Grades as audited and after "
-          "moderation\">\n", f);
-    svg_bar(f, "As audited", 20, r->audited_share, r->audited);
-    svg_bar(f, "Final", 70, r->final_share, r->final);
-    static const int legend_x[5] = {0, 110, 230, 320, 490}; /* after each label's width */
-    for (int g = 1; g <= 4; g++)
-        fprintf(f, "<rect x=\"%d\" y=\"128\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"139\" "
-                   "font-size=\"12\">%s</text>\n", legend_x[g], grade_colours[g], legend_x[g] + 16, grade_label(g));
-    fputs("</svg>\n", f);
-}
-
-/* One grade's line over the quarters idx[0..n-1]. */
-static void svg_trend_line(FILE *f, const report *r, const int *idx, int n, double step, int g)
-{
-    fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" points=\"", grade_colours[g]);
-    for (int i = 0; i < n; i++)
-        fprintf(f, "%.1f,%.1f ", 80 + step * i, 180 - 160 * r->trend[idx[i]].share[g].p);
-    fputs("\"/>\n", f);
-    for (int i = 0; i < n; i++) {
-        const report_trend *t = &r->trend[idx[i]];
-        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s %s: %lld%%</title></circle>\n",
-                80 + step * i, 180 - 160 * t->share[g].p, grade_colours[g], t->label, grade_label(g),
-                out_percent(t->share[g].p));
-    }
-}
-
-static void svg_trend(FILE *f, const report *r)
-{
-    int idx[4], n = 0;
-    for (int k = r->ntrend - 1; k >= 0; k--)
-        if (k == 0 || r->trend[k].audits)
-            idx[n++] = k;
-    fputs("<svg viewBox=\"0 0 640 220\" width=\"100%\" role=\"img\" aria-label=\"Final grades by quarter\">\n", f);
-    fputs("<line x1=\"60\" y1=\"180\" x2=\"620\" y2=\"180\" stroke=\"#888\"/>"
-          "<line x1=\"60\" y1=\"20\" x2=\"60\" y2=\"180\" stroke=\"#888\"/>\n", f);
-    for (int pct = 0; pct <= 100; pct += 25)
-        fprintf(f, "<text x=\"54\" y=\"%d\" text-anchor=\"end\" font-size=\"11\">%d%%</text>\n",
-                184 - (int)(1.6 * pct), pct);
-    double step = n > 1 ? 520.0 / (n - 1) : 0;
-    for (int i = 0; i < n; i++)
-        fprintf(f, "<text x=\"%.1f\" y=\"198\" text-anchor=\"middle\" font-size=\"11\">%s</text>\n",
-                80 + step * i, r->trend[idx[i]].label);
-    for (int g = 1; g <= 4; g++)
-        svg_trend_line(f, r, idx, n, step, g);
-    fputs("</svg>\n", f);
-}
-
-static void svg_heatmap(FILE *f, const report *r)
-{
-    long max = 1;
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++)
-            max = r->transitions[i][j] > max ? r->transitions[i][j] : max;
-    fputs("<svg viewBox=\"0 0 640 300\" width=\"100%\" role=\"img\" aria-label=\"Audited grade against moderated "
-          "grade\">\n", f);
-    fputs("<text x=\"420\" y=\"16\" text-anchor=\"middle\" font-size=\"12\">moderated grade</text>\n", f);
-    for (int j = 0; j < 4; j++)
-        fprintf(f, "<text x=\"%d\" y=\"36\" text-anchor=\"middle\" font-size=\"11\">%s</text>\n", 260 + 110 * j,
-                grade_label(j + 1));
-    for (int i = 0; i < 4; i++) {
-        fprintf(f, "<text x=\"196\" y=\"%d\" text-anchor=\"end\" font-size=\"11\">%s</text>\n", 80 + 60 * i,
-                grade_label(i + 1));
-        for (int j = 0; j < 4; j++) {
-            long n = r->transitions[i][j];
-            double shade = (double)n / (double)max;
-            int c = 255 - (int)(190 * shade);
-            fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"106\" height=\"56\" fill=\"rgb(%d,%d,255)\" stroke=\"#fff\"/>"
-                       "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"14\" fill=\"%s\">%ld</text>\n",
-                    207 + 110 * j, 48 + 60 * i, c, c, 260 + 110 * j, 82 + 60 * i, shade > 0.6 ? "#fff" : "#000", n);
+    static const char *const words[][2] = {
+        {"Outstanding", "Out&shy;stand&shy;ing"}, {"improvement", "im&shy;prove&shy;ment"},
+        {"Inadequate", "In&shy;ad&shy;e&shy;quate"}, {"Moderated", "Mod&shy;er&shy;at&shy;ed"},
+{"Downgraded", "Down&shy;grad&shy;ed"},
+        {"Downgrade", "Down&shy;grade"}, {"Estimated", "Es&shy;ti&shy;mat&shy;ed"}};
+    const char *start = s;
+    while (*s) {
+        const char *soft = NULL;
+        size_t n = 0;
+        for (size_t i = 0; !soft && (s == start || !isalpha((unsigned char)s[-1])) && i < sizeof words / sizeof *words;
+             i++) {
+            n = strlen(words[i][0]);
+            if (strncmp(s, words[i][0], n) == 0 && !isalpha((unsigned char)s[n]))
+                soft = words[i][1];
+        }
+        if (soft) {
+            fputs(soft, f);
+            s += n;
+        } else {
+            html_text(f, (char[]){*s++, 0});
         }
     }
-    fputs("<text x=\"20\" y=\"170\" font-size=\"12\" transform=\"rotate(-90 20 170)\" text-anchor=\"middle\">"
-          "audited grade</text>\n</svg>\n", f);
 }
 
-/* A section's table, cell by cell as people read them. */
+/* A section's table, cell by cell as people read them. Each cell carries its column's
+ * heading (data-label), so that on a narrow screen a wide table can stack its rows
+ * as "heading: value" lines rather than run off the screen. */
 static void html_table(FILE *f, const out_table *t)
 {
     char buf[4096];
-    int numeric;
-    fputs("<table>\n<tr>", f);
-    for (int c = 0; c < otab_ncols(t); c++)
-        fputs("<th>", f), html_text(f, otab_col_name(t, c)), fputs("</th>", f);
-    fputs("</tr>\n", f);
+    int numeric, nc = otab_ncols(t);
+    fprintf(f, "<table%s>\n<thead><tr>", nc >= 5 ? " class=\"wide\"" : "");
+    for (int c = 0; c < nc; c++)
+        fputs("<th scope=\"col\">", f), html_cell_text(f, otab_col_name(t, c)), fputs("</th>", f);
+    fputs("</tr></thead>\n<tbody>\n", f);
     for (int r = 0; r < otab_nrows(t); r++) {
         fputs("<tr>", f);
-        for (int c = 0; c < otab_ncols(t); c++) {
+        for (int c = 0; c < nc; c++) {
             otab_cell_text(t, r, c, buf, sizeof buf, &numeric);
-            fputs("<td>", f), html_text(f, buf), fputs("</td>", f);
+            /* a last column of words is a note: one line, so that rows stay one or two lines high */
+            fputs(c == 0 ? "<th scope=\"row\"" : numeric ? "<td class=\"n\"" : c == nc - 1 ? "<td class=\"w\"" : "<td", f);
+            fputs(" data-label=\"", f), html_text(f, otab_col_name(t, c)), fputs("\">", f);
+            html_cell_text(f, buf);
+            fputs(c == 0 ? "</th>" : "</td>", f);
         }
         fputs("</tr>\n", f);
     }
-    fputs("</table>\n", f);
+    fputs("</tbody>\n</table>\n", f);
 }
 
+/* A4 portrait (180 mm between 15 mm margins) and a phone: tables wrap their headings
+ * and keep numbers on one line; below 40em a wide table stacks its rows. */
 static const char html_style[] =
     "<style>\n"
-    "body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;max-width:190mm;margin:1.5em auto;"
-    "line-height:1.4;font-size:11pt}\n"
-    "h1{font-size:18pt;margin-bottom:.2em}h2{font-size:13pt;border-bottom:2px solid #1d70b8;"
-    "padding-bottom:2px;margin-top:1.4em}\n"
+    "body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;background:#fff;max-width:180mm;"
+    "margin:1.5em auto;padding:0 12px;line-height:1.4;font-size:11pt}\n"
+    ".marking{font-weight:bold;text-align:center;letter-spacing:.05em;margin:.2em 0}\n"
+    ".council{font-size:13pt;font-weight:bold;margin:.6em 0 0}\n"
+    "h1{font-size:18pt;margin:.1em 0 .2em}h2{font-size:13pt;border-bottom:2px solid #1d70b8;"
+    "padding-bottom:2px;margin:1.2em 0 .4em}\n"
     ".summary{font-size:12pt;background:#f3f2f1;padding:.8em 1em;border-left:5px solid #1d70b8}\n"
-    "table{border-collapse:collapse;margin:.5em 0;font-size:10pt}th,td{border:1px solid #b1b4b6;"
-    "padding:3px 7px;text-align:left}th{background:#f3f2f1}\n"
-    "td:not(:first-child){text-align:right}.note{color:#505a5f;font-size:9pt}\n"
-    "section{break-inside:avoid;page-break-inside:avoid}\n"
-    "@page{size:A4;margin:15mm}@media print{body{margin:0;max-width:none}h2{break-after:avoid}}\n"
+    "table{border-collapse:collapse;margin:.5em 0;font-size:9.5pt;max-width:100%}\n"
+    "th,td{border:1px solid #b1b4b6;padding:2px 5px;text-align:left;vertical-align:top}\n"
+    "thead th{background:#f3f2f1;vertical-align:bottom}tbody th{font-weight:normal}\n"
+    "td.n,td.w{text-align:right;white-space:nowrap}td.w{text-align:left}table.wide{font-size:8pt}table.wide th,table.wide td{padding:2px 3px}\n"
+    "svg{display:block;max-width:100%;height:auto;margin:.4em 0}\n"
+    ".note{color:#505a5f;font-size:9pt}\n"
+    "section{break-inside:avoid;page-break-inside:avoid}h2{break-after:avoid}\n"
+    "@page{size:A4;margin:15mm}\n"
+    "@media print{body{margin:0;max-width:none;padding:0;font-size:10pt}.marking{display:none}table.wide{font-size:8pt}"
+    ".summary{font-size:10.5pt}}\n"
+    "@media screen and (max-width:40em){body{font-size:10.5pt}\n"
+    "table.wide,table.wide tbody,table.wide tr,table.wide td,table.wide tbody th{display:block;width:auto}\n"
+    "table.wide thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\n"
+    "table.wide tr{border:1px solid #b1b4b6;margin:0 0 .6em}\n"
+    "table.wide td,table.wide tbody th{border:0;border-top:1px solid #e5e5e5;text-align:right;"
+    "white-space:normal;padding:2px 6px 2px 55%;position:relative;min-height:1.4em}\n"
+    "table.wide td::before{content:attr(data-label);position:absolute;left:6px;width:50%;text-align:left;"
+    "font-weight:bold}\n"
+    "table.wide tbody th{background:#f3f2f1;text-align:left;font-weight:bold;padding-left:6px;border:0}}\n"
     "</style>\n";
 
 /* A CSS string's content: the marking for the page's margin boxes. */
@@ -169,7 +126,9 @@ static void html_head(FILE *f, const report *r)
 {
     char a[CA_DATE_ISO_LEN], buf[1024];
     fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+          "<title>", f);
     report_title(r, buf, sizeof buf);
     html_text(f, buf);
     fputs("</title>\n", f);
@@ -210,7 +169,7 @@ static void html_section(FILE *f, const report *r, const struct section *s)
     html_text(f, s->title);
     fputs("</h2>\n", f);
     if (s->kind == SEC_GRADES)
-        svg_grade_bars(f, r);
+        chart_grades(f, r);
     if (s->kind == SEC_MODERATION) {
         most_common(r, buf, sizeof buf);
         fputs("<p>Most common downgrade: ", f);
@@ -222,16 +181,16 @@ static void html_section(FILE *f, const report *r, const struct section *s)
         html_text(f, section_note(s->kind));
         fputs("</p>\n", f);
     }
-    section_detail(r, s->kind, buf, sizeof buf);
+    section_detail(r, s, buf, sizeof buf);
     if (buf[0]) {
         fputs("<p>", f);
         html_text(f, buf);
         fputs("</p>\n", f);
     }
     if (s->kind == SEC_TRANSITIONS)
-        svg_heatmap(f, r);
+        chart_transitions(f, r);
     if (s->kind == SEC_TREND)
-        svg_trend(f, r);
+        chart_trend(f, r);
     html_table(f, s->table);
     fputs("</section>\n", f);
 }

@@ -30,7 +30,7 @@ int render_md(const report *r, FILE *f, ca_error *err)
         }
         if (section_note(s[i].kind))
             fprintf(f, "%s\n\n", section_note(s[i].kind));
-        section_detail(r, s[i].kind, buf, sizeof buf);
+        section_detail(r, &s[i], buf, sizeof buf);
         if (buf[0])
             fprintf(f, "%s\n\n", buf);
         otab_write(s[i].table, OUT_MD, f);

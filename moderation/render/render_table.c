@@ -28,10 +28,10 @@ int render_table(const report *r, FILE *f, ca_error *err)
             most_common(r, buf, sizeof buf);
             fprintf(f, "Most common downgrade: %s\n", buf);
         }
-        section_detail(r, s[i].kind, buf, sizeof buf);
-        if (buf[0])
-            fprintf(f, "%s\n", buf);
         otab_write(s[i].table, OUT_TABLE, f);
+        section_detail(r, &s[i], buf, sizeof buf); /* after the table, which follows its title's rule */
+        if (buf[0])
+            fprintf(f, "\n%s\n", buf);
     }
     suppression_note(r, buf, sizeof buf);
     if (buf[0])

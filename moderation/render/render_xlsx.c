@@ -17,7 +17,7 @@ static out_table *summary_table(const report *r)
     most_common(r, buf, sizeof buf);
     otab_row(t), otab_text(t, r->moderated ? "Most common downgrade:" : "");
     otab_row(t), otab_text(t, r->moderated ? buf : "");
-    section_detail(r, SEC_ESTIMATE, buf, sizeof buf);
+    section_detail(r, &(struct section){.kind = SEC_ESTIMATE}, buf, sizeof buf);
     if (buf[0])
         otab_row(t), otab_text(t, buf);
     suppression_note(r, buf, sizeof buf);

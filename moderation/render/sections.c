@@ -64,11 +64,25 @@ const char *section_note(enum section_kind kind)
     }
 }
 
-void section_detail(const report *r, enum section_kind kind, char *buf, size_t len)
+/* The auditors' rates beside the service's, said once rather than on every row. */
+static void auditor_detail(const report *r, char *buf, size_t len)
+{
+    if (!r->downgraded_share.estimable) {
+        snprintf(buf, len, "No audit was moderated.");
+        return;
+    }
+    snprintf(buf, len, "The service's downgrade rate is %lld%% (%ld of %ld moderated audits); compare each "
+             "auditor's rate and its 95%% interval with it. A rate on few moderations (fewer than %d) says little.",
+             out_percent(r->downgraded_share.p), r->downgraded, r->moderated, REPORT_FEW_MODERATIONS);
+}
+
+void section_detail(const report *r, const struct section *s, char *buf, size_t len)
 {
     size_t o = 0;
     buf[0] = 0;
-    if (kind != SEC_ESTIMATE || !r->estimate[1].any)
+    if (s->kind == SEC_BREAKDOWN && s->dim == BY_AUDITOR)
+        auditor_detail(r, buf, len);
+    if (s->kind != SEC_ESTIMATE || !r->estimate[1].any)
         return;
     if (!r->estimate[1].estimable)
         o += (size_t)snprintf(buf, len, "With one audit in the period there is no interval: a single audit cannot "
@@ -267,8 +281,8 @@ static const char *dim_heading(enum report_dim d)
     return names[d];
 }
 
-/* An auditor's rate needs its interval, the service's rate beside it, and a word
- * when it rests on few moderations (left out when the count itself is hidden). */
+/* An auditor's rate needs its interval (the service's rate is said once, above the
+ * table: section_detail) and a word when it rests on few moderations (left out when the count itself is hidden). */
 static void auditor_cells(out_table *t, const report *r, const report_level *l)
 {
     char buf[64];
@@ -279,9 +293,8 @@ static void auditor_cells(out_table *t, const report *r, const report_level *l)
         otab_real(t, p->lo), otab_real(t, p->hi);
     else
         otab_null(t), otab_null(t);
-    r->downgraded_share.estimable ? otab_real(t, r->downgraded_share.p) : otab_null(t);
     if (l->moderated > 0 && l->moderated < REPORT_FEW_MODERATIONS && !report_hidden(l, REPORT_HIDE_MODERATED))
-        snprintf(buf, sizeof buf, "based on fewer than %d moderations", REPORT_FEW_MODERATIONS), otab_text(t, buf);
+        otab_text(t, "few moderations");
     else
         otab_null(t);
 }
@@ -299,7 +312,6 @@ static out_table *breakdown_table(const report *r, const report_breakdown *b)
     if (b->dim == BY_AUDITOR) {
         otab_col(t, "Lower 95% limit", COL_PERCENT);
         otab_col(t, "Upper 95% limit", COL_PERCENT);
-        otab_col(t, "Service downgrade rate", COL_PERCENT);
         otab_col(t, "Note", COL_TEXT);
     }
     for (int i = 0; i < b->nlevels; i++) {
@@ -372,6 +384,7 @@ static out_table *trend_table(const report *r)
 static void add(struct section *s, int *n, enum section_kind kind, const char *title, out_table *t)
 {
     s[*n].kind = kind;
+    s[*n].dim = BY_PLAN;
     snprintf(s[*n].title, sizeof s[*n].title, "%s", title);
     s[(*n)++].table = t;
 }
@@ -390,6 +403,7 @@ int sections(const report *r, struct section *s, ca_error *err)
         snprintf(title, sizeof title, "By %s", dim_heading(r->by[i].dim));
         title[3] = (char)(title[3] - 'A' + 'a');
         add(s, &n, SEC_BREAKDOWN, title, breakdown_table(r, &r->by[i]));
+        s[n - 1].dim = r->by[i].dim;
     }
     add(s, &n, SEC_DOMAINS, "Domains", domains_table(r));
     add(s, &n, SEC_ACTIONS, "Actions", actions_table(r));

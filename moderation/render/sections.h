@@ -16,6 +16,7 @@ enum section_kind { SEC_HEADLINE, SEC_GRADES, SEC_ESTIMATE, SEC_MODERATION, SEC_
 
 struct section {
     enum section_kind kind;
+    enum report_dim dim;    /* SEC_BREAKDOWN's dimension */
     char title[64];
     out_table *table;
 };
@@ -38,8 +39,8 @@ const char *section_note(enum section_kind kind);
 
 /* What a section's figures rest on, in words, for this report (empty when there is
  * nothing to say): for the estimate, the strata with one audit and the share of
- * the rounds' cases it covers. */
-void section_detail(const report *r, enum section_kind kind, char *buf, size_t len);
+ * the rounds' cases it covers; for the auditors, the service's downgrade rate. */
+void section_detail(const report *r, const struct section *s, char *buf, size_t len);
 
 /* The plain-English summary, as a committee paper would put it. */
 void summary(const report *r, char *buf, size_t len);

@@ -157,6 +157,7 @@ done
 for fmt in table md html; do
   grep -q "Counts below 5 are shown as" "$tmp/supp.$fmt" || fail "$fmt has no footnote on suppression"
 done
+[ -n "${KEEP_REPORTS:-}" ] && cp "$tmp"/supp.* "$tmp/truth.json" "$KEEP_REPORTS/"
 python3 "$SRC/tests/cli/suppression_check.py" 5 "$tmp/truth.json" "${checks[@]}" > "$tmp/out" 2>&1 ||
   fail "suppression differs between formats or can be undone"
 db=$tmp/t.db

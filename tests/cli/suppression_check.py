@@ -56,13 +56,13 @@ def value(text):
 
 def from_rows(rows):
     """Breakdown tables as rows of cells (level, audits, 4 shares, moderated, downgraded,
-    rate[, service rate]) -> {level: {cell: value}}."""
+    rate[, its lower and upper limits, a note]) -> {level: {cell: value}}."""
     out = {}
     for r in rows:
         cells = {"audits": value(r[1]), "moderated": value(r[6]), "downgraded": value(r[7]), "rate": value(r[8])}
         for i, g in enumerate(GRADES):
             cells[f"p:{g}"] = value(r[2 + i])
-        if len(r) >= 13:  # by auditor: the rate's interval, the service's rate, a note
+        if len(r) >= 12:  # by auditor: the rate's interval, a note
             cells["rate_lo"], cells["rate_hi"] = value(r[9]), value(r[10])
         out[str(r[0]).strip()] = cells
     return out
