@@ -332,6 +332,16 @@ void otab_cell_text(const out_table *t, int row, int col, char *buf, size_t len,
     *numeric = c->kind == CELL_INT || c->kind == CELL_REAL;
 }
 
+int otab_cell_number(const out_table *t, int row, int col, double *v)
+{
+    const struct cell *c = cell_at(t, row, col);
+    if (c->kind == CELL_INT)
+        *v = (double)c->v.i;
+    else if (c->kind == CELL_REAL)
+        *v = c->v.r;
+    return c->kind == CELL_INT || c->kind == CELL_REAL;
+}
+
 int otab_write(const out_table *t, enum out_format format, FILE *f)
 {
     json_writer j;

@@ -46,6 +46,10 @@ const char *otab_col_name(const out_table *t, int col);
  * and md; *numeric says whether it is a number (right-aligned). */
 void otab_cell_text(const out_table *t, int row, int col, char *buf, size_t len, int *numeric);
 
+/* The cell's number when it holds one (an integer or a real): 1 with *v set; else 0
+ * (text or empty). For writers that keep numbers as numbers (the report's xlsx). */
+int otab_cell_number(const out_table *t, int row, int col, double *v);
+
 /* Writes the table as FORMAT to f: table (aligned columns), csv (formula-safe,
  * RFC 4180, CRLF), json (an array of objects keyed by column name), md (a pipe
  * table). Not for xlsx (see xlsx_book_*). Returns 0, or -1 (a failed table, an

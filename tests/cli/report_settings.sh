@@ -49,4 +49,15 @@ expect_exit 0 ca report --quarter 2026Q3 --format html -o "$tmp/r.html"
 grep -qF '<p class="marking">OFFICIAL-SENSITIVE &amp; &quot;PERSONAL&quot; &lt;draft&gt;</p>' "$tmp/r.html" || fail "html marking"
 grep -qF '<p class="council">Anyshire County Council</p>' "$tmp/r.html" || fail "html council"
 grep -qF '@top-center{content:"OFFICIAL-SENSITIVE & \22 PERSONAL\22  \3c draft\3e "' "$tmp/r.html" || fail "html print marking"
+expect_exit 0 ca report --quarter 2026Q3 --format xlsx -o "$tmp/r.xlsx"
+python3 - "$tmp/r.xlsx" "$mark" <<'PY' || fail "xlsx header and footer"
+import re, sys, zipfile, html
+z = zipfile.ZipFile(sys.argv[1])
+sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+assert sheets
+for n in sheets:
+    hf = html.unescape(re.search(r"<headerFooter>(.*)</headerFooter>", z.read(n).decode()).group(1))
+    # & is the header's code character: the marking's own & is written &&
+    assert hf.count(sys.argv[2].replace("&", "&&")) == 2 and "&LAnyshire County Council" in hf, hf
+PY
 pass

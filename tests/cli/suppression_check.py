@@ -155,8 +155,15 @@ def parse_xlsx(path):
             v = c.find("m:v", ns)
             cell = None if v is None else shared[int(v.text)] if c.get("t") == "s" else float(v.text)
             rows.setdefault(int(row), [None] * 16)[ord(col) - ord("A")] = cell
-        width = sum(c is not None for c in rows[1])  # the header's
-        out[dim_of_title(name)] = from_rows([rows[r][:width] for r in sorted(rows) if r > 1])
+        # the sheet's title rows, then the table's heading row, its rows, and notes under it
+        head = min(r for r in rows if rows[r][0] in ("Plan type", "Age band", "Team", "Auditor"))
+        width = sum(c is not None for c in rows[head])
+        body = []
+        for r in range(head + 1, max(rows) + 1):
+            if r not in rows or rows[r][1] is None:
+                break
+            body.append(rows[r][:width])
+        out[dim_of_title(name)] = from_rows(body)
     return out
 
 
