@@ -1,5 +1,4 @@
 /* settings (SPEC §9): the council's name and the protective marking its reports carry. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,17 +6,24 @@
 #include "cmd/cli.h"
 #include "cmd/output.h"
 
-static const char settings_usage[] =
-    "usage: caseaudit settings [--format table|csv|json]\n"
-    "       caseaudit settings council \"NAME\"\n"
-    "       caseaudit settings marking \"MARKING\"\n";
-
-static const char settings_help[] =
-    "\nWhat every report carries:\n"
+static const cli_opt settings_opts[] = {
+    CLI_VALUE('f', "format", "table|csv|json", CLI_FORM(1), "the output format of the list (default table)"),
+    CLI_ARG("council", CLI_REQUIRED | CLI_FORM(2), NULL),
+    CLI_ARG("NAME", CLI_REQUIRED | CLI_FORM(2), NULL),
+    CLI_ARG("marking", CLI_REQUIRED | CLI_FORM(3), NULL),
+    CLI_ARG("MARKING", CLI_REQUIRED | CLI_FORM(3), NULL),
+    CLI_END_OF_TABLE,
+};
+static const cli_spec settings_spec = {
+    "settings", settings_opts,
+    "What every report carries:\n"
     "  settings council \"Anyshire County Council\"   the council's name, at the top of each report\n"
-    "  settings marking \"OFFICIAL-SENSITIVE\"         the protective marking, at the top (and foot) of\n"
+    "  settings marking \"OFFICIAL-SENSITIVE\"         the protective marking, at the top and foot of\n"
     "                                               each report; OFFICIAL-SENSITIVE until set\n"
-    "Without arguments, lists both.\n";
+    "Without arguments, lists both.\n",
+    NULL,
+    NULL,
+};
 
 static int list_settings(ca_db *db, enum out_format fmt)
 {
@@ -42,29 +48,23 @@ static int list_settings(ca_db *db, enum out_format fmt)
 
 int cmd_settings(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     enum out_format fmt = OUT_TABLE;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (out_format_parse(optarg, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
-                return CA_USAGE;
-            break;
-        case 'h': return printf("%s", settings_usage), cli_help(settings_help);
-        default: return cli_bad_option(settings_usage, argv, c);
-        }
+    cli_args args;
+    cli_args_begin(&args, &settings_spec, argc, argv);
+    while ((c = cli_next(&args)) > 0) {
+        if (c == 'f' &&
+            out_format_parse(args.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &fmt))
+            return CA_USAGE;
     }
-    int nargs = argc - optind;
+    if (c == CLI_STOP)
+        return args.status;
+    int nargs = args.npos;
+    char **a = args.pos;
     if (nargs == 1 || nargs > 2)
-        return cli_usage_error(settings_usage, "settings takes a setting and its value, or nothing");
-    if (nargs == 2 && strcmp(argv[optind], "council") != 0 && strcmp(argv[optind], "marking") != 0)
-        return cli_usage_error(settings_usage, "unknown setting '%s' (council, marking)", argv[optind]);
+        return cli_usage_error(&settings_spec, "settings takes a setting and its value, or nothing");
+    if (nargs == 2 && strcmp(a[0], "council") != 0 && strcmp(a[0], "marking") != 0)
+        return cli_usage_error(&settings_spec, "unknown setting '%s' (council, marking)", a[0]);
     ca_db *db; /* setting the council's name may well come first: it creates the database */
     int rc = cli_open_db(&db, nargs ? CA_DB_CREATE : CA_DB_EXISTING);
     if (rc)
@@ -73,8 +73,8 @@ int cmd_settings(int argc, char **argv)
         rc = list_settings(db, fmt);
     } else {
         ca_error err = CA_ERROR_INIT;
-        if (setting_set(db, argv[optind], argv[optind + 1], &err) == CA_OK)
-            printf("Setting saved: %s \"%s\"\n", argv[optind], argv[optind + 1]);
+        if (setting_set(db, a[0], a[1], &err) == CA_OK)
+            printf("Setting saved: %s \"%s\"\n", a[0], a[1]);
         else
             rc = cli_report(&err);
         ca_error_free(&err);
