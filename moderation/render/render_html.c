@@ -236,7 +236,8 @@ int render_html(const report *r, FILE *f, ca_error *err)
         return CA_ERR;
     fputs("<p class=\"note\">Shares are of audits completed in the period; intervals are 95% Wilson score "
           "intervals. The estimated share of all open cases weights each stratum by its size in the round's "
-          "design (Cochran 5.26), with a stratum of one audit handled as R's survey package does. No child's identifier appears in this report.", f);
+          "design (Cochran 5.26), with a stratum of one audit handled as R's survey package does. No child's "
+          "identifier appears in this report.", f);
     suppression_note(r, buf, sizeof buf);
     if (buf[0])
         fputc(' ', f), html_text(f, buf);
