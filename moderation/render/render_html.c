@@ -77,7 +77,8 @@ static void html_table(FILE *f, const out_table *t)
     fputs("</tbody>\n</table>\n", f);
 }
 
-/* A4 portrait (180 mm between 15 mm margins) and a phone: tables wrap their headings
+/* The page's style element, which html_head closes after the print margins' rules.
+ * A4 portrait (180 mm between 15 mm margins) and a phone: tables wrap their headings
  * and keep numbers on one line; below 40em a wide table stacks its rows. */
 static const char html_style[] =
     "<style>\n"
@@ -106,8 +107,7 @@ static const char html_style[] =
     "white-space:normal;padding:2px 6px 2px 55%;position:relative;min-height:1.4em}\n"
     "table.wide td::before{content:attr(data-label);position:absolute;left:6px;width:50%;text-align:left;"
     "font-weight:bold}\n"
-    "table.wide tbody th{background:#f3f2f1;text-align:left;font-weight:bold;padding-left:6px;border:0}}\n"
-    "</style>\n";
+    "table.wide tbody th{background:#f3f2f1;text-align:left;font-weight:bold;padding-left:6px;border:0}}\n";
 
 /* A CSS string's content: the marking for the page's margin boxes. */
 static void css_string(FILE *f, const char *s)
@@ -127,18 +127,20 @@ static void html_head(FILE *f, const report *r)
     char a[CA_DATE_ISO_LEN], buf[1024];
     fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+          /* nothing loads; a server may move the style to a sheet of its own ('self') */
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self' "
+          "'unsafe-inline'\">\n"
           "<title>", f);
     report_title(r, buf, sizeof buf);
     html_text(f, buf);
     fputs("</title>\n", f);
-    fputs(html_style, f);
+    fputs(html_style, f); /* one style element, which the web front end moves to a sheet */
     /* The marking heads and foots every printed page. */
-    fputs("<style>@page{@top-center{content:", f);
+    fputs("@page{@top-center{content:", f);
     css_string(f, report_marking(r));
     fputs(";font:bold 9pt Arial,sans-serif}@bottom-center{content:", f);
     css_string(f, report_marking(r));
-    fputs(" \" \u2014 page \" counter(page) \" of \" counter(pages);font:9pt Arial,sans-serif}}</style>\n", f);
+    fputs(" \" \u2014 page \" counter(page) \" of \" counter(pages);font:9pt Arial,sans-serif}}\n</style>\n", f);
     fputs("</head>\n<body>\n<p class=\"marking\">", f);
     html_text(f, report_marking(r));
     fputs("</p>\n", f);

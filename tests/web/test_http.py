@@ -162,7 +162,7 @@ check(st == 200 and b"Case audit report: 2026Q4" in body and b"<style>" not in b
 check(b'href="/report?quarter=2026Q4&amp;format=xlsx"' in body, "the report offers its xlsx")
 for fmt, ctype, start in [("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
                           ("csv", "text/csv; charset=utf-8", b"section,"), ("json", "application/json", b"{"),
-                          ("md", "text/markdown; charset=utf-8", b"#")]:
+                          ("md", "text/markdown; charset=utf-8", b"**OFFICIAL-SENSITIVE**")]:
     st, h, body = s.get(f"/report?quarter=2026Q4&format={fmt}", quinn)
     check(st == 200 and h.get("content-type") == ctype and body.startswith(start) and
           h.get("content-disposition") == f'attachment; filename="report-2026Q4.{fmt}"', f"the report as {fmt}: {st}")
