@@ -74,6 +74,12 @@ static void on_field(void *s, size_t len, void *data)
         return;
     }
     const char *t = s ? s : "";
+    /* Our lists for people guard values a spreadsheet would change with an
+     * invisible U+2060 (audit/render/output.h, out_cell_guarded); take it off. */
+    if (len >= 3 && memcmp(t, "\xe2\x81\xa0", 3) == 0) {
+        t += 3;
+        len -= 3;
+    }
     /* Our exports prefix ' to cells that Excel would read as formulas; take it off. */
     if (len >= 2 && t[0] == '\'' && strchr("=+-@\t\r", t[1])) {
         t++;

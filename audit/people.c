@@ -233,6 +233,17 @@ static void suggest_names(const ca_people *r, const char *name, char *buf, size_
         snprintf(buf + o, len - o, "?)");
 }
 
+const ca_person *people_named(const ca_people *r, const char *name, ca_error *err)
+{
+    char hint[800];
+    const ca_person *p = people_find(r, name);
+    if (!p) {
+        suggest_names(r, name, hint, sizeof hint);
+        ca_fail(err, CA_REFUSED, "\"%s\" is not in the people register%s", name, hint);
+    }
+    return p;
+}
+
 const ca_person *people_require(const ca_people *r, const char *name, int role, const ca_where *at,
                                 const char *column, ca_error *err)
 {

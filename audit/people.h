@@ -49,6 +49,10 @@ int people_teams_include(const char *teams, const char *team);
 /* "auditor;manager" for the role bits (buf of at least 32). */
 const char *people_roles_text(int roles, char *buf, size_t len);
 
+/* Looks NAME up, whatever their role or state: returns the person, or NULL with
+ * err refused (CA_REFUSED): not in the register, with the nearest names. */
+const ca_person *people_named(const ca_people *r, const char *name, ca_error *err);
+
 /* Looks NAME up for a record needing ROLE: returns the person, or NULL after adding
  * a problem (prefixed by prefix, e.g. "FILE:LINE: column "auditor": ") that says
  * what is wrong and what to do: not in the register (with the nearest names),

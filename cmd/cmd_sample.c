@@ -1,9 +1,13 @@
 /* sample, list and rounds (SPEC §5). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "audit/assign.h"
+#include "audit/people.h"
 #include "audit/sample.h"
 #include "cmd/cli.h"
 #include "audit/csvread.h"
@@ -188,62 +192,166 @@ int cmd_sample(int argc, char **argv)
 
 static const cli_opt list_opts[] = {
     CLI_ARG("ROUND", CLI_REQUIRED, NULL),
-    CLI_VALUE('f', "format", "table|csv|json|md|xlsx", 0, "the output format (default table; xlsx needs -o)"),
-    CLI_VALUE1('o', "output", 'o', "FILE", 0, "write to FILE instead of standard output"),
+    CLI_VALUE('f', "format", "table|csv|json|md|xlsx", 0,
+              "the output format (default table; xlsx needs -o; with --split-by\nxlsx (default) or csv)"),
+    CLI_VALUE1('o', "output", 'o', "FILE", 0, "write to FILE instead of standard output (with --split-by:\nthe folder)"),
+    CLI_VALUE('a', "auditor", "NAME", CLI_OR, "only the cases allocated to NAME (a name of the people register)"),
+    CLI_VALUE('s', "split-by", "auditor", 0,
+              "one file per auditor in the folder -o DIR (made if missing),\nnamed \"ROUND - NAME.xlsx\""),
     CLI_END_OF_TABLE,
 };
 static const cli_spec list_spec = {
     "list", list_opts,
     "Exports the round's audit list: the sheet auditors fill in (grade, audit_date,\n"
     "domain grades, action, action_due, note) and return with 'caseaudit grade ROUND\n"
-    "--file FILE'. Files are written with mode 0600.\n",
+    "--file FILE'. Files are written with mode 0600. The xlsx prints A4 landscape, one\n"
+    "page wide, with the header on every page; the CSV starts with a byte-order mark,\n"
+    "and a value Excel or LibreOffice would turn into a number or date (an id 0012345,\n"
+    "an age band 1-4, the round 2026-11) starts with an invisible word joiner (U+2060)\n"
+    "that keeps it as it is; caseaudit takes it off when the file comes back.\n",
     NULL,
     NULL,
 };
 
-struct list_view {
+/* One auditor's share of the list (--split-by auditor). */
+struct list_group {
+    char *name;            /* the register's spelling when they are in it */
+    char key[256];
     out_table *t;
+};
+
+struct list_view {
     const char *label;
     enum out_format fmt;
+    char **domains;        /* domain codes, in order */
     int ndomains;
-    const char *due;    /* the round's due date, ISO; NULL when none */
+    const char *due;       /* the round's due date, ISO; NULL when none */
+    const ca_people *reg;  /* the people register (--auditor, --split-by) */
+    const char *only;      /* --auditor: the person's key */
+    int split;
+    out_table *t;          /* the list (not split) */
+    struct list_group *groups;
+    int ngroups;
+    long unassigned;       /* split: cases without an auditor */
 };
+
+/* The list's columns (SPEC §5): JSON names the round once, at the top; the
+ * sheets carry it on every row, with the empty columns to fill in. */
+static out_table *list_table_new(const struct list_view *v)
+{
+    out_table *t = otab_new();
+    static const char *const cols[] = {"round", "case_id", "plan_type", "age_band", "team", "worker", "auditor"};
+    for (size_t i = v->fmt == OUT_JSON; i < sizeof cols / sizeof *cols; i++)
+        otab_col(t, cols[i], COL_TEXT);
+    otab_col(t, "due", COL_DATE);
+    otab_col(t, "stratum", COL_TEXT);
+    if (v->fmt == OUT_JSON) {
+        otab_col(t, "probability", COL_REAL);
+        otab_col(t, "weight", COL_REAL);
+        return t;
+    }
+    otab_col(t, "grade", COL_GRADE);
+    otab_col(t, "audit_date", COL_DATE);
+    for (int k = 0; k < v->ndomains; k++) {
+        char name[80];
+        snprintf(name, sizeof name, "domain:%s", v->domains[k]);
+        otab_col(t, name, COL_GRADE);
+    }
+    otab_col(t, "action", COL_WRITE);
+    otab_col(t, "action_due", COL_DATE);
+    otab_col(t, "note", COL_WRITE);
+    otab_for_people(t); /* its CSV is opened in Excel, filled in and returned */
+    return t;
+}
+
+static void list_row(const struct list_view *v, out_table *t, const round_case_row *r)
+{
+    const char *cells[] = {r->case_id, r->plan_type, r->age_band, r->team, r->worker, r->auditor};
+    otab_row(t);
+    if (v->fmt != OUT_JSON)
+        otab_text(t, v->label);
+    for (int k = 0; k < 6; k++)
+        otab_text(t, cells[k]);
+    otab_text(t, v->due);
+    otab_text(t, r->stratum);
+    if (v->fmt == OUT_JSON) {
+        otab_real(t, r->probability);
+        otab_real(t, r->weight);
+    } else {
+        for (int k = 0; k < v->ndomains + 5; k++)
+            otab_null(t);
+    }
+}
+
+/* The auditor's group, made on first sight; NULL out of memory. */
+static struct list_group *list_group_of(struct list_view *v, const char *auditor, const char *key)
+{
+    for (int g = 0; g < v->ngroups; g++)
+        if (strcmp(v->groups[g].key, key) == 0)
+            return &v->groups[g];
+    struct list_group *n = realloc(v->groups, sizeof *n * (size_t)(v->ngroups + 1));
+    if (!n)
+        return NULL;
+    v->groups = n;
+    struct list_group *g = &n[v->ngroups];
+    const ca_person *p = people_find(v->reg, auditor);
+    g->name = strdup(p ? p->name : auditor);
+    snprintf(g->key, sizeof g->key, "%s", key);
+    g->t = list_table_new(v);
+    if (!g->name || !g->t) {
+        free(g->name), otab_free(g->t);
+        return NULL;
+    }
+    v->ngroups++;
+    return g;
+}
 
 static int add_list_row(void *u, const round_case_row *r)
 {
     struct list_view *v = u;
-    const char *cells[] = {r->case_id, r->plan_type, r->age_band, r->team, r->worker, r->auditor};
-    otab_row(v->t);
-    if (v->fmt != OUT_JSON)
-        otab_text(v->t, v->label);
-    for (int k = 0; k < 6; k++)
-        otab_text(v->t, cells[k]);
-    otab_text(v->t, v->due);
-    otab_text(v->t, r->stratum);
-    if (v->fmt == OUT_JSON) {
-        otab_real(v->t, r->probability);
-        otab_real(v->t, r->weight);
-    } else {
-        for (int k = 0; k < v->ndomains + 5; k++)
-            otab_null(v->t);
+    char key[256] = "";
+    if (r->auditor)
+        people_key(r->auditor, key, sizeof key);
+    if (v->only && strcmp(key, v->only) != 0)
+        return 0;
+    if (!v->split) {
+        list_row(v, v->t, r);
+        return 0;
     }
+    if (!*key) {
+        v->unassigned++;
+        return 0;
+    }
+    struct list_group *g = list_group_of(v, r->auditor, key);
+    if (!g)
+        return 1;
+    list_row(v, g->t, r);
     return 0;
 }
 
-static int count_domain(void *u, const char *code, const char *label)
+static int add_domain_code(void *u, const char *code, const char *label)
 {
-    (void)code, (void)label;
-    ++*(int *)u;
-    return 0;
-}
-
-static int add_domain_col(void *u, const char *code, const char *label)
-{
-    char name[80];
+    struct list_view *v = u;
     (void)label;
-    snprintf(name, sizeof name, "domain:%s", code);
-    otab_col(u, name, COL_GRADE);
+    char **d = realloc(v->domains, sizeof *d * (size_t)(v->ndomains + 1));
+    if (!d)
+        return 1;
+    v->domains = d;
+    if (!(d[v->ndomains] = strdup(code)))
+        return 1;
+    v->ndomains++;
     return 0;
+}
+
+static void list_view_free(struct list_view *v)
+{
+    for (int k = 0; k < v->ndomains; k++)
+        free(v->domains[k]);
+    free(v->domains);
+    for (int g = 0; g < v->ngroups; g++)
+        free(v->groups[g].name), otab_free(v->groups[g].t);
+    free(v->groups);
+    otab_free(v->t);
 }
 
 static int add_stratum_json(void *u, const round_stratum_row *r)
@@ -292,79 +400,190 @@ static int write_list(ca_db *db, const round_info *round, const out_table *t, en
     return rc ? rc : closed ? CA_SYSTEM : 0;
 }
 
-int cmd_list(int argc, char **argv)
+/* A file name safe on Windows, macOS and Linux: no / \ : * ? " < > | or control
+ * characters, no leading or trailing dots and spaces, at most 120 bytes (cut at a
+ * character's start). */
+static void safe_file_name(const char *s, char *out, size_t len)
 {
-    enum out_format fmt = OUT_TABLE;
-    const char *path = NULL;
-    int c;
-    cli_args a;
-    cli_args_begin(&a, &list_spec, argc, argv);
-    while ((c = cli_next(&a)) > 0) {
+    size_t o = 0, cap = len - 1 < 120 ? len - 1 : 120;
+    while (*s == ' ' || *s == '.')
+        s++;
+    for (; *s && o < cap; s++)
+        out[o++] = (unsigned char)*s < 0x20 || *s == 0x7f || strchr("/\\:*?\"<>|", *s) ? '-' : *s;
+    if (((unsigned char)*s & 0xc0) == 0x80) { /* cut inside a character: drop all of it */
+        while (o && ((unsigned char)out[o - 1] & 0xc0) == 0x80)
+            o--;
+        o -= o > 0;
+    }
+    while (o && (out[o - 1] == ' ' || out[o - 1] == '.'))
+        o--;
+    out[o] = 0;
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+    const struct list_group *x = a, *y = b;
+    int c = strcasecmp(x->name, y->name);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* --split-by auditor: one file per auditor in DIR, "ROUND - NAME.xlsx". */
+static int write_split(ca_db *db, const round_info *round, struct list_view *v, const char *dir, ca_error *err)
+{
+    if (!v->ngroups)
+        return cli_error(CA_REFUSED, "round %s has no auditors yet: allocate it with 'caseaudit assign %s' first",
+                         round->label, round->label);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return cli_error(CA_SYSTEM, "cannot make the folder '%s': %s", dir, strerror(errno));
+    qsort(v->groups, (size_t)v->ngroups, sizeof *v->groups, group_cmp);
+    char (*names)[160] = calloc((size_t)v->ngroups, sizeof *names);
+    if (!names)
+        return cli_error(CA_SYSTEM, "out of memory");
+    int rc = 0;
+    for (int g = 0; g < v->ngroups && rc == 0; g++) {
+        char want[200], base[160], path[4096];
+        snprintf(want, sizeof want, "%s - %s", round->label, v->groups[g].name);
+        safe_file_name(want, base, sizeof base);
+        snprintf(names[g], sizeof names[g], "%s", base);
+        /* Two names that differ only in characters a file name cannot hold, or in case. */
+        for (int k = 0, n = 2; k < g; k++)
+            if (strcasecmp(names[k], names[g]) == 0) {
+                snprintf(names[g], sizeof names[g], "%.140s (%d)", base, n++);
+                k = -1;
+            }
+        snprintf(path, sizeof path, "%s/%s.%s", dir, names[g], v->fmt == OUT_XLSX ? "xlsx" : "csv");
+        rc = write_list(db, round, v->groups[g].t, v->fmt, path, err);
+        if (rc == 0)
+            cli_wrote(path, "audit list", "%d case%s for %s", otab_nrows(v->groups[g].t),
+                      otab_nrows(v->groups[g].t) == 1 ? "" : "s", v->groups[g].name);
+    }
+    free(names);
+    if (rc == 0 && v->unassigned)
+        fprintf(stderr, "note: %ld case%s without an auditor %s in no file: allocate %s with 'caseaudit assign %s'\n",
+                v->unassigned, v->unassigned == 1 ? "" : "s", v->unassigned == 1 ? "is" : "are",
+                v->unassigned == 1 ? "it" : "them", round->label);
+    return rc;
+}
+
+struct list_args {
+    const char *label, *path, *auditor;
+    enum out_format fmt;
+    int split;
+};
+
+/* Parses list's options into *a: -1 to go on, or an exit status (printed; --help: 0). */
+static int list_parse(int argc, char **argv, struct list_args *a)
+{
+    int c, fmt_given = 0;
+    cli_args p;
+    cli_args_begin(&p, &list_spec, argc, argv);
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
         case 'f':
-            if (out_format_parse(a.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
-                                 OUT_ALLOW(OUT_MD) | OUT_ALLOW(OUT_XLSX), &fmt))
+            if (out_format_parse(p.value, OUT_ALLOW(OUT_TABLE) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+                                 OUT_ALLOW(OUT_MD) | OUT_ALLOW(OUT_XLSX), &a->fmt))
                 return CA_USAGE;
+            fmt_given = 1;
             break;
-        case 'o': path = a.value; break;
+        case 'o': a->path = p.value; break;
+        case 'a': a->auditor = p.value; break;
+        case 's':
+            if (strcmp(p.value, "auditor") != 0)
+                return cli_usage_error(&list_spec, "--split-by '%s': the list can be split by auditor", p.value);
+            a->split = 1;
+            break;
         }
     }
     if (c == CLI_STOP)
-        return a.status;
-    if (a.npos == 0)
+        return p.status;
+    if (p.npos == 0)
         return cli_usage_error(&list_spec, "no ROUND given");
-    if (fmt == OUT_XLSX && (!path || strcmp(path, "-") == 0))
+    a->label = p.pos[0];
+    if (a->split) {
+        if (a->auditor)
+            return cli_usage_error(&list_spec, "give --auditor NAME or --split-by auditor, not both");
+        if (!a->path || strcmp(a->path, "-") == 0)
+            return cli_usage_error(&list_spec, "--split-by auditor needs -o DIR, the folder for the files");
+        if (!fmt_given)
+            a->fmt = OUT_XLSX;
+        else if (a->fmt != OUT_XLSX && a->fmt != OUT_CSV)
+            return cli_usage_error(&list_spec, "--split-by auditor writes xlsx or csv files");
+    } else if (a->fmt == OUT_XLSX && (!a->path || strcmp(a->path, "-") == 0)) {
         return cli_usage_error(&list_spec, "--format xlsx needs -o FILE");
-    const char *label = a.pos[0];
+    }
+    return -1;
+}
+
+/* Reads the round's list into v (its table, or one per auditor). */
+static int list_read(ca_db *db, const struct list_args *a, const round_info *round, struct list_view *v,
+                     ca_error *err)
+{
+    if (domains_list(db, add_domain_code, v, err) != CA_OK)
+        return err->status ? CA_ERR : ca_fail(err, CA_SYSTEM, "out of memory");
+    if (!v->split && !(v->t = list_table_new(v)))
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    int got = round_cases(db, round->id, add_list_row, v, err);
+    if (got > 0)
+        return ca_fail(err, CA_SYSTEM, "out of memory");
+    if (got < 0)
+        return CA_ERR;
+    if (a->auditor && !otab_nrows(v->t))
+        fprintf(stderr, "note: %s has no cases in round %s\n", a->auditor, round->label);
+    return CA_OK;
+}
+
+int cmd_list(int argc, char **argv)
+{
+    struct list_args a = {.fmt = OUT_TABLE};
+    int rc = list_parse(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
     ca_db *db;
-    int rc = cli_open_db(&db, CA_DB_EXISTING);
-    if (rc)
+    if ((rc = cli_open_db(&db, CA_DB_EXISTING)))
         return rc;
     ca_error err = CA_ERROR_INIT;
+    ca_people reg = {0};
     round_info round;
-    out_table *t = otab_new();
     char due[CA_DATE_ISO_LEN];
-    struct list_view v = {t, label, fmt, 0, NULL};
-    if (round_by_label(db, label, &round, &err) != CA_OK || domains_list(db, count_domain, &v.ndomains, &err) < 0)
+    struct list_view v = {.label = a.label, .fmt = a.fmt, .reg = &reg, .split = a.split};
+    if (round_by_label(db, a.label, &round, &err) != CA_OK || people_load(db, &reg, &err) != CA_OK)
         goto fail;
+    if (a.auditor) {
+        const ca_person *p = people_named(&reg, a.auditor, &err);
+        if (!p)
+            goto fail;
+        v.only = p->key;
+        a.auditor = p->name;
+    }
     if (round.due >= 0) {
         date_iso(round.due, due);
         v.due = due;
     }
-    /* JSON names the round once, at the top (SPEC §5); the sheets carry it on every row. */
-    static const char *const cols[] = {"round", "case_id", "plan_type", "age_band", "team", "worker", "auditor"};
-    for (size_t i = fmt == OUT_JSON; i < sizeof cols / sizeof *cols; i++)
-        otab_col(t, cols[i], COL_TEXT);
-    otab_col(t, "due", COL_DATE);
-    otab_col(t, "stratum", COL_TEXT);
-    if (fmt == OUT_JSON) {
-        otab_col(t, "probability", COL_REAL);
-        otab_col(t, "weight", COL_REAL);
-    } else {
-        otab_col(t, "grade", COL_GRADE);
-        otab_col(t, "audit_date", COL_DATE);
-        if (domains_list(db, add_domain_col, t, &err) < 0)
-            goto fail;
-        otab_col(t, "action", COL_TEXT);
-        otab_col(t, "action_due", COL_DATE);
-        otab_col(t, "note", COL_TEXT);
-    }
-    if (round_cases(db, round.id, add_list_row, &v, &err) < 0)
+    if (list_read(db, &a, &round, &v, &err) != CA_OK)
         goto fail;
-    rc = write_list(db, &round, t, fmt, path, &err);
+    if (a.split) {
+        rc = write_split(db, &round, &v, a.path, &err);
+    } else {
+        rc = write_list(db, &round, v.t, a.fmt, a.path, &err);
+        if (rc == 0 && a.auditor)
+            cli_wrote(a.path, "audit list", "%d case%s for %s", otab_nrows(v.t), otab_nrows(v.t) == 1 ? "" : "s",
+                      a.auditor);
+        else if (rc == 0)
+            cli_wrote(a.path, "audit list", "%d case%s", otab_nrows(v.t), otab_nrows(v.t) == 1 ? "" : "s");
+    }
     if (rc < 0)
         goto fail;
-    if (rc == 0)
-        cli_wrote(path, "audit list", "%d case%s", otab_nrows(t), otab_nrows(t) == 1 ? "" : "s");
     goto done;
 fail:
     rc = cli_report(&err);
 done:
-    otab_free(t);
+    list_view_free(&v);
+    people_free(&reg);
     ca_error_free(&err);
     db_close(db);
     return rc;
 }
+
 
 /* ---- rounds ---- */
 

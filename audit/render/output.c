@@ -1,9 +1,11 @@
 #include "audit/render/output.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <xlsxwriter.h>
 
 #include "audit/vocab.h"
@@ -28,6 +30,7 @@ struct col {
 
 struct out_table {
     int failed;         /* an allocation failed: the table is refused */
+    int for_people;     /* CSV with a byte-order mark and guarded values */
     struct col *cols;
     int ncols, capcols;
     struct cell *cells; /* row-major */
@@ -52,6 +55,12 @@ void otab_free(out_table *t)
 }
 
 int otab_failed(const out_table *t) { return !t || t->failed; }
+
+void otab_for_people(out_table *t)
+{
+    if (t)
+        t->for_people = 1;
+}
 
 /* Grows *p to hold n items of size each; 0, or -1 (the table marked failed). */
 static int grow(out_table *t, void **p, size_t n, size_t size)
@@ -267,9 +276,52 @@ static int write_table(const out_table *t, FILE *f)
     return 0;
 }
 
+/* A month name (Jan, January, Sept...) that a spreadsheet reads in a date. */
+static int month_word(const char *s, size_t n)
+{
+    static const char *const months[] = {"january", "february", "march", "april", "may", "june", "july",
+                                         "august", "september", "october", "november", "december", "sept"};
+    if (n < 3)
+        return 0;
+    for (size_t m = 0; m < sizeof months / sizeof *months; m++)
+        if (n <= strlen(months[m]) && strncasecmp(s, months[m], n) == 0)
+            return 1;
+    return 0;
+}
+
+int out_cell_guarded(const char *s)
+{
+    if (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0)
+        return 1;
+    size_t n = strlen(s), digits = 0;
+    for (size_t i = 0; i < n;) {
+        if (isdigit((unsigned char)s[i])) {
+            digits++, i++;
+        } else if (isalpha((unsigned char)s[i])) {
+            size_t w = i;
+            while (w < n && isalpha((unsigned char)s[w]))
+                w++;
+            /* 1E5 and 1e-3 are numbers; Nov-26 and 1 April are dates; any other word is text. */
+            if (!(w - i == 1 && (s[i] == 'e' || s[i] == 'E')) && !month_word(s + i, w - i))
+                return 0;
+            i = w;
+        } else if (strchr(" +-/.:,%()", s[i])) {
+            i++;
+        } else {
+            return 0;
+        }
+    }
+    if (!digits)
+        return 0;
+    /* 1 to 11 digits, no leading zero: shown and saved back as the same digits. */
+    return !(digits == n && n <= 11 && s[0] != '0');
+}
+
 static void write_csv(const out_table *t, FILE *f)
 {
     char buf[CELL_MAX];
+    if (t->for_people)
+        fputs("\xef\xbb\xbf", f); /* so that Excel reads UTF-8 (names with accents) */
     for (int c = 0; c < t->ncols; c++) {
         csv_write_field(f, t->cols[c].name);
         fputs(c + 1 < t->ncols ? "," : "\r\n", f);
@@ -278,10 +330,17 @@ static void write_csv(const out_table *t, FILE *f)
         for (int c = 0; c < t->ncols; c++) {
             const struct cell *cell = cell_at(t, r, c);
             exact_text(cell, buf, sizeof buf);
-            if (cell->kind == CELL_TEXT)
-                csv_write_field(f, buf);
-            else
+            if (cell->kind != CELL_TEXT) {
                 fputs(buf, f); /* numbers are never formulas, even when negative */
+            } else if (t->for_people && t->cols[c].type != COL_DATE && !strchr("=+-@\t\r", buf[0]) &&
+                       out_cell_guarded(buf)) {
+                /* (ISO dates are left to become dates: the same day.) */
+                char guarded[CELL_MAX + sizeof OUT_CELL_GUARD];
+                snprintf(guarded, sizeof guarded, "%s%s", OUT_CELL_GUARD, buf);
+                csv_write_field(f, guarded);
+            } else {
+                csv_write_field(f, buf);
+            }
             fputs(c + 1 < t->ncols ? "," : "\r\n", f);
         }
 }
@@ -309,7 +368,8 @@ static void write_md(const out_table *t, FILE *f)
     }
     fputs("\n|", f);
     for (int c = 0; c < t->ncols; c++)
-        fputs(t->cols[c].type == COL_TEXT || t->cols[c].type == COL_DATE || t->cols[c].type == COL_GRADE ? "---|"
+        fputs(t->cols[c].type == COL_TEXT || t->cols[c].type == COL_DATE || t->cols[c].type == COL_GRADE ||
+                      t->cols[c].type == COL_WRITE ? "---|"
                                                                                                            : "--:|",
               f);
     fputc('\n', f);
@@ -368,7 +428,7 @@ int otab_write(const out_table *t, enum out_format format, FILE *f)
 
 struct xlsx_book {
     lxw_workbook *wb;
-    lxw_format *bold, *date, *percent;
+    lxw_format *bold, *date, *percent, *text, *wrap;
     int nsheets;
 };
 
@@ -380,7 +440,8 @@ xlsx_book *xlsx_book_open(const char *path, ca_error *err)
         return NULL;
     }
     if (!(x->wb = workbook_new(path)) || !(x->bold = workbook_add_format(x->wb)) ||
-        !(x->date = workbook_add_format(x->wb)) || !(x->percent = workbook_add_format(x->wb))) {
+        !(x->date = workbook_add_format(x->wb)) || !(x->percent = workbook_add_format(x->wb)) ||
+        !(x->text = workbook_add_format(x->wb)) || !(x->wrap = workbook_add_format(x->wb))) {
         ca_fail(err, CA_SYSTEM, "cannot write '%s'", path);
         if (x->wb)
             workbook_close(x->wb);
@@ -388,9 +449,31 @@ xlsx_book *xlsx_book_open(const char *path, ca_error *err)
         return NULL;
     }
     format_set_bold(x->bold);
+    format_set_text_wrap(x->bold); /* long headers wrap rather than widen the page */
+    format_set_align(x->bold, LXW_ALIGN_VERTICAL_TOP);
+    format_set_bg_color(x->bold, 0xE7E6E6);
     format_set_num_format(x->date, "dd/mm/yyyy");
+    format_set_align(x->date, LXW_ALIGN_VERTICAL_TOP);
     format_set_num_format(x->percent, "0%");
+    /* "@": what is typed stays text too (an id 0012345, a band 1-4, a round 2026-11). */
+    format_set_num_format(x->text, "@");
+    format_set_align(x->text, LXW_ALIGN_VERTICAL_TOP);
+    format_set_num_format(x->wrap, "@");
+    format_set_text_wrap(x->wrap);
+    format_set_align(x->wrap, LXW_ALIGN_VERTICAL_TOP);
     return x;
+}
+
+/* The format of a column's cells (NULL: the default). */
+static lxw_format *xlsx_col_format(xlsx_book *x, enum out_col_type type)
+{
+    switch (type) {
+    case COL_TEXT: return x->text;
+    case COL_GRADE: case COL_WRITE: return x->wrap;
+    case COL_DATE: return x->date;
+    case COL_PERCENT: return x->percent;
+    default: return NULL;
+    }
 }
 
 /* A cell of the sheet; returns its width as text, for the column's width. */
@@ -399,6 +482,7 @@ static size_t xlsx_cell(xlsx_book *x, lxw_worksheet *ws, const out_table *t, int
     char buf[CELL_MAX];
     const struct cell *cell = cell_at(t, r, c);
     lxw_row_t row = (lxw_row_t)(r + 1);
+    lxw_format *fmt = xlsx_col_format(x, t->cols[c].type);
     int y, m, d;
     switch (cell->kind) {
     case CELL_NULL: return 0;
@@ -412,7 +496,7 @@ static size_t xlsx_cell(xlsx_book *x, lxw_worksheet *ws, const out_table *t, int
             worksheet_write_datetime(ws, row, (lxw_col_t)c, &dt, x->date);
             return 10;
         }
-        worksheet_write_string(ws, row, (lxw_col_t)c, cell->v.text, NULL);
+        worksheet_write_string(ws, row, (lxw_col_t)c, cell->v.text, fmt == x->date ? x->text : fmt);
         break;
     }
     exact_text(cell, buf, sizeof buf);
@@ -434,6 +518,34 @@ static void xlsx_grade_list(lxw_worksheet *ws, const out_table *t, int c)
     worksheet_data_validation_range(ws, 1, (lxw_col_t)c, (lxw_row_t)(t->nrows + 200), (lxw_col_t)c, &v);
 }
 
+/* A column's width in characters: its content, its header up to 12 (longer ones
+ * wrap), room to write in a COL_WRITE column and a grade label in a COL_GRADE one. */
+static double xlsx_col_width(const out_table *t, int c, size_t content)
+{
+    size_t head = width(t->cols[c].name), w = content;
+    if ((head < 12 ? head : 12) > w)
+        w = head < 12 ? head : 12;
+    if (t->cols[c].type == COL_WRITE && w < 32)
+        w = 32;
+    if (t->cols[c].type == COL_GRADE && w < 12)
+        w = 12;
+    return (double)(w > 60 ? 60 : w < 6 ? 6 : w) + 2;
+}
+
+/* Printing (SPEC §13): A4 landscape, one page wide, as many pages tall as it
+ * needs, the header row on every page, gridlines to write between. */
+static void xlsx_print_setup(lxw_worksheet *ws)
+{
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 0, 0);
+    worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES);
+    worksheet_set_header(ws, "&L&A");
+    worksheet_set_footer(ws, "&RPage &P of &N");
+}
+
 int xlsx_book_sheet(xlsx_book *x, const char *name, const out_table *t, ca_error *err)
 {
     if (otab_failed(t))
@@ -450,17 +562,20 @@ int xlsx_book_sheet(xlsx_book *x, const char *name, const out_table *t, ca_error
         return ca_fail(err, CA_SYSTEM, "cannot add sheet '%s'", sheet);
     x->nsheets++;
     for (int c = 0; c < t->ncols; c++) {
-        size_t w = width(t->cols[c].name);
+        size_t w = 0;
         worksheet_write_string(ws, 0, (lxw_col_t)c, t->cols[c].name, x->bold);
         for (int r = 0; r < t->nrows; r++) {
             size_t cw = xlsx_cell(x, ws, t, r, c);
             w = cw > w ? cw : w;
         }
-        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)(w > 60 ? 60 : w < 8 ? 8 : w) + 2, NULL);
+        /* The column's format also holds for cells typed in later. */
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xlsx_col_width(t, c, w),
+                             xlsx_col_format(x, t->cols[c].type));
         if (t->cols[c].type == COL_GRADE)
             xlsx_grade_list(ws, t, c);
     }
     worksheet_freeze_panes(ws, 1, 0);
+    xlsx_print_setup(ws);
     return CA_OK;
 }
 

@@ -20,7 +20,8 @@ enum out_col_type {
     COL_REAL,     /* JSON/CSV at full precision (%.17g) */
     COL_DATE,     /* ISO yyyy-mm-dd text in the cell; shown dd/mm/yyyy in table/md, a date in xlsx */
     COL_GRADE,    /* text; in xlsx a drop-down of the four grade labels */
-    COL_PERCENT   /* a share 0..1; whole percent rounded half up in table/md/xlsx, exact in csv/json */
+    COL_PERCENT,  /* a share 0..1; whole percent rounded half up in table/md/xlsx, exact in csv/json */
+    COL_WRITE     /* text that people write in (note, action): in xlsx a wide, wrapped column */
 };
 
 /* A table. Out of memory while it is filled is remembered, not fatal: the table
@@ -31,6 +32,11 @@ typedef struct out_table out_table;
 
 out_table *otab_new(void);                 /* owned by the caller: otab_free */
 int otab_failed(const out_table *t);       /* 1 if NULL or an allocation failed */
+/* Marks the table as written for people (lists to fill in, SPEC §10, §13): its CSV
+ * then starts with a UTF-8 byte-order mark and guards every value a spreadsheet
+ * would change (out_cell_guarded). Machine CSV (reports, --format csv of listings)
+ * stays exact. */
+void otab_for_people(out_table *t);
 void otab_free(out_table *t);
 void otab_col(out_table *t, const char *name, enum out_col_type type);
 void otab_row(out_table *t);               /* starts a new row; cells follow in column order */
@@ -66,9 +72,24 @@ void out_real_text(double v, char *buf, size_t len);
  * leading '. Writes the quoted, escaped CSV field. */
 void csv_write_field(FILE *f, const char *s);
 
+/* CSV for people (SPEC §13): Excel and LibreOffice, opening a CSV with default
+ * settings, turn text that looks like a number, date, time, percentage or boolean
+ * into one (0012345 -> 12345, 1-4 -> 1 April, 2026-11 -> Nov-26, 18+ -> 18, TRUE).
+ * Such a value is written after an invisible U+2060 WORD JOINER, which neither
+ * reads as part of a number or date, and which the CSV reader takes off again.
+ * out_cell_guarded says whether s needs it: it has a digit and nothing but digits,
+ * spaces and + - / . : , % e E ( ) (or is a month name with digits, or TRUE/FALSE),
+ * except plain whole numbers of 1 to 11 digits without a leading zero, which a
+ * spreadsheet shows and saves back unchanged. */
+#define OUT_CELL_GUARD "\xe2\x81\xa0"
+int out_cell_guarded(const char *s);
+
 /* XLSX: a workbook at PATH (which the caller has made safe: see cmd/output.h).
  * Each table becomes a sheet: bold frozen header, column widths from the content,
- * dates as dates, grade drop-downs, percentages as percentages. xlsx_book_open
+ * dates as dates, grade drop-downs, percentages as percentages, text columns
+ * formatted as text ("@": ids, age bands and round labels stay text, also when
+ * typed), COL_WRITE columns wide and wrapped; printed A4 landscape, one page wide,
+ * the header row repeated on every page, gridlines on. xlsx_book_open
  * returns NULL (err filled) on failure; xlsx_book_close writes the file and frees
  * the book in every case. Errors are CA_SYSTEM. */
 typedef struct xlsx_book xlsx_book;
