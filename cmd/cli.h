@@ -75,6 +75,7 @@ int cmd_round(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_rounds(int argc, char **argv);
+int cmd_outstanding(int argc, char **argv);
 int cmd_people(int argc, char **argv);
 int cmd_assign(int argc, char **argv);
 int cmd_grade(int argc, char **argv);

@@ -233,10 +233,11 @@ static int moderation_list(int argc, char **argv)
                                         "audited_grade", "audit_date", "moderated_grade", "moderator",
                                         "moderation_date", "reason", "status"};
     static const enum out_col_type types[] = {COL_TEXT, COL_TEXT,  COL_TEXT, COL_TEXT,  COL_TEXT, COL_TEXT,
-                                              COL_TEXT, COL_DATE, COL_GRADE, COL_TEXT, COL_DATE, COL_TEXT,
+                                              COL_TEXT, COL_DATE, COL_GRADE, COL_TEXT, COL_DATE, COL_WRITE,
                                               COL_TEXT};
     for (int k = 0; k < 13; k++)
         otab_col(t, names[k], types[k]);
+    otab_for_people(t); /* returned from Excel: a byte-order mark, values kept (SPEC §13) */
     round_info ri;
     if (round && round_by_label(db, round, &ri, &err) != CA_OK) {
         rc = cli_report(&err);

@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"list", cmd_list, "export a round's audit list"},
     {"rounds", cmd_rounds, "list the rounds and their progress"},
     {"round", cmd_round, "delete a round drawn by mistake, before any grade"},
+    {"outstanding", cmd_outstanding, "who has not returned their audits, and how late"},
     {"people", cmd_people, "the people register: import, list, disable"},
     {"assign", cmd_assign, "allocate a round's cases to auditors"},
     {"grade", cmd_grade, "record audit grades, one case or a returned list"},

@@ -116,6 +116,67 @@ int rounds_progress(ca_db *db, ca_day today, int (*visit)(void *u, const round_p
     return stop ? stop : got < 0 ? CA_ERR : CA_OK;
 }
 
+/* The rounds in scope (see rounds.h): :round, :all. */
+#define OUTSTANDING_SCOPE                                                                                       \
+    " (:round > 0 AND r.id = :round OR :round <= 0 AND (:all OR EXISTS (SELECT 1 FROM round_case u"             \
+    " WHERE u.round_id = r.id AND NOT EXISTS (SELECT 1 FROM audit_current x"                                   \
+    " WHERE x.round_id = u.round_id AND x.case_id = u.case_id))))"
+#define OUTSTANDING_ORDER " ORDER BY r.label, rc.auditor IS NULL, rc.auditor COLLATE NOCASE, rc.auditor"
+
+static void bind_scope(ca_stmt *s, long round_id, int all)
+{
+    stmt_bind_int(s, ":round", round_id);
+    stmt_bind_int(s, ":all", all != 0);
+}
+
+int rounds_outstanding(ca_db *db, long round_id, int all, ca_day today,
+                       int (*visit)(void *u, const outstanding_row *r), void *u, ca_error *err)
+{
+    static const char sql[] =
+        "SELECT r.label, rc.auditor, r.due, count(*), count(a.id) FROM round r"
+        " JOIN round_case rc ON rc.round_id = r.id"
+        " LEFT JOIN audit_current a ON a.round_id = rc.round_id AND a.case_id = rc.case_id"
+        " WHERE" OUTSTANDING_SCOPE " GROUP BY r.id, rc.auditor" OUTSTANDING_ORDER;
+    ca_stmt s;
+    if (stmt_prepare(db, &s, sql, err) != CA_OK)
+        return CA_ERR;
+    bind_scope(&s, round_id, all);
+    int got, stop = 0;
+    while (!stop && (got = stmt_step(&s, err)) == 1) {
+        outstanding_row r = {stmt_text(&s, 0), store_text_or_null(&s, 1), store_day(&s, 2),
+                             (long)stmt_int(&s, 3), (long)stmt_int(&s, 4), 0, 0, 0};
+        r.outstanding = r.allocated - r.returned;
+        r.has_due = r.due >= 0;
+        r.days_overdue = r.has_due ? (long)(today - r.due) : 0;
+        stop = visit(u, &r);
+    }
+    stmt_finalize(&s);
+    return stop ? stop : got < 0 ? CA_ERR : CA_OK;
+}
+
+int rounds_outstanding_cases(ca_db *db, long round_id, int all, ca_day today,
+                             int (*visit)(void *u, const outstanding_case_row *r), void *u, ca_error *err)
+{
+    static const char sql[] =
+        "SELECT r.label, rc.case_id, rc.auditor, r.due FROM round r JOIN round_case rc ON rc.round_id = r.id"
+        " WHERE" OUTSTANDING_SCOPE " AND NOT EXISTS (SELECT 1 FROM audit_current a"
+        " WHERE a.round_id = rc.round_id AND a.case_id = rc.case_id)" OUTSTANDING_ORDER ", rc.seq";
+    ca_stmt s;
+    if (stmt_prepare(db, &s, sql, err) != CA_OK)
+        return CA_ERR;
+    bind_scope(&s, round_id, all);
+    int got, stop = 0;
+    while (!stop && (got = stmt_step(&s, err)) == 1) {
+        outstanding_case_row r = {stmt_text(&s, 0), stmt_text(&s, 1), store_text_or_null(&s, 2), store_day(&s, 3),
+                                  0, 0};
+        r.has_due = r.due >= 0;
+        r.days_overdue = r.has_due ? (long)(today - r.due) : 0;
+        stop = visit(u, &r);
+    }
+    stmt_finalize(&s);
+    return stop ? stop : got < 0 ? CA_ERR : CA_OK;
+}
+
 int domains_list(ca_db *db, int (*visit)(void *u, const char *code, const char *label), void *u, ca_error *err)
 {
     ca_stmt s;

@@ -170,7 +170,9 @@ expect_exit 0 ca grade 2026-11 "$fixed" --grade $(( fgrade == 1 ? 2 : fgrade - 1
 [ "$(q "SELECT audit_id FROM moderation_current WHERE case_id = '$fixed'")" = "$judged" ] ||
   fail "the outcome no longer names the audit the manager saw"
 expect_exit 0 ca moderation list 2026-11 --format csv
-grep -q "^2026-11,$fixed,.*,corrected since moderation" "$tmp/out" || fail "the list does not flag the corrected audit"
+# (the list is for people: the round label comes after the invisible guard U+2060)
+grep -q "^$(printf '\xe2\x81\xa0')2026-11,$fixed,.*,corrected since moderation" "$tmp/out" ||
+  fail "the list does not flag the corrected audit"
 [ "$(grep -c "corrected since moderation" "$tmp/out")" = 1 ] || fail "only the corrected audit is flagged"
 # The final grade stays the moderated one (SPEC §8): the report's final grades do not move.
 expect_exit 0 ca report --quarter 2026Q4 --format json
