@@ -30,7 +30,7 @@ lo() { soffice -env:UserInstallation="file://$tmp/lo-profile" --headless "$@" >"
     t=$(( i % 3 )); plan=CIN; [ $(( i % 6 )) = 4 ] && plan=CL
     echo "00$i,${dobs[$(( i % 6 ))]},$plan,Team $t,Worker $t"
   done; } > "$tmp/cases.csv"
-printf 'name,team\nSiobhán Ní Bhriain,Team 0\nOwen Driscoll,Team 1\nAnn/Lee,Team 2\n' > "$tmp/people.csv"
+printf 'name,team\nSiobhán Ní Bhriain,Team 0\nOwen Driscoll,Team 1\nAnn/Lee,Team 2\nAnn-Lee,Team 0\n' > "$tmp/people.csv"
 expect_exit 0 ca import "$tmp/cases.csv" --as-of 01/11/2026
 expect_exit 0 ca people import "$tmp/people.csv"
 expect_exit 0 ca sample 2026-11 --size 24 --strata plan,age --seed 11 --due 30/11/2026
@@ -48,16 +48,18 @@ expect_exit 1 ca list 2026-11 --auditor "Owen Driscol"
 expect_err 'error: "Owen Driscol" is not in the people register (did you mean "Owen Driscoll"?)'
 expect_db_unchanged
 
-# --split-by auditor: one file per auditor, safe names, 0600, one line each on stderr.
+# --split-by auditor: one file per auditor, safe names (Ann/Lee's would be Ann-Lee's, so it
+# is numbered), 0600, one line each on stderr.
 expect_exit 0 ca list 2026-11 --split-by auditor -o "$tmp/lists"
-for who in "Ann/Lee:Ann-Lee" "Owen Driscoll:Owen Driscoll" "Siobhán Ní Bhriain:Siobhán Ní Bhriain"; do
+for who in "Ann-Lee:Ann-Lee" "Ann/Lee:Ann-Lee (2)" "Owen Driscoll:Owen Driscoll" \
+           "Siobhán Ní Bhriain:Siobhán Ní Bhriain"; do
   n=$(q "SELECT count(*) FROM round_case WHERE auditor = '${who%%:*}'")
   f="$tmp/lists/2026-11 - ${who#*:}.xlsx"
   [ -f "$f" ] || fail "no file '$f'"
   [ "$(stat -c %a "$f")" = 600 ] || fail "'$f' is not mode 0600"
   expect_err "Wrote audit list $f: $n cases for ${who%%:*}"
 done
-[ "$(wc -l < "$tmp/err")" = 3 ] && [ "$(ls "$tmp/lists" | wc -l)" = 3 ] || fail "not one file and one line per auditor"
+[ "$(wc -l < "$tmp/err")" = 4 ] && [ "$(ls "$tmp/lists" | wc -l)" = 4 ] || fail "not one file and one line per auditor"
 $py - "$tmp/lists" "$tmp/split.txt" <<'PY' || fail "the split files"
 import openpyxl, os, sys
 out = open(sys.argv[2], 'w')
