@@ -301,8 +301,10 @@ int out_cell_guarded(const char *s)
             size_t w = i;
             while (w < n && isalpha((unsigned char)s[w]))
                 w++;
-            /* 1E5 and 1e-3 are numbers; Nov-26 and 1 April are dates; any other word is text. */
-            if (!(w - i == 1 && (s[i] == 'e' || s[i] == 'E')) && !month_word(s + i, w - i))
+            /* 1E5 and 1e-3 are numbers (an exponent after a digit; E13 is text); Nov-26 and
+             * 1 April are dates; any other word is text. */
+            int exponent = w - i == 1 && (s[i] == 'e' || s[i] == 'E') && i > 0 && isdigit((unsigned char)s[i - 1]);
+            if (!exponent && !month_word(s + i, w - i))
                 return 0;
             i = w;
         } else if (strchr(" +-/.:,%()", s[i])) {

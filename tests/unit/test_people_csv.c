@@ -30,7 +30,7 @@ static void test_guarded(void **state)
                                       "00"};
     static const char *const no[] = {"",         "under1", "unborn", "12345",   "12345678901", "Team 1", "CIN|1-4",
                                      "C37",      "CP",     "Owen Driscoll", "Siobhán", "March", "1st", "A-1",
-                                     "Team 1-2", "Ann"};
+                                     "Team 1-2", "Ann", "E13", "e5", "E-13"};
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
         if (!out_cell_guarded(yes[i]))
             fail_msg("\"%s\" should be guarded", yes[i]);
