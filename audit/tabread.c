@@ -107,7 +107,12 @@ int tabr_count(const tabr *t) { return t->xlsx ? xlsxr_count(t->xlsx) : csvr_cou
 
 const char *tabr_field(const tabr *t, int i)
 {
-    return t->xlsx ? xlsxr_field(t->xlsx, i) : csvr_field(t->csv, i);
+    if (!t->xlsx)
+        return csvr_field(t->csv, i); /* which takes the guard off itself */
+    /* A list for people saved as a workbook keeps the invisible U+2060 that guards
+     * a value from the spreadsheet's conversions (audit/render/output.h); take it off. */
+    const char *s = xlsxr_field(t->xlsx, i);
+    return strncmp(s, "\xe2\x81\xa0", 3) == 0 ? s + 3 : s;
 }
 
 long tabr_line(const tabr *t) { return t->xlsx ? xlsxr_row(t->xlsx) : csvr_line(t->csv); }

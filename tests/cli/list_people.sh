@@ -5,18 +5,7 @@
 # --headless and read back with openpyxl), returned with 'grade --file'.
 source "$SRC/tests/cli/lib.sh"
 
-# Installs what this test needs, as scripts/bootstrap does: only what is missing.
-need() {
-  local p missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  ((${#missing[@]})) || return 0
-  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}" >&2 || fail "cannot install ${missing[*]}"
-}
-need libreoffice-calc python3-openpyxl
+need_packages libreoffice-calc python3-openpyxl || fail "cannot install libreoffice-calc and python3-openpyxl"
 py=/usr/bin/python3   # Debian's, which has python3-openpyxl
 # soffice with a profile of its own, so that tests running at once do not share one.
 lo() { soffice -env:UserInstallation="file://$tmp/lo-profile" --headless "$@" >"$tmp/lo.log" 2>&1 ||
@@ -164,7 +153,24 @@ assert any(isinstance(r[h.index('case_id')], int) for r in rows[1:])   # 0012 be
 assert any(r[h.index('age_band')] == 18 for r in rows[1:])             # 18+ became 18
 PY
 
-# The round trip: opened and saved as CSV by LibreOffice, filled in, returned.
+# The round trips. Opened in LibreOffice and saved as a workbook (the guards stay in
+# its text cells), filled in with openpyxl, returned as .xlsx:
+n=$(q "SELECT count(*) FROM round_case WHERE round_id = (SELECT id FROM round WHERE label = '2026-11')")
+$py - "$tmp/list.xlsx" "$tmp/return.xlsx" <<'PY' || fail "filling in the workbook"
+import openpyxl, sys
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.active
+h = [c.value for c in ws[1]]
+assert ws.cell(2, h.index('round') + 1).value == '\u20602026-11'
+for r in range(2, ws.max_row + 1):
+    ws.cell(r, h.index('grade') + 1, 'Good')
+    ws.cell(r, h.index('audit_date') + 1, '20/11/2026')
+    ws.cell(r, h.index('note') + 1, 'Seen by ' + ws.cell(r, h.index('auditor') + 1).value)
+wb.save(sys.argv[2])
+PY
+expect_exit 0 ca grade 2026-11 --file "$tmp/return.xlsx"
+expect_out "Round 2026-11: $n grades recorded, 0 corrected, 0 unchanged"
+# ... and opened and saved as CSV by LibreOffice, filled in the same, returned: all unchanged.
 mkdir "$tmp/saved"
 lo --infilter="CSV:44,34,76,1" --convert-to "csv:Text - txt - csv (StarCalc):44,34,76,1" --outdir "$tmp/saved" \
   "$tmp/list.csv"
@@ -179,9 +185,8 @@ for r in rows[1:]:
 csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline='')).writerows(rows)
 PY
 grep -q "$(printf '\xe2\x81\xa0')2026-11," "$tmp/return.csv" || fail "LibreOffice did not keep the guard"
-n=$(q "SELECT count(*) FROM round_case WHERE round_id = (SELECT id FROM round WHERE label = '2026-11')")
 expect_exit 0 ca grade 2026-11 --file "$tmp/return.csv"
-expect_out "Round 2026-11: $n grades recorded"
+expect_out "Round 2026-11: 0 grades recorded, 0 corrected, $n unchanged"
 [ "$(q "SELECT count(*) FROM audit_current a JOIN round_case rc USING (round_id, case_id)
         WHERE a.grade = 2 AND a.auditor = rc.auditor AND a.note = 'Seen by ' || rc.auditor")" = "$n" ] ||
   fail "the returned list did not record every case as filled in"
