@@ -50,7 +50,7 @@ static void lateness_cells(out_table *t, long outstanding, int has_due, long day
     otab_text(t, status);
 }
 
-static int add_auditor_row(void *u, const outstanding_row *r)
+static int add_auditor_row(void *u, const round_outstanding_row *r)
 {
     out_table *t = u;
     otab_row(t);
@@ -64,7 +64,7 @@ static int add_auditor_row(void *u, const outstanding_row *r)
     return 0;
 }
 
-static int add_case_row(void *u, const outstanding_case_row *r)
+static int add_case_row(void *u, const round_outstanding_case_row *r)
 {
     out_table *t = u;
     otab_row(t);

@@ -130,7 +130,7 @@ static void bind_scope(ca_stmt *s, long round_id, int all)
 }
 
 int rounds_outstanding(ca_db *db, long round_id, int all, ca_day today,
-                       int (*visit)(void *u, const outstanding_row *r), void *u, ca_error *err)
+                       int (*visit)(void *u, const round_outstanding_row *r), void *u, ca_error *err)
 {
     static const char sql[] =
         "SELECT r.label, rc.auditor, r.due, count(*), count(a.id) FROM round r"
@@ -143,7 +143,7 @@ int rounds_outstanding(ca_db *db, long round_id, int all, ca_day today,
     bind_scope(&s, round_id, all);
     int got, stop = 0;
     while (!stop && (got = stmt_step(&s, err)) == 1) {
-        outstanding_row r = {stmt_text(&s, 0), store_text_or_null(&s, 1), store_day(&s, 2),
+        round_outstanding_row r = {stmt_text(&s, 0), store_text_or_null(&s, 1), store_day(&s, 2),
                              (long)stmt_int(&s, 3), (long)stmt_int(&s, 4), 0, 0, 0};
         r.outstanding = r.allocated - r.returned;
         r.has_due = r.due >= 0;
@@ -155,7 +155,7 @@ int rounds_outstanding(ca_db *db, long round_id, int all, ca_day today,
 }
 
 int rounds_outstanding_cases(ca_db *db, long round_id, int all, ca_day today,
-                             int (*visit)(void *u, const outstanding_case_row *r), void *u, ca_error *err)
+                             int (*visit)(void *u, const round_outstanding_case_row *r), void *u, ca_error *err)
 {
     static const char sql[] =
         "SELECT r.label, rc.case_id, rc.auditor, r.due FROM round r JOIN round_case rc ON rc.round_id = r.id"
@@ -167,7 +167,7 @@ int rounds_outstanding_cases(ca_db *db, long round_id, int all, ca_day today,
     bind_scope(&s, round_id, all);
     int got, stop = 0;
     while (!stop && (got = stmt_step(&s, err)) == 1) {
-        outstanding_case_row r = {stmt_text(&s, 0), stmt_text(&s, 1), store_text_or_null(&s, 2), store_day(&s, 3),
+        round_outstanding_case_row r = {stmt_text(&s, 0), stmt_text(&s, 1), store_text_or_null(&s, 2), store_day(&s, 3),
                                   0, 0};
         r.has_due = r.due >= 0;
         r.days_overdue = r.has_due ? (long)(today - r.due) : 0;

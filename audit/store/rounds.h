@@ -56,28 +56,28 @@ int rounds_progress(ca_db *db, ca_day today, int (*visit)(void *u, const round_p
  * when it has a current audit (by its auditor or a stand-in). days_overdue is
  * TODAY minus the round's due date: above 0 late, below 0 the days left; 0 and
  * has_due 0 when the round has no due date. */
-typedef struct outstanding_row {
+typedef struct round_outstanding_row {
     const char *round;
     const char *auditor;   /* NULL: cases not allocated */
     ca_day due;            /* -1: none */
     long allocated, returned, outstanding;
     int has_due;
     long days_overdue;
-} outstanding_row;
+} round_outstanding_row;
 /* Per round and auditor, by round label, then auditor name (the unallocated last). */
 int rounds_outstanding(ca_db *db, long round_id, int all, ca_day today,
-                       int (*visit)(void *u, const outstanding_row *r), void *u, ca_error *err);
+                       int (*visit)(void *u, const round_outstanding_row *r), void *u, ca_error *err);
 
-typedef struct outstanding_case_row {
+typedef struct round_outstanding_case_row {
     const char *round, *case_id;
     const char *auditor;   /* NULL: not allocated */
     ca_day due;            /* -1: none */
     int has_due;
     long days_overdue;
-} outstanding_case_row;
+} round_outstanding_case_row;
 /* The ungraded cases in scope, by round, auditor (as above), then list order. */
 int rounds_outstanding_cases(ca_db *db, long round_id, int all, ca_day today,
-                             int (*visit)(void *u, const outstanding_case_row *r), void *u, ca_error *err);
+                             int (*visit)(void *u, const round_outstanding_case_row *r), void *u, ca_error *err);
 
 /* The audit domains (SPEC §2) in their order: code and label. */
 int domains_list(ca_db *db, int (*visit)(void *u, const char *code, const char *label), void *u, ca_error *err);
