@@ -45,17 +45,17 @@ for w in 1280 390; do
 done
 
 # Print: A4 (the page's own @page rule), the marking in its margins, at most 5 pages.
-rm -f "$review/report-2026Q3.pdf"
-browser --no-pdf-header-footer --print-to-pdf="$review/report-2026Q3.pdf" "file://$html" > /dev/null ||
+rm -f "$review/report-2026Q3-html.pdf"
+browser --no-pdf-header-footer --print-to-pdf="$review/report-2026Q3-html.pdf" "file://$html" > /dev/null ||
   fail "chromium could not print"
 pages=$(python3 -c 'import re, sys; print(len(re.findall(rb"/Type\s*/Page[^s]", open(sys.argv[1], "rb").read())))' \
-  "$review/report-2026Q3.pdf")
+  "$review/report-2026Q3-html.pdf")
 # poppler-utils, when it can be had, counts the pages too and reads the marking on each.
 command -v pdftotext > /dev/null || need_package_soft poppler-utils
 if command -v pdfinfo > /dev/null; then
-  [ "$(pdfinfo "$review/report-2026Q3.pdf" | awk '/^Pages:/ { print $2 }')" = "$pages" ] || fail "page counts differ"
+  [ "$(pdfinfo "$review/report-2026Q3-html.pdf" | awk '/^Pages:/ { print $2 }')" = "$pages" ] || fail "page counts differ"
   for p in $(seq 1 "$pages"); do
-    [ "$(pdftotext -f "$p" -l "$p" "$review/report-2026Q3.pdf" - | grep -c OFFICIAL-SENSITIVE)" -ge 2 ] ||
+    [ "$(pdftotext -f "$p" -l "$p" "$review/report-2026Q3-html.pdf" - | grep -c OFFICIAL-SENSITIVE)" -ge 2 ] ||
       fail "page $p does not carry the marking at its top and foot"
   done
 fi
