@@ -160,6 +160,9 @@ static void route_private(web_req *q, web_resp *r, struct MHD_Connection *c)
         if (need_role(q, r, ROLE_QA_LEAD))
             page_report(q, r, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "quarter"),
                         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format"));
+    } else if (strcmp(p, "/evidence") == 0 && !post) {
+        if (need_role(q, r, ROLE_QA_LEAD))
+            page_evidence(q, r, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format"));
     } else if (strcmp(p, "/report.css") == 0 && !post) {
         page_report_css(q, r);
     } else if (two_segments(p, "/rounds/", a, sizeof a, b, sizeof b) && strcmp(b, "list.xlsx") == 0 && !post) {

@@ -103,6 +103,7 @@ void page_moderate(web_req *q, web_resp *r, const char *round, const char *case_
 void page_home(web_req *q, web_resp *r);
 void page_report(web_req *q, web_resp *r, const char *quarter, const char *format);   /* NULLs: defaults */
 void page_report_css(web_req *q, web_resp *r);
+void page_evidence(web_req *q, web_resp *r, const char *format);         /* NULL: the links */
 void page_round_list(web_req *q, web_resp *r, const char *round);
 
 int cmd_serve(int argc, char **argv);

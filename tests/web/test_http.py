@@ -21,7 +21,7 @@ s = Server(env)
 
 # --- no session: every page but the login redirects there; a POST is refused ---
 for path in ["/", "/my", f"/audit/2026-11/{todo}", "/moderation", f"/moderate/2026-11/{graded}", "/report",
-             "/rounds/2026-11/list.xlsx", "/no-such-page"]:
+             "/rounds/2026-11/list.xlsx", "/evidence?format=csv", "/no-such-page"]:
     st, h, _ = s.get(path)
     check(st == 303 and h.get("location") == "/login", f"GET {path} without a session: {st} {h.get('location')}")
 st, h, _ = s.get("/login")
@@ -58,7 +58,8 @@ check(s.login("Nobody")[0] == 401, "an unknown name is refused like a wrong pass
 # --- wrong role: 403; another auditor's case: 404 ---
 for who, tok, path in [("Ann", ann, "/report"), ("Ann", ann, "/moderation"), ("Ann", ann, "/rounds/2026-11/list.xlsx"),
                        ("Ann", ann, f"/moderate/2026-11/{graded}"), ("Mo", mo, "/my"),
-                       ("Mo", mo, f"/audit/2026-11/{todo}"), ("Quinn", quinn, "/my"), ("Bob", bob, "/report?quarter=2026Q4")]:
+                       ("Mo", mo, f"/audit/2026-11/{todo}"), ("Quinn", quinn, "/my"), ("Bob", bob, "/report?quarter=2026Q4"),
+                       ("Ann", ann, "/evidence"), ("Mo", mo, "/evidence?format=csv")]:
     st, _, _ = s.get(path, tok)
     check(st == 403, f"{who} GET {path}: {st}, expected 403")
 st, _, _ = s.get(f"/audit/2026-11/{bob_cases[0]}", ann)
@@ -172,6 +173,21 @@ st, h, body = s.get("/rounds/2026-11/list.xlsx", quinn)
 check(st == 200 and body.startswith(b"PK\x03\x04") and h.get("cache-control") == "no-store", "the round's list.xlsx")
 st, _, _ = s.get("/rounds/2099-01/list.xlsx", quinn)
 check(st == 404, f"no such round: {st}")
+
+# --- the inspection evidence pack: the graded case is in every format, as a download ---
+st, _, body = s.get("/", quinn)
+check(b'href="/evidence"' in body, "the rounds page links the evidence pack")
+st, _, body = s.get("/evidence", quinn)
+check(st == 200 and b'href="/evidence?format=xlsx"' in body, f"the evidence page: {st}")
+for fmt, ctype, start in [("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+                          ("csv", "text/csv; charset=utf-8", b""), ("json", "application/json", b"{"),
+                          ("html", "text/html; charset=utf-8", b"<!DOCTYPE html>")]:
+    st, h, body = s.get(f"/evidence?format={fmt}", quinn)
+    check(st == 200 and h.get("content-type") == ctype and body.startswith(start) and h.get("cache-control") == "no-store"
+          and h.get("content-disposition") == f'attachment; filename="evidence.{fmt}"', f"the evidence as {fmt}: {st}")
+    check(fmt == "xlsx" or graded.encode() in body, f"the evidence as {fmt} names the graded case {graded}")
+st, _, _ = s.get("/evidence?format=pdf", quinn)
+check(st == 400, f"an unknown evidence format: {st}")
 
 # --- logout ends the session ---
 btok = s.csrf(bob, "/my")
