@@ -210,13 +210,19 @@ static int temp_path(char *path, size_t len)
     return 0;
 }
 
-static int render_to(const report *rep, const char *fmt, web_resp *r, ca_error *err)
+/* A download's body: the xlsx renderer writes a file (libzip needs a path), read back
+ * and removed; the others write to a memory stream. Each model passes its two writers. */
+typedef int (*xlsx_writer)(const void *model, const char *path, ca_error *err);
+typedef int (*text_writer)(const void *model, const char *fmt, FILE *f, ca_error *err);
+
+static int download_body(const void *model, const char *fmt, xlsx_writer xlsx, text_writer text_out, web_resp *r,
+                         ca_error *err)
 {
     if (strcmp(fmt, "xlsx") == 0) {
         char path[512];
         if (temp_path(path, sizeof path) != 0)
             return ca_fail(err, CA_SYSTEM, "cannot create a temporary file");
-        int rc = render_xlsx(rep, path, err) == CA_OK && body_from_file(r, path) == 0 ? CA_OK : CA_ERR;
+        int rc = xlsx(model, path, err) == CA_OK && body_from_file(r, path) == 0 ? CA_OK : CA_ERR;
         unlink(path);
         return rc == CA_OK || err->status ? rc : ca_fail(err, CA_SYSTEM, "cannot read the workbook back");
     }
@@ -225,14 +231,24 @@ static int render_to(const report *rep, const char *fmt, web_resp *r, ca_error *
     FILE *f = open_memstream(&text, &n);
     if (!f)
         return ca_fail(err, CA_SYSTEM, "out of memory");
-    int rc = strcmp(fmt, "csv") == 0 ? render_csv(rep, f, err) : strcmp(fmt, "json") == 0 ? render_json(rep, f, err)
-           : strcmp(fmt, "md") == 0 ? render_md(rep, f, err) : render_html(rep, f, err);
+    int rc = text_out(model, fmt, f, err);
     if (fclose(f) != 0 && rc == CA_OK)
         rc = ca_fail(err, CA_SYSTEM, "out of memory");
     if (rc == CA_OK)
         wb_put(&r->body, text, n);
     free(text);
     return rc;
+}
+
+static int report_xlsx(const void *rep, const char *path, ca_error *err)
+{
+    return render_xlsx(rep, path, err);
+}
+
+static int report_text(const void *rep, const char *fmt, FILE *f, ca_error *err)
+{
+    return strcmp(fmt, "csv") == 0 ? render_csv(rep, f, err) : strcmp(fmt, "json") == 0 ? render_json(rep, f, err)
+         : strcmp(fmt, "md") == 0 ? render_md(rep, f, err) : render_html(rep, f, err);
 }
 
 void page_report(web_req *q, web_resp *r, const char *quarter, const char *format)
@@ -264,7 +280,7 @@ void page_report(web_req *q, web_resp *r, const char *quarter, const char *forma
         page_status(q, r, 500, err.msg);
     } else {
         web_resp tmp = {0};
-        if (render_to(&rep, fmts[k][0], k == 0 ? &tmp : r, &err) != CA_OK) {
+        if (download_body(&rep, fmts[k][0], report_xlsx, report_text, k == 0 ? &tmp : r, &err) != CA_OK) {
             page_status(q, r, 500, err.msg);
         } else if (k == 0) {
             report_page(r, tmp.body.p ? tmp.body.p : "", &p);
@@ -320,29 +336,15 @@ void page_round_list(web_req *q, web_resp *r, const char *round)
 /* The inspection evidence pack (SPEC §15): the last six months, as the command line's
  * `caseaudit evidence --months 6` writes it, downloaded in the format asked for (the
  * html pack carries its own styles, so it is a download here, not a page of this site). */
-static int evidence_to(const evidence *e, const char *fmt, web_resp *r, ca_error *err)
+static int evidence_xlsx(const void *e, const char *path, ca_error *err)
 {
-    if (strcmp(fmt, "xlsx") == 0) {
-        char path[512];
-        if (temp_path(path, sizeof path) != 0)
-            return ca_fail(err, CA_SYSTEM, "cannot create a temporary file");
-        int rc = evidence_render_xlsx(e, path, err) == CA_OK && body_from_file(r, path) == 0 ? CA_OK : CA_ERR;
-        unlink(path);
-        return rc == CA_OK || err->status ? rc : ca_fail(err, CA_SYSTEM, "cannot read the workbook back");
-    }
-    char *text = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&text, &n);
-    if (!f)
-        return ca_fail(err, CA_SYSTEM, "out of memory");
-    int rc = evidence_render(e, strcmp(fmt, "csv") == 0 ? OUT_CSV : strcmp(fmt, "json") == 0 ? OUT_JSON : OUT_HTML, f,
-                             err);
-    if (fclose(f) != 0 && rc == CA_OK)
-        rc = ca_fail(err, CA_SYSTEM, "out of memory");
-    if (rc == CA_OK)
-        wb_put(&r->body, text, n);
-    free(text);
-    return rc;
+    return evidence_render_xlsx(e, path, err);
+}
+
+static int evidence_text(const void *e, const char *fmt, FILE *f, ca_error *err)
+{
+    return evidence_render(e, strcmp(fmt, "csv") == 0 ? OUT_CSV : strcmp(fmt, "json") == 0 ? OUT_JSON : OUT_HTML, f,
+                           err);
 }
 
 static void evidence_links(web_req *q, web_resp *r)
@@ -379,7 +381,7 @@ void page_evidence(web_req *q, web_resp *r, const char *format)
     if (evidence_build(q->db, from, to, &e, &err) != CA_OK) {
         page_status(q, r, 500, err.msg);
     } else {
-        if (evidence_to(&e, fmts[k][0], r, &err) != CA_OK) {
+        if (download_body(&e, fmts[k][0], evidence_xlsx, evidence_text, r, &err) != CA_OK) {
             wb_free(&r->body);
             page_status(q, r, 500, err.msg);
         } else {
