@@ -63,6 +63,24 @@ int cli_usage_error(const cli_spec *spec, const char *fmt, ...)
     return CA_USAGE;
 }
 
+int cli_check_period(const cli_spec *spec, int other_given, const char *other, long from, long to)
+{
+    if (other_given && (from >= 0 || to >= 0))
+        return cli_usage_error(spec, "give %s or --from and --to, not both", other);
+    if ((from >= 0) != (to >= 0))
+        return cli_usage_error(spec, "--from and --to go together");
+    if (from > to)
+        return cli_error(CA_REFUSED, "--from is after --to");
+    return 0;
+}
+
+int cli_check_file_format(const cli_spec *spec, enum out_format fmt, const char *path)
+{
+    if ((fmt == OUT_XLSX || fmt == OUT_HTML) && (!path || strcmp(path, "-") == 0))
+        return cli_usage_error(spec, "--format %s needs -o FILE", fmt == OUT_XLSX ? "xlsx" : "html");
+    return 0;
+}
+
 int cli_error(int status, const char *fmt, ...)
 {
     va_list ap;

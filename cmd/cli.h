@@ -12,6 +12,7 @@
 #include "audit/clock.h"
 #include "audit/store/store.h"
 #include "audit/error.h"
+#include "audit/render/output.h"
 #include "cmd/options.h"
 
 /* Global options, set by main() before dispatch. */
@@ -43,6 +44,14 @@ int cli_problems_close(cli_problems *p, int refused);
 /* Prints "error: ..." and the command's usage lines (none when spec is NULL)
  * to standard error; returns 2. */
 int cli_usage_error(const cli_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The period options that report and evidence share: `other` (--quarter, --months), when
+ * given, excludes --from and --to, which go together and in order (-1 when absent).
+ * 0, or the exit status after printing why. */
+int cli_check_period(const cli_spec *spec, int other_given, const char *other, long from, long to);
+
+/* An xlsx or html file cannot go to standard output: 0, or the usage status after saying so. */
+int cli_check_file_format(const cli_spec *spec, enum out_format fmt, const char *path);
 
 /* Prints "error: ..." and returns status. */
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -66,14 +66,9 @@ static int parse_options(int argc, char **argv, struct options *o, int *done)
             return rc;
     if (c == CLI_STOP)
         return *done = 1, a.status;
-    if (o->months && (o->from >= 0 || o->to >= 0))
-        return cli_usage_error(&evidence_spec, "give --months or --from and --to, not both");
-    if ((o->from >= 0) != (o->to >= 0))
-        return cli_usage_error(&evidence_spec, "--from and --to go together");
-    if (o->from > o->to)
-        return cli_error(CA_REFUSED, "--from is after --to");
-    if ((o->fmt == OUT_XLSX || o->fmt == OUT_HTML) && (!o->path || strcmp(o->path, "-") == 0))
-        return cli_usage_error(&evidence_spec, "--format %s needs -o FILE", o->fmt == OUT_XLSX ? "xlsx" : "html");
+    if ((rc = cli_check_period(&evidence_spec, o->months, "--months", o->from, o->to)) != 0 ||
+        (rc = cli_check_file_format(&evidence_spec, o->fmt, o->path)) != 0)
+        return rc;
     if (o->from < 0) {
         /* The last N months, today included: from the same day N months ago. */
         o->to = cli_today();

@@ -134,14 +134,9 @@ static int parse_options(int argc, char **argv, struct options *o, int *done)
             return rc;
     if (c == CLI_STOP)
         return *done = 1, a.status;
-    if (o->have_quarter && (o->from >= 0 || o->to >= 0))
-        return cli_usage_error(&report_spec, "give --quarter or --from and --to, not both");
-    if ((o->from >= 0) != (o->to >= 0))
-        return cli_usage_error(&report_spec, "--from and --to go together");
-    if (o->from >= 0 && o->from > o->to)
-        return cli_error(CA_REFUSED, "--from is after --to");
-    if ((o->fmt == OUT_XLSX || o->fmt == OUT_HTML) && (!o->path || strcmp(o->path, "-") == 0))
-        return cli_usage_error(&report_spec, "--format %s needs -o FILE", o->fmt == OUT_XLSX ? "xlsx" : "html");
+    if ((rc = cli_check_period(&report_spec, o->have_quarter, "--quarter", o->from, o->to)) != 0 ||
+        (rc = cli_check_file_format(&report_spec, o->fmt, o->path)) != 0)
+        return rc;
     if (o->from >= 0)
         period_from_dates(o->from, o->to, &o->period);
     else if (!o->have_quarter)

@@ -164,9 +164,13 @@ expect_err "no audits dated from 24/09/2026 to 24/11/2026"
 
 # Refusals and usage.
 expect_exit 2 ca evidence --months 3 --from 01/07/2026 --to 31/08/2026
+expect_err "give --months or --from and --to, not both"
 expect_exit 2 ca evidence --from 01/07/2026
+expect_err "--from and --to go together"
 expect_exit 2 ca evidence --format html
+expect_err "--format html needs -o FILE"
 expect_exit 2 ca evidence --format md
 expect_exit 1 ca evidence --from 01/09/2026 --to 01/07/2026
+expect_err "--from is after --to"
 expect_exit 1 ca evidence --months 0
 pass

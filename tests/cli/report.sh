@@ -234,8 +234,15 @@ db=$tmp/t.db
 expect_exit 1 ca report --quarter 2026Q5
 expect_err 'expected a calendar quarter such as 2026Q3'
 expect_exit 2 ca report --quarter 2026Q3 --from 01/07/2026 --to 30/09/2026
+expect_err "give --quarter or --from and --to, not both"
 expect_exit 2 ca report --from 01/07/2026
+expect_err "--from and --to go together"
+expect_exit 1 ca report --from 30/09/2026 --to 01/07/2026
+expect_err "--from is after --to"
 expect_exit 2 ca report --format html
+expect_err "--format html needs -o FILE"
+expect_exit 2 ca report --format xlsx -o -
+expect_err "--format xlsx needs -o FILE"
 expect_exit 2 ca report --by region
 expect_exit 1 ca report --as-at 31/02/2026
 pass
