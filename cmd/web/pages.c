@@ -50,6 +50,22 @@ static void iso_value(wbuf *b, ca_day d)
     }
 }
 
+/* A labelled <input type="date"> whose id, name and problem column are `name` (a fixed
+ * word, not escaped): the value posted back when the form is shown again, else `fallback`. */
+static void date_field(wbuf *b, const ca_error *err, const web_form *f, const char *name, const char *label,
+                       ca_day fallback)
+{
+    const char *v = form_get(f, name);
+    wb_printf(b, "\n<label for=\"%s\">%s</label>", name, label);
+    field_problem(b, err, name, name);
+    wb_printf(b, "<input id=\"%s\" name=\"%s\" type=\"date\" value=\"", name, name);
+    if (v)
+        wb_html(b, v);
+    else
+        iso_value(b, fallback);
+    wb_puts(b, "\">");
+}
+
 /* Parses an optional date field: -1 when blank; a problem on its column when wrong. */
 static ca_day form_date(const web_form *f, const char *field, const char *column, ca_error *err)
 {
@@ -192,14 +208,8 @@ static void grade_form(web_req *q, wbuf *b, const worklist_row *w, const struct 
     wb_puts(b, "\n<label for=\"grade\">Grade</label>");
     field_problem(b, err, "grade", "grade");
     grade_select(b, "grade", "grade", (v = form_get(f, "grade")) ? grade_parse(v) : w->grade, NULL);
-    wb_puts(b, "\n<label for=\"audit_date\">Audit date</label>");
-    field_problem(b, err, "audit_date", "audit_date");
-    wb_puts(b, "<input id=\"audit_date\" name=\"audit_date\" type=\"date\" value=\"");
-    if ((v = form_get(f, "audit_date")))
-        wb_html(b, v);
-    else
-        iso_value(b, db_today(q->db));
-    wb_puts(b, "\">\n<fieldset><legend>Domain grades (optional)</legend>");
+    date_field(b, err, f, "audit_date", "Audit date", db_today(q->db));
+    wb_puts(b, "\n<fieldset><legend>Domain grades (optional)</legend>");
     for (int d = 0; d < dl->n; d++) {
         char name[80];
         snprintf(name, sizeof name, "domain_%s", dl->code[d]);
@@ -412,14 +422,8 @@ static void moderate_form(web_req *q, wbuf *b, const moderation_target *t, const
     wb_puts(b, "\n<label for=\"grade\">Moderated grade</label>");
     field_problem(b, err, "grade", "grade");
     grade_select(b, "grade", "grade", (v = form_get(f, "grade")) ? grade_parse(v) : t->audited, NULL);
-    wb_puts(b, "\n<label for=\"moderation_date\">Moderation date</label>");
-    field_problem(b, err, "moderation_date", "moderation_date");
-    wb_puts(b, "<input id=\"moderation_date\" name=\"moderation_date\" type=\"date\" value=\"");
-    if ((v = form_get(f, "moderation_date")))
-        wb_html(b, v);
-    else
-        iso_value(b, db_today(q->db));
-    wb_puts(b, "\">\n<label for=\"reason\">Reason (required when the grade changes)</label>");
+    date_field(b, err, f, "moderation_date", "Moderation date", db_today(q->db));
+    wb_puts(b, "\n<label for=\"reason\">Reason (required when the grade changes)</label>");
     field_problem(b, err, "reason", "reason");
     wb_puts(b, "<textarea id=\"reason\" name=\"reason\" rows=\"4\">");
     wb_html(b, form_get(f, "reason"));
